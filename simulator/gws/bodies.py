@@ -1,0 +1,82 @@
+"""Request bodies of the v2 voice operations, validated with pydantic.
+
+Unknown fields are ignored, as a JSON API usually does. A missing required
+field answers statusCode 1; a field of the wrong type or an empty string where
+a value is needed answers statusCode 10.
+
+SetCallDisposition follows the reference page: ``callUuid`` and
+``disposition`` are required; ``dispositionKey`` is optional (the server's
+configured key is used); ``callUri`` is optional here because the path already
+names the call — when given, it must name the same call.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
+
+from .status import INPUT_VALIDATION, MISSING_PARAMETER, GwsError
+
+NonEmpty = Annotated[StrictStr, Field(min_length=1)]
+UserData = dict[NonEmpty, Union[StrictStr, int, float, bool]]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    operationName: StrictStr
+
+
+class NoParameters(Body):
+    """Answer, Hangup, Hold, Retrieve, DeleteUserData."""
+
+
+class UserDataBody(Body):
+    """AttachUserData, UpdateUserData."""
+
+    userData: Annotated[UserData, Field(min_length=1)]
+
+
+class DeletePairBody(Body):
+    key: NonEmpty
+
+
+class SetCallDispositionBody(Body):
+    operationName: Literal["SetCallDisposition"]
+    callUri: NonEmpty | None = None
+    callUuid: NonEmpty
+    disposition: NonEmpty
+    dispositionKey: NonEmpty | None = None
+
+
+class Destination(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    phoneNumber: NonEmpty
+
+
+class DialBody(Body):
+    operationName: Literal["Dial"]
+    destination: Destination
+    location: StrictStr | None = None
+    userData: UserData | None = None
+    outboundCallerId: StrictStr | None = None
+
+
+def parse(model: type[Body], body: Any) -> Body:
+    """Validate ``body``; on failure raise GwsError with the documented statusCode."""
+    if not isinstance(body, dict):
+        raise GwsError(INPUT_VALIDATION, "Input validation error: the body must be a JSON object")
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        raise _as_gws_error(exc) from None
+
+
+def _as_gws_error(exc: ValidationError) -> GwsError:
+    errors = exc.errors(include_url=False)
+    missing = [e for e in errors if e["type"] == "missing"]
+    first = (missing or errors)[0]
+    field = ".".join(str(part) for part in first["loc"])
+    if missing:
+        return GwsError(MISSING_PARAMETER, f"A required parameter is missing: {field}")
+    return GwsError(INPUT_VALIDATION, f"Input validation error: {field}: {first['msg']}")

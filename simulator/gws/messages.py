@@ -1,0 +1,169 @@
+"""CometD messages to the desktop, shaped like the reference's sample.
+
+``CallStateChangeMessage`` on ``/v2/me/calls`` carries ``data.notificationType``
+(``StatusChange``, ``AttachedDataChanged``), ``data.call`` (the call resource,
+facts §1.6: ``userData`` left out when empty, ``capabilities`` empty once
+Released, ``duration`` a string of seconds), ``data.phoneNumber`` (the
+device's DN) and ``data.messageType``.
+
+Messages are snapshots taken when they are sent and turned into JSON only when
+a writer asks, so long runs stay cheap.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from ..timeunits import US_PER_SECOND
+from .capabilities import capabilities
+from .view import CallView
+
+CALLS_CHANNEL = "/v2/me/calls"
+DEVICES_CHANNEL = "/v2/me/devices"
+
+
+class CometdMessage(ABC):
+    """Base: who it is for, its channel, and its type for quick filtering."""
+
+    __slots__ = ("user", "channel", "message_type", "notification_type")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"user": self.user, "channel": self.channel, "message": self.message()}
+
+    @abstractmethod
+    def message(self) -> dict[str, Any]:
+        """The message as the desktop receives it."""
+
+    @property
+    def call_id(self) -> str | None:
+        return None
+
+
+class CallStateChange(CometdMessage):
+    __slots__ = ("_view", "_state", "_user_data", "_participants", "_duration", "_phone", "_device_uri",
+                 "_base_uri")
+
+    def __init__(self, user: str, notification_type: str, view: CallView, phone_number: str,
+                 device_uri: str, base_uri: str, now: int):
+        self.user = user
+        self.channel = CALLS_CHANNEL
+        self.message_type = "CallStateChangeMessage"
+        self.notification_type = notification_type
+        self._view = view
+        # Snapshot what can change later; the view replaces these objects, never mutates them.
+        self._state = view.state
+        self._user_data = view.user_data
+        self._participants = view.participants
+        self._duration = (now - view.created_at) // US_PER_SECOND
+        self._phone = phone_number
+        self._device_uri = device_uri
+        self._base_uri = base_uri
+
+    @property
+    def call_id(self) -> str:
+        return self._view.id
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    def message(self) -> dict[str, Any]:
+        v = self._view
+        call: dict[str, Any] = {
+            "id": v.id,
+            "state": self._state,
+            "callUuid": v.call_uuid,
+            "connId": v.conn_id,
+            "deviceUri": self._device_uri,
+            "participants": [
+                {"e164Number": "", "formattedPhoneNumber": p, "phoneNumber": p, "digits": p}
+                for p in self._participants
+            ],
+            "dnis": v.dnis,
+            "callType": v.call_type,
+            "capabilities": list(capabilities(self._state)),
+        }
+        if self._user_data:
+            call["userData"] = dict(self._user_data)
+        call.update({
+            "duration": str(self._duration),
+            "mute": "Off",
+            "supervisorListeningIn": False,
+            "monitoredUserMuted": False,
+            "monitoring": False,
+            "uri": f"{self._base_uri}/api/v2/me/calls/{v.id}",
+            "path": f"/calls/{v.id}",
+        })
+        return {
+            "data": {
+                "notificationType": self.notification_type,
+                "call": call,
+                "phoneNumber": self._phone,
+                "messageType": self.message_type,
+            },
+            "channel": self.channel,
+        }
+
+
+class VoiceError(CometdMessage):
+    """The voice ``ErrorMessage`` for a request T-Server refused after GWS answered 200.
+
+    (inference) GWS documents the message type but not its fields (facts §1.1,
+    "Gaps"); tsim sends the T-Library error code and text, the operation, and
+    the call it was about.
+    """
+
+    __slots__ = ("_body",)
+
+    def __init__(self, user: str, phone_number: str, operation: str, error_code: int, error_message: str,
+                 call_id: str | None, conn_id: str | None, reference_id: int):
+        self.user = user
+        self.channel = CALLS_CHANNEL
+        self.message_type = "ErrorMessage"
+        self.notification_type = None
+        self._body = {
+            "errorCode": error_code,
+            "errorMessage": error_message,
+            "operationName": operation,
+            "referenceId": reference_id,
+            "callId": call_id,
+            "connId": conn_id,
+            "phoneNumber": phone_number,
+            "messageType": self.message_type,
+        }
+
+    @property
+    def call_id(self) -> str | None:
+        return self._body["callId"]
+
+    def message(self) -> dict[str, Any]:
+        return {"data": dict(self._body), "channel": self.channel}
+
+
+class DeviceStateChange(CometdMessage):
+    """``DeviceStateChangeMessage`` on ``/v2/me/devices`` after an agent-state event (facts §1.9)."""
+
+    __slots__ = ("_device",)
+
+    def __init__(self, user: str, device_id: str, phone_number: str, state: str, work_mode: str | None):
+        self.user = user
+        self.channel = DEVICES_CHANNEL
+        self.message_type = "DeviceStateChangeMessage"
+        self.notification_type = None
+        user_state: dict[str, Any] = {"id": user, "displayName": work_mode or state, "state": state}
+        if work_mode:
+            user_state["workMode"] = work_mode
+        self._device = {
+            "id": device_id,
+            "deviceState": "Active",
+            "userState": user_state,
+            "phoneNumber": phone_number,
+            "e164Number": "",
+            "telephonyNetwork": "Private",
+            "doNotDisturb": "Off",
+        }
+
+    def message(self) -> dict[str, Any]:
+        return {"data": {"devices": [dict(self._device)], "messageType": self.message_type},
+                "channel": self.channel}

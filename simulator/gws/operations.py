@@ -1,0 +1,91 @@
+"""The v2 call operations: pydantic body → checks on GWS's view → T-Library request.
+
+Checks, in order: the operation is one tsim models (else statusCode 10); the
+call is in the user's view (else 6); the body is valid (1 or 10); the call's
+state in GWS's view offers the operation among its ``capabilities`` (else 2).
+Then the request goes to T-Server and the answer is statusCode 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import bodies, status
+from .capabilities import capabilities
+from .service import Pending, User, WebServices
+from .status import GwsError
+from .view import CallView
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    request: str  # the T-Library request it becomes
+    body: type[bodies.Body]
+    attrs: Callable[[Any], dict[str, Any]] = lambda body: {}
+
+
+OPERATIONS: dict[str, Operation] = {
+    "Answer": Operation("RequestAnswerCall", bodies.NoParameters),
+    "Hangup": Operation("RequestReleaseCall", bodies.NoParameters),
+    "Hold": Operation("RequestHoldCall", bodies.NoParameters),
+    "Retrieve": Operation("RequestRetrieveCall", bodies.NoParameters),
+    "AttachUserData": Operation("RequestAttachUserData", bodies.UserDataBody,
+                                lambda body: {"UserData": dict(body.userData)}),
+    "UpdateUserData": Operation("RequestUpdateUserData", bodies.UserDataBody,
+                                lambda body: {"UserData": dict(body.userData)}),
+    "DeleteUserDataPair": Operation("RequestDeletePair", bodies.DeletePairBody, lambda body: {"Key": body.key}),
+    "DeleteUserData": Operation("RequestDeleteUserData", bodies.NoParameters),
+}
+SUPPORTED = (*OPERATIONS, "SetCallDisposition")
+
+
+def operation_name(body: Any) -> str:
+    if not isinstance(body, dict):
+        raise GwsError(status.INPUT_VALIDATION, "Input validation error: the body must be a JSON object")
+    name = body.get("operationName")
+    if name is None:
+        raise GwsError(status.MISSING_PARAMETER, "A required parameter is missing: operationName")
+    if not isinstance(name, str):
+        raise GwsError(status.INPUT_VALIDATION, "Input validation error: operationName must be a string")
+    return name
+
+
+def require_view(user: User, call_id: str) -> CallView:
+    view = user.calls.get(call_id)
+    if view is None:
+        raise GwsError(status.NOT_FOUND, f"Requested resource not found: call {call_id}")
+    return view
+
+
+def call_operation(gws: WebServices, user: User, name: str, call_id: str, raw: Any, rid: str) -> int:
+    operation = OPERATIONS.get(name)
+    if operation is None:
+        raise GwsError(status.INPUT_VALIDATION,
+                       f"Input validation error: operationName {name!r} is not one tsim models "
+                       f"({', '.join(SUPPORTED)})")
+    view = require_view(user, call_id)
+    body = bodies.parse(operation.body, raw)
+    if name not in capabilities(view.state):
+        raise GwsError(status.INVALID_STATE, f"{name} is not valid for a call that is {view.state}")
+    ref = gws.next_reference()
+    attrs = {"ThisDN": user.dn, "ConnID": view.conn_id, **operation.attrs(body)}
+    gws.send(ref, operation.request, attrs, Pending(user.name, name, view.id, view.conn_id, rid))
+    return ref
+
+
+def dial(gws: WebServices, user: User, raw: Any, rid: str) -> int:
+    name = operation_name(raw)
+    if name != "Dial":
+        raise GwsError(status.INPUT_VALIDATION, f"Input validation error: {name!r} is not an operation on "
+                                                "/devices/{id}/calls (Dial is)")
+    body = bodies.parse(bodies.DialBody, raw)
+    attrs: dict[str, Any] = {"ThisDN": user.dn, "OtherDN": body.destination.phoneNumber}
+    if body.userData:
+        attrs["UserData"] = dict(body.userData)
+    if body.location is not None:
+        attrs["Location"] = body.location
+    ref = gws.next_reference()
+    gws.send(ref, "RequestMakeCall", attrs, Pending(user.name, "Dial", None, None, rid))
+    return ref

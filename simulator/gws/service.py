@@ -1,0 +1,227 @@
+"""Web Services (GWS v2): HTTP requests in, T-Library requests out, events in,
+CometD messages out.
+
+GWS is one T-Server client (``gws``) registered on its users' DNs. Its view
+of each call (``view.CallView``) changes only when an event crosses the link.
+Every request GWS accepts answers ``{"statusCode": 0}`` at once: the real
+outcome comes later as events (and CometD), or as EventError → a CometD
+``ErrorMessage``.
+
+HTTP routes (``/api/v2`` prefix; a path without its leading ``/`` is accepted,
+as the reference page writes it):
+
+=======  ===============================  ==========================================
+method   path                             what
+=======  ===============================  ==========================================
+POST     /api/v2/me/calls/{id}            a call operation (``operations.OPERATIONS``)
+POST     /api/v2/me/devices/{id}/calls    Dial
+GET      /api/v2/me/calls                 the user's calls, as GWS sees them
+GET      /api/v2/me/calls/{id}            one call, as GWS sees it
+=======  ===============================  ==========================================
+
+(inference) The GET answers' envelope (``{"statusCode": 0, "calls": [...]}``)
+is not from the facts file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import simpy
+
+from .. import journal as J
+from .. import tlib
+from ..links import Link
+from . import status
+from .messages import CallStateChange, CometdMessage, DeviceStateChange, VoiceError
+from .status import GwsError
+from .view import EVENT_STATE, CallView
+
+CLIENT = "gws"
+
+_CALL = re.compile(r"^/api/v2/me/calls/([^/]+)$")
+_CALLS = re.compile(r"^/api/v2/me/calls$")
+_DEVICE_CALLS = re.compile(r"^/api/v2/me/devices/([^/]+)/calls$")
+
+
+@dataclass(slots=True)
+class GwsSettings:
+    """Server settings. ``disposition_key``: the key SetCallDisposition uses when
+    the request names none (WWE's ``interaction.disposition.key-name`` default).
+    ``fallback_to_user_event``: after the userData path meets EventError, send
+    the disposition as a user event instead (off: the real API documents no
+    such retry)."""
+
+    disposition_key: str = "DispositionCode"
+    base_uri: str = "http://127.0.0.1:8080"
+    fallback_to_user_event: bool = False
+
+
+@dataclass(slots=True)
+class User:
+    name: str
+    dn: str
+    device_id: str
+    calls: dict[str, CallView] = field(default_factory=dict)  # by call id (= CallUuid)
+
+
+@dataclass(slots=True)
+class Pending:
+    """A T-Library request GWS sent and has not yet had an answer for."""
+
+    user: str
+    operation: str
+    call_id: str | None
+    conn_id: str | None
+    request: str
+    disposition: dict[str, Any] | None = None  # SetCallDisposition: what to fall back with
+
+
+@dataclass(slots=True)
+class HttpAnswer:
+    request: str
+    status: int
+    body: dict[str, Any]
+    reference_id: int | None = None
+
+
+class WebServices:
+    def __init__(self, env: simpy.Environment, journal: J.Journal, settings: GwsSettings, users: list[User]):
+        self.env = env
+        self.journal = journal
+        self.settings = settings
+        self.users = {u.name: u for u in users}
+        self.by_dn = {u.dn: u for u in users}
+        self.pending: dict[int, Pending] = {}
+        self.to_tserver: Link | None = None
+        self._refs = 0
+        self._requests = 0
+
+    # -- HTTP -----------------------------------------------------------------
+    def http(self, user_name: str, method: str, path: str, body: Any = None,
+             request: str | None = None) -> HttpAnswer:
+        """Handle one HTTP request from a desktop; journal it and its answer."""
+        self._requests += 1
+        rid = request or f"r{self._requests}"
+        path = "/" + path.split("?", 1)[0].lstrip("/")
+        method = method.upper()
+        self.journal.append(J.HTTP_REQUEST, {"request": rid, "user": user_name, "method": method,
+                                             "path": path, "body": body})
+        reference_id = None
+        try:
+            user = self.users.get(user_name)
+            if user is None:
+                raise GwsError(status.NOT_AUTHENTICATED, f"User not authenticated: {user_name!r}")
+            reference_id, answer = self._route(user, method, path, body, rid)
+        except GwsError as err:
+            answer = err.body()
+        http = status.http_status(answer["statusCode"])
+        meta = {"referenceId": reference_id} if reference_id is not None else None
+        self.journal.append(J.HTTP_RESPONSE, {"request": rid, "status": http, "body": answer}, meta)
+        return HttpAnswer(rid, http, answer, reference_id)
+
+    def _route(self, user: User, method: str, path: str, body: Any, rid: str) -> tuple[int | None, dict]:
+        from . import disposition, operations
+
+        ok = {"statusCode": status.SUCCESS}
+        if m := _CALL.match(path):
+            call_id = m.group(1)
+            if method == "GET":
+                return None, {**ok, "call": self._resource(user, self._view(user, call_id))}
+            self._require_post(method, path)
+            name = operations.operation_name(body)
+            if name == "SetCallDisposition":
+                return disposition.set_call_disposition(self, user, call_id, body, rid), ok
+            return operations.call_operation(self, user, name, call_id, body, rid), ok
+        if _CALLS.match(path):
+            if method != "GET":
+                raise GwsError(status.FORBIDDEN, f"Operation forbidden: {method} {path}")
+            return None, {**ok, "calls": [self._resource(user, v) for v in user.calls.values()]}
+        if m := _DEVICE_CALLS.match(path):
+            self._require_post(method, path)
+            if m.group(1) != user.device_id:
+                raise GwsError(status.NOT_FOUND, f"Requested resource not found: device {m.group(1)}")
+            return operations.dial(self, user, body, rid), ok
+        raise GwsError(status.NOT_FOUND, f"Requested resource not found: {path}")
+
+    @staticmethod
+    def _require_post(method: str, path: str) -> None:
+        if method != "POST":
+            raise GwsError(status.FORBIDDEN, f"Operation forbidden: {method} {path}")
+
+    @staticmethod
+    def _view(user: User, call_id: str) -> CallView:
+        view = user.calls.get(call_id)
+        if view is None:
+            raise GwsError(status.NOT_FOUND, f"Requested resource not found: call {call_id}")
+        return view
+
+    def _resource(self, user: User, view: CallView) -> dict[str, Any]:
+        return self._call_message(user, "StatusChange", view).message()["data"]["call"]
+
+    # -- towards T-Server -----------------------------------------------------
+    def next_reference(self) -> int:
+        self._refs += 1
+        return self._refs
+
+    def send(self, reference_id: int, name: str, attrs: dict[str, Any], pending: Pending) -> None:
+        self.pending[reference_id] = pending
+        assert self.to_tserver is not None, "WebServices is not connected to T-Server"
+        self.to_tserver.send(tlib.TRequest(name, CLIENT, reference_id, attrs))
+
+    # -- from T-Server ---------------------------------------------------------
+    def on_event(self, event: tlib.TEvent) -> None:
+        """An event has crossed the link: update the view, tell the desktop."""
+        attrs = event.attrs
+        ref = attrs.get("ReferenceID")
+        pending = self.pending.pop(ref, None) if ref is not None else None
+        meta = {"event": attrs["EventSequenceNumber"]}
+        if pending is not None:
+            meta["referenceId"] = ref
+        name = event.name
+        user = self.by_dn.get(attrs.get("ThisDN"))
+        if name == "EventError":
+            if pending is not None:
+                self._on_error(event, pending, meta)
+            return
+        if user is None:
+            return
+        state = EVENT_STATE.get(name)
+        if state is not None:
+            view = user.calls.get(attrs["CallUuid"])
+            if view is None:
+                view = user.calls[attrs["CallUuid"]] = CallView.from_event(event, state, self.env.now)
+            else:
+                view.apply_state(event, state)
+            self._cometd(self._call_message(user, "StatusChange", view), meta)
+        elif name == "EventAttachedDataChanged":
+            view = user.calls.get(attrs["CallUuid"])
+            if view is not None:
+                view.user_data = attrs.get("UserData") or {}
+                self._cometd(self._call_message(user, "AttachedDataChanged", view), meta)
+        elif name in ("EventAgentReady", "EventAgentNotReady", "EventAgentLogin"):
+            ready = name == "EventAgentReady"
+            work_mode = "AfterCallWork" if attrs.get("AgentWorkMode") == "AgentAfterCallWork" else None
+            self._cometd(DeviceStateChange(user.name, user.device_id, user.dn,
+                                           tlib.READY if ready else tlib.NOT_READY, work_mode), meta)
+
+    def _on_error(self, event: tlib.TEvent, pending: Pending, meta: dict[str, Any]) -> None:
+        attrs = event.attrs
+        user = self.users[pending.user]
+        self._cometd(VoiceError(user.name, user.dn, pending.operation, attrs["ErrorCode"], attrs["ErrorMessage"],
+                                pending.call_id, pending.conn_id, attrs["ReferenceID"]), meta)
+        if pending.disposition is not None and self.settings.fallback_to_user_event:
+            from .disposition import fall_back
+
+            fall_back(self, user, pending, attrs["ReferenceID"])
+
+    # -- towards the desktop ---------------------------------------------------
+    def _call_message(self, user: User, notification_type: str, view: CallView) -> CallStateChange:
+        base = self.settings.base_uri
+        return CallStateChange(user.name, notification_type, view, user.dn,
+                               f"{base}/api/v2/devices/{user.device_id}", base, self.env.now)
+
+    def _cometd(self, message: CometdMessage, meta: dict[str, Any]) -> None:
+        self.journal.append(J.COMETD, message, meta)

@@ -1,0 +1,76 @@
+"""Web Services' own view of a call, as seen from one user's device.
+
+GWS knows only the T-Server events that have crossed the link so far, so its
+view can lag the switch. The view's ``state`` is the device's party state,
+taken from the last call event for that DN:
+
+==================  ===========
+event               view state
+==================  ===========
+EventDialing        Dialing
+EventRinging        Ringing
+EventEstablished    Established
+EventHeld           Held
+EventRetrieved      Established
+EventReleased       Released
+EventAbandoned      Released
+==================  ===========
+
+A released call stays in the view (SetCallDisposition after release needs it);
+(core) nothing removes it yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import tlib
+
+EVENT_STATE: dict[str, str] = {
+    "EventDialing": tlib.DIALING,
+    "EventRinging": tlib.RINGING,
+    "EventEstablished": tlib.ESTABLISHED,
+    "EventHeld": tlib.HELD,
+    "EventRetrieved": tlib.ESTABLISHED,
+    "EventReleased": tlib.RELEASED,
+    "EventAbandoned": tlib.RELEASED,
+}
+
+
+@dataclass(slots=True)
+class CallView:
+    id: str
+    conn_id: str
+    call_uuid: str
+    state: str
+    call_type: str
+    dnis: str
+    participants: tuple[str, ...]
+    created_at: int
+    user_data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def active(self) -> bool:
+        return self.state != tlib.RELEASED
+
+    @classmethod
+    def from_event(cls, event: tlib.TEvent, state: str, now: int) -> CallView:
+        a = event.attrs
+        return cls(id=a["CallUuid"], conn_id=a["ConnID"], call_uuid=a["CallUuid"], state=state,
+                   call_type=a.get("CallType", "Unknown"), dnis=a.get("DNIS", ""),
+                   participants=_participants(a), created_at=now, user_data=a.get("UserData") or {})
+
+    def apply_state(self, event: tlib.TEvent, state: str) -> None:
+        self.state = state
+        others = _participants(event.attrs)
+        if others and state != tlib.RELEASED:
+            self.participants = others
+        data = event.attrs.get("UserData")
+        if data is not None:
+            self.user_data = data
+
+
+def _participants(attrs: dict[str, Any]) -> tuple[str, ...]:
+    other = attrs.get("OtherDN")
+    return (other,) if other else ()

@@ -1,0 +1,84 @@
+"""The one ordered journal of a run.
+
+Every T-Library request (as T-Server receives it) and event (as T-Server emits
+it), every HTTP request and answer, every CometD message, every scripted step,
+GWS's disposition decisions and what reporting stores is appended here, with a
+global sequence number and the simulated time in microseconds. Reports,
+disposition records and expectations are all read from the journal; nothing
+keeps bookkeeping of its own on the side.
+
+Payloads stay as light objects until a writer asks for ``to_dict()``, so a long
+run does not pay for JSON it never writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .timeunits import seconds
+
+# Entry kinds.
+STEP = "step"
+TLIB_REQUEST = "tlib.request"
+TLIB_EVENT = "tlib.event"
+HTTP_REQUEST = "http.request"
+HTTP_RESPONSE = "http.response"
+COMETD = "cometd"
+GWS_DISPOSITION = "gws.disposition"
+REPORTING = "reporting"
+REPORTING_FINAL = "reporting.final"
+
+
+class Entry:
+    """One journal line: ``seq``, time ``t`` (µs), ``kind`` and a payload.
+
+    ``payload`` is either a dict or an object with ``to_dict()``; ``meta``
+    carries correlations (ReferenceID, the event that caused a message) that
+    are part of the record but not of the message itself.
+    """
+
+    __slots__ = ("seq", "t", "kind", "payload", "meta")
+
+    def __init__(self, seq: int, t: int, kind: str, payload: Any, meta: dict[str, Any] | None):
+        self.seq = seq
+        self.t = t
+        self.kind = kind
+        self.payload = payload
+        self.meta = meta
+
+    def data(self) -> dict[str, Any]:
+        payload = self.payload
+        return payload if isinstance(payload, dict) else payload.to_dict()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"seq": self.seq, "t": seconds(self.t), "kind": self.kind}
+        out.update(self.data())
+        if self.meta:
+            out["meta"] = self.meta
+        return out
+
+    def __repr__(self) -> str:
+        return f"Entry({self.seq}, t={self.t}, {self.kind})"
+
+
+class Journal:
+    """Append-only, ordered by append; time comes from the simulation clock."""
+
+    def __init__(self, clock: Callable[[], int]):
+        self._clock = clock
+        self.entries: list[Entry] = []
+
+    def append(self, kind: str, payload: Any, meta: dict[str, Any] | None = None) -> Entry:
+        entry = Entry(len(self.entries) + 1, self._clock(), kind, payload, meta)
+        self.entries.append(entry)
+        return entry
+
+    def of_kind(self, *kinds: str) -> Iterator[Entry]:
+        return (e for e in self.entries if e.kind in kinds)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)

@@ -1,0 +1,1 @@
+"""Report writers: JSON lines, the Markdown summary, the console summary."""

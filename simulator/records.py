@@ -1,0 +1,215 @@
+"""Disposition records and the call table, read from the journal alone.
+
+One record per SetCallDisposition request (``gws.disposition`` entries):
+
+- what was asked: request, user, call id, ConnID, CallUuid, disposition, key,
+  ``requestedAt``;
+- what GWS believed (``gwsView``) and what T-Server knew at that instant
+  (``tserverState``: the last state event of the user's DN on that ConnID
+  T-Server had emitted) — the gap between the two is the view lag;
+- the ``path`` (userData / userEvent / rejected) and the HTTP answer;
+- the T-Server outcome (the event carrying the request's ReferenceID, or
+  EventError) and when the request reached T-Server and was answered;
+- the CometD messages it caused; the fallback user event, if one was sent;
+- what reporting ends with under the key, and whether this disposition is it:
+  ``reported``, ``superseded`` (it arrived, a later change replaced it) or
+  ``lost`` (it never arrived, or reporting ignored it), with the reason.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from . import journal as J
+from . import tlib
+from .gws.view import EVENT_STATE
+from .timeunits import format_time, seconds
+
+OUTCOME_EVENTS = ("EventAttachedDataChanged", "EventUserEvent", "EventError")
+
+
+class JournalIndex:
+    """Look-ups over one journal, built in one pass."""
+
+    def __init__(self, journal: J.Journal):
+        self.requests_by_ref: dict[int, J.Entry] = {}
+        self.outcome_by_ref: dict[int, J.Entry] = {}
+        self.cometd_by_ref: dict[int, list[J.Entry]] = defaultdict(list)
+        self.reporting_by_ref: dict[int, J.Entry] = {}
+        self.final_by_conn: dict[str, dict[str, Any]] = {}
+        self.http_response: dict[str, J.Entry] = {}
+        self.http_request: dict[str, J.Entry] = {}
+        self.state_events: dict[tuple[str, str], list[J.Entry]] = defaultdict(list)
+        self.decisions: list[J.Entry] = []
+        for entry in journal:
+            kind = entry.kind
+            if kind == J.TLIB_EVENT:
+                event: tlib.TEvent = entry.payload
+                ref = event.attrs.get("ReferenceID")
+                if ref is not None and event.name in OUTCOME_EVENTS and "gws" in event.recipients:
+                    self.outcome_by_ref.setdefault(ref, entry)
+                if event.name in EVENT_STATE:
+                    self.state_events[(event.attrs["ThisDN"], event.attrs["ConnID"])].append(entry)
+            elif kind == J.TLIB_REQUEST:
+                if entry.payload.client == "gws":
+                    self.requests_by_ref[entry.payload.reference_id] = entry
+            elif kind == J.COMETD:
+                ref = (entry.meta or {}).get("referenceId")
+                if ref is not None:
+                    self.cometd_by_ref[ref].append(entry)
+            elif kind == J.REPORTING:
+                ref = (entry.meta or {}).get("referenceId")
+                if ref is not None:
+                    self.reporting_by_ref[ref] = entry
+            elif kind == J.REPORTING_FINAL:
+                self.final_by_conn[entry.payload["connId"]] = entry.payload
+            elif kind == J.HTTP_REQUEST:
+                self.http_request[entry.payload["request"]] = entry
+            elif kind == J.HTTP_RESPONSE:
+                self.http_response[entry.payload["request"]] = entry
+            elif kind == J.GWS_DISPOSITION:
+                self.decisions.append(entry)
+
+    def tserver_state(self, dn: str | None, conn_id: str | None, before_seq: int) -> str | None:
+        state = None
+        for entry in self.state_events.get((dn, conn_id), ()):
+            if entry.seq > before_seq:
+                break
+            state = EVENT_STATE[entry.payload.name]
+        return state
+
+
+def disposition_records(journal: J.Journal) -> list[dict[str, Any]]:
+    index = JournalIndex(journal)
+    fallbacks = {d.payload["fallbackFrom"]: d for d in index.decisions if "fallbackFrom" in d.payload}
+    records = []
+    for decision in index.decisions:
+        d = decision.payload
+        if "fallbackFrom" in d:
+            continue
+        records.append(_record(index, decision, fallbacks))
+    return records
+
+
+def _record(index: JournalIndex, decision: J.Entry, fallbacks: dict[int, J.Entry]) -> dict[str, Any]:
+    d = decision.payload
+    request_entry = index.http_request.get(d["request"])
+    response = index.http_response[d["request"]].payload
+    requested_seq = request_entry.seq if request_entry else decision.seq
+    record: dict[str, Any] = {
+        "request": d["request"],
+        "user": d["user"],
+        "callId": d["callId"],
+        "connId": d["connId"],
+        "callUuid": d["callUuid"],
+        "disposition": d["disposition"],
+        "key": d["key"],
+        "requestedAt": seconds(decision.t),
+        "gwsView": d["view"],
+        "tserverState": index.tserver_state(d.get("dn"), d["connId"], requested_seq),
+        "path": d["path"],
+        "http": {"status": response["status"], **response["body"]},
+    }
+    ref = d["referenceId"]
+    record["tserver"] = _tserver_outcome(index, ref)
+    record["cometd"] = [_cometd_name(e) for e in index.cometd_by_ref.get(ref, ())] if ref is not None else []
+    fallback = fallbacks.get(ref) if ref is not None else None
+    record["fallback"] = None
+    if fallback is not None:
+        fref = fallback.payload["referenceId"]
+        record["fallback"] = {"path": fallback.payload["path"], "at": seconds(fallback.t),
+                              "tserver": _tserver_outcome(index, fref)}
+    record["reporting"] = _reporting(index, record, ref, fallback.payload["referenceId"] if fallback else None)
+    return record
+
+
+def _tserver_outcome(index: JournalIndex, ref: int | None) -> dict[str, Any] | None:
+    if ref is None:
+        return None
+    sent = index.requests_by_ref.get(ref)
+    outcome = index.outcome_by_ref.get(ref)
+    out: dict[str, Any] = {"request": sent.payload.name if sent else None,
+                           "reachedAt": seconds(sent.t) if sent else None,
+                           "event": None, "at": None}
+    if outcome is not None:
+        event: tlib.TEvent = outcome.payload
+        out["event"] = event.name
+        out["at"] = seconds(outcome.t)
+        out["eventSequenceNumber"] = event.seq
+        if event.name == "EventError":
+            out["errorCode"] = event.attrs["ErrorCode"]
+            out["errorName"] = tlib.ERROR_NAMES.get(event.attrs["ErrorCode"])
+            out["errorMessage"] = event.attrs["ErrorMessage"]
+    return out
+
+
+def _cometd_name(entry: J.Entry) -> str:
+    message = entry.payload
+    return message.notification_type or message.message_type
+
+
+def _reporting(index: JournalIndex, record: dict[str, Any], ref: int | None,
+               fallback_ref: int | None) -> dict[str, Any]:
+    final = index.final_by_conn.get(record["connId"]) if record["connId"] else None
+    key = record["key"]
+    holds = final["userData"].get(key) if (final and key) else None
+    out: dict[str, Any] = {"holds": holds, "outcome": "lost", "reason": None}
+    if final is not None and not final["ended"]:
+        out["callEnded"] = False
+    arrived, why_not = _arrived(index, record, ref)
+    if not arrived and fallback_ref is not None:
+        arrived, fallback_why = _arrived(index, {**record, "path": "userEvent"}, fallback_ref)
+        why_not = why_not if arrived else f"{why_not}; the fallback user event: {fallback_why}"
+    if not arrived:
+        out["reason"] = why_not
+    elif holds == record["disposition"]:
+        out["outcome"] = "reported"
+    else:
+        out["outcome"] = "superseded"
+        out["reason"] = (f"reporting holds {holds!r} from a later change" if holds is not None
+                         else f"the key {key} was removed later")
+    return out
+
+
+def _arrived(index: JournalIndex, record: dict[str, Any], ref: int | None) -> tuple[bool, str | None]:
+    """Did this disposition reach reporting? If not, why."""
+    if record["path"] == "rejected":
+        return False, f"refused by Web Services (statusCode {record['http']['statusCode']}): nothing was sent"
+    outcome = _tserver_outcome(index, ref)
+    if outcome is None or outcome["event"] is None:
+        return False, "T-Server had not answered when the run ended"
+    if outcome["event"] == "EventError":
+        why = f"T-Server answered EventError {outcome['errorCode']} {outcome['errorName']}"
+        if outcome["errorCode"] == tlib.TERR_INV_CONNID and record["tserverState"] == tlib.RELEASED:
+            why += (f": the call was already released at T-Server when the update arrived at "
+                    f"{format_time(index.requests_by_ref[ref].t)}, "
+                    f"while Web Services still saw it {record['gwsView']}")
+        return False, why
+    if record["path"] == "userData":
+        return True, None
+    seen = index.reporting_by_ref.get(ref)
+    if seen is None:
+        return False, "reporting never received the user event"
+    if not seen.payload["accepted"]:
+        return False, f"reporting ignored the user event: {seen.payload['reason']}"
+    return True, None
+
+
+def call_table(journal: J.Journal, names: dict[str, str]) -> list[dict[str, Any]]:
+    """One row per ConnID seen in T-Library events: its name, type, ends, times."""
+    by_conn = {conn: name for name, conn in names.items()}
+    rows: dict[str, dict[str, Any]] = {}
+    for entry in journal.of_kind(J.TLIB_EVENT):
+        attrs = entry.payload.attrs
+        conn = attrs.get("ConnID")
+        if conn is None or "CallUuid" not in attrs:
+            continue
+        row = rows.get(conn)
+        if row is None:
+            row = rows[conn] = {"name": by_conn.get(conn), "connId": conn, "callUuid": attrs["CallUuid"],
+                                "callType": attrs.get("CallType"), "ani": attrs.get("ANI"),
+                                "dnis": attrs.get("DNIS"), "firstEventAt": seconds(entry.t), "releasedAt": None}
+        if entry.payload.name in ("EventReleased", "EventAbandoned"):
+            row["releasedAt"] = seconds(entry.t)
+    return list(rows.values())

@@ -1,0 +1,122 @@
+"""The reporting sink: what ICON and Info Mart end up holding.
+
+A T-Server client (``reporting``) registered on every DN, as ICON is. Rules:
+
+- It follows each call by ConnID from the events it receives. The call **ends**
+  for reporting when every DN it has seen on the call has been released
+  (EventReleased / EventAbandoned). The user data at that moment is what the
+  call's record holds (ICON's G_USERDATA_HISTORY, facts §3).
+- An **EventUserEvent** naming the ConnID has its UserData applied on top of
+  the call's attached data, in arrival order, unless:
+  - ``store_event_data`` is ``none`` (ICON's default; tsim's default is
+    ``all``, a deployment set up to take dispositions from user events), or
+  - it arrives more than ``user_event_data_timeout`` after the call ended
+    (Info Mart ``[gim-etl] user-event-data-timeout``, default 3600 s): ignored.
+- At the end of the run it journals, per call, the data reporting holds.
+
+Every decision is journaled (``reporting``), with the reason when something is
+ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import simpy
+
+from . import journal as J
+from . import tlib
+from .timeunits import format_time
+
+CLIENT = "reporting"
+CALL_EVENTS_WITH_PARTIES = frozenset({"EventDialing", "EventRinging", "EventEstablished", "EventHeld",
+                                      "EventRetrieved", "EventAttachedDataChanged"})
+PARTY_END_EVENTS = frozenset({"EventReleased", "EventAbandoned"})
+
+
+@dataclass(slots=True)
+class ReportingSettings:
+    user_event_data_timeout: int = 3600 * 1_000_000  # µs
+    store_event_data: str = "all"  # "all" | "none"
+
+
+@dataclass(slots=True)
+class CallRecord:
+    conn_id: str
+    call_uuid: str
+    live_dns: set[str] = field(default_factory=set)
+    user_data: dict[str, Any] = field(default_factory=dict)  # attached data, as of the call's end
+    event_data: dict[str, Any] = field(default_factory=dict)  # accepted user-event data, applied on top
+    ended_at: int | None = None
+
+    def holds(self) -> dict[str, Any]:
+        return {**self.user_data, **self.event_data}
+
+
+class ReportingSink:
+    def __init__(self, env: simpy.Environment, journal: J.Journal, settings: ReportingSettings):
+        self.env = env
+        self.journal = journal
+        self.settings = settings
+        self.calls: dict[str, CallRecord] = {}
+
+    def on_event(self, event: tlib.TEvent) -> None:
+        name = event.name
+        attrs = event.attrs
+        if name == "EventUserEvent":
+            self._user_event(event)
+            return
+        conn_id = attrs.get("ConnID")
+        if conn_id is None or "CallUuid" not in attrs or name == "EventError":
+            return
+        call = self.calls.get(conn_id)
+        if call is None:
+            call = self.calls[conn_id] = CallRecord(conn_id, attrs["CallUuid"])
+        if call.ended_at is not None:
+            return
+        dn = attrs["ThisDN"]
+        if "UserData" in attrs:
+            call.user_data = dict(attrs["UserData"])
+        if name in PARTY_END_EVENTS:
+            call.live_dns.discard(dn)
+            if not call.live_dns:
+                call.ended_at = self.env.now
+                self.journal.append(J.REPORTING, {"connId": conn_id, "callUuid": call.call_uuid,
+                                                  "what": "call-end", "userData": dict(call.user_data)},
+                                    {"event": attrs["EventSequenceNumber"]})
+        elif name in CALL_EVENTS_WITH_PARTIES:
+            call.live_dns.add(dn)
+
+    def _user_event(self, event: tlib.TEvent) -> None:
+        attrs = event.attrs
+        conn_id = attrs.get("ConnID")
+        data = attrs.get("UserData") if isinstance(attrs.get("UserData"), dict) else {}
+        call = self.calls.get(conn_id) if isinstance(conn_id, str) else None
+        entry: dict[str, Any] = {"connId": conn_id, "what": "user-event", "userData": dict(data)}
+        reason = None
+        if call is None:
+            reason = "no call with this ConnID is known to reporting"
+        elif self.settings.store_event_data == "none":
+            reason = "ICON store-event-data is none: user-event data is not stored"
+        elif call.ended_at is not None and self.env.now - call.ended_at > self.settings.user_event_data_timeout:
+            late = self.env.now - call.ended_at
+            reason = (f"arrived {format_time(late)} after the call ended, over Info Mart's "
+                      f"user-event-data-timeout of {format_time(self.settings.user_event_data_timeout)}")
+        entry["accepted"] = reason is None
+        if reason is None:
+            call.event_data.update(data)
+        else:
+            entry["reason"] = reason
+        meta = {"event": attrs["EventSequenceNumber"]}
+        if "ReferenceID" in attrs:
+            meta["referenceId"] = attrs["ReferenceID"]
+        self.journal.append(J.REPORTING, entry, meta)
+
+    def finish(self) -> None:
+        """Journal what reporting holds for each call at the end of the run."""
+        for call in self.calls.values():
+            self.journal.append(J.REPORTING_FINAL, {
+                "connId": call.conn_id, "callUuid": call.call_uuid, "ended": call.ended_at is not None,
+                "userData": call.holds(),
+            })

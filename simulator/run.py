@@ -1,0 +1,67 @@
+"""Run a scenario: build the world, play the steps, read the outcome off the journal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import journal as J
+from .records import call_table, disposition_records
+from .scenario.expect import CallIds, Checker, ExpectationResult
+from .scenario.loader import LoadedScenario, load_scenario
+from .scenario.schema import Scenario
+from .scenario.steps import NotRun, call_named, schedule_steps
+from .world import build_world
+
+
+@dataclass
+class RunResult:
+    """Everything a run produced. ``journal`` is the source of all the rest."""
+
+    scenario: Scenario
+    source: Path | None
+    seed: int
+    journal: J.Journal
+    calls: list[dict[str, Any]]
+    dispositions: list[dict[str, Any]]
+    expectations: list[ExpectationResult]
+    end_time: int
+
+    @property
+    def passed(self) -> bool:
+        return all(result.passed for result in self.expectations)
+
+    def disposition(self, request: str) -> dict[str, Any]:
+        """The record of the SetCallDisposition request named (or numbered) ``request``."""
+        return next(r for r in self.dispositions if r["request"] == request)
+
+
+def run_scenario(scenario: LoadedScenario | Scenario | str | Path, seed: int | None = None) -> RunResult:
+    """Run a scenario (a loaded one, a ``Scenario`` model, or a file path)."""
+    if isinstance(scenario, (str, Path)):
+        scenario = load_scenario(scenario)
+    if isinstance(scenario, LoadedScenario):
+        model, source, line = scenario.scenario, scenario.path, scenario.line
+    else:
+        model, source, line = scenario, None, (lambda *loc: None)
+    seed = model.seed if seed is None else seed
+
+    world = build_world(model, seed)
+    schedule_steps(world, lambda i: line("steps", i))
+    world.env.run()
+    world.reporting.finish()
+
+    names: dict[str, CallIds] = {}
+    for step in model.steps:
+        if step.call is not None:
+            try:
+                call = call_named(world, step.call)
+            except NotRun:
+                continue
+            names[step.call] = CallIds(call.conn_id, call.call_uuid)
+    records = disposition_records(world.journal)
+    checker = Checker(world.journal, records, names)
+    results = [checker.check(i, line("expect", i), e) for i, e in enumerate(model.expect)]
+    calls = call_table(world.journal, {name: ids.conn_id for name, ids in names.items()})
+    return RunResult(model, source, seed, world.journal, calls, records, results, world.env.now)

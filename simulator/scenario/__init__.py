@@ -1,0 +1,1 @@
+"""Scenario files: schema, loader with line numbers, steps and expectations."""

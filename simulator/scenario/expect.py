@@ -1,0 +1,181 @@
+"""Check a run's expectations against its journal and disposition records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .. import journal as J
+from ..timeunits import format_time
+from .schema import Expectation, Window
+
+
+@dataclass(frozen=True)
+class CallIds:
+    conn_id: str
+    call_uuid: str
+
+
+@dataclass
+class ExpectationResult:
+    index: int
+    line: int | None
+    text: str
+    passed: bool
+    problems: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "line": self.line, "expectation": self.text, "passed": self.passed,
+                "problems": self.problems}
+
+
+def describe(expectation: Expectation) -> str:
+    args = expectation.args.model_dump(exclude_none=True, by_alias=True)
+    parts = []
+    for key, value in args.items():
+        if key in ("after", "before"):
+            value = format_time(value)
+        parts.append(f"{key}: {value}")
+    return f"{expectation.kind} {{{', '.join(parts)}}}"
+
+
+class Checker:
+    def __init__(self, journal: J.Journal, records: list[dict[str, Any]], calls: dict[str, CallIds]):
+        self.journal = journal
+        self.records = records
+        self.calls = calls
+        self.finals = {e.payload["connId"]: e.payload for e in journal.of_kind(J.REPORTING_FINAL)}
+        self.responses = {e.payload["request"]: e.payload for e in journal.of_kind(J.HTTP_RESPONSE)}
+
+    def check(self, index: int, line: int | None, expectation: Expectation) -> ExpectationResult:
+        problems = getattr(self, f"_{expectation.kind}")(expectation.args)
+        return ExpectationResult(index, line, describe(expectation), not problems, problems)
+
+    def _call(self, name: str | None) -> CallIds | None:
+        return self.calls.get(name) if name is not None else None
+
+    # -- kinds -------------------------------------------------------------------
+    def _disposition(self, want) -> list[str]:
+        if want.request is not None:
+            chosen = [r for r in self.records if r["request"] == want.request]
+            label = f"request {want.request}"
+        else:
+            call = self._call(want.call)
+            chosen = [r for r in self.records if call and call.call_uuid in (r["callUuid"], r["callId"])]
+            label = f"call {want.call}"
+        if want.nth is not None:
+            if len(chosen) < want.nth:
+                return [f"expected a disposition #{want.nth} on {label}, found {len(chosen)}"]
+            chosen = [chosen[want.nth - 1]]
+        if not chosen:
+            return [f"no SetCallDisposition was made on {label}"]
+        problems = []
+        for record in chosen:
+            actual = {
+                "path": record["path"],
+                "statusCode": record["http"]["statusCode"],
+                "httpStatus": record["http"]["status"],
+                "view": record["gwsView"],
+                "tserver": (record["tserver"] or {}).get("event") or "none",
+                "errorCode": (record["tserver"] or {}).get("errorCode"),
+                "cometd": bool(record["cometd"]),
+                "reporting": record["reporting"]["outcome"],
+                "holds": record["reporting"]["holds"],
+            }
+            for field, value in actual.items():
+                expected = getattr(want, field)
+                if expected is not None and expected != value:
+                    problems.append(f"{record['request']}: {field}: expected {expected!r}, got {value!r}")
+        return problems
+
+    def _reporting(self, want) -> list[str]:
+        call = self._call(want.call)
+        final = self.finals.get(call.conn_id) if call else None
+        if final is None:
+            return [f"reporting holds nothing for call {want.call}"]
+        data = final["userData"]
+        problems = []
+        for key, value in (want.userData or {}).items():
+            if data.get(key, _ABSENT) != value:
+                got = "absent" if key not in data else repr(data[key])
+                problems.append(f"userData.{key}: expected {value!r}, got {got}")
+        for key in want.missing or ():
+            if key in data:
+                problems.append(f"userData.{key}: expected absent, got {data[key]!r}")
+        if want.ended is not None and want.ended != final["ended"]:
+            problems.append(f"ended: expected {want.ended}, got {final['ended']}")
+        return problems
+
+    def _cometd(self, want, absent: bool = False) -> list[str]:
+        call = self._call(want.call)
+        found = []
+        for entry in self.journal.of_kind(J.COMETD):
+            m = entry.payload
+            if not _in_window(entry.t, want):
+                continue
+            if want.user is not None and m.user != want.user:
+                continue
+            if call is not None and m.call_id != call.call_uuid:
+                continue
+            if want.channel is not None and m.channel != want.channel:
+                continue
+            if want.messageType is not None and m.message_type != want.messageType:
+                continue
+            if want.notificationType is not None and m.notification_type != want.notificationType:
+                continue
+            if want.state is not None and getattr(m, "state", None) != want.state:
+                continue
+            found.append(entry)
+        return _count_problems("CometD message", found, want.count, absent)
+
+    def _no_cometd(self, want) -> list[str]:
+        return self._cometd(want, absent=True)
+
+    def _tlib(self, want, absent: bool = False) -> list[str]:
+        call = self._call(want.call)
+        found = []
+        for entry in self.journal.of_kind(J.TLIB_EVENT, J.TLIB_REQUEST):
+            message = entry.payload
+            if message.name != want.event or not _in_window(entry.t, want):
+                continue
+            attrs = message.attrs
+            if want.dn is not None and attrs.get("ThisDN") != want.dn:
+                continue
+            if call is not None and attrs.get("ConnID") != call.conn_id:
+                continue
+            if want.errorCode is not None and attrs.get("ErrorCode") != want.errorCode:
+                continue
+            found.append(entry)
+        return _count_problems(want.event, found, want.count, absent)
+
+    def _no_tlib(self, want) -> list[str]:
+        return self._tlib(want, absent=True)
+
+    def _http(self, want) -> list[str]:
+        response = self.responses.get(want.request)
+        if response is None:
+            return [f"request {want.request} was never sent"]
+        problems = []
+        if want.status is not None and response["status"] != want.status:
+            problems.append(f"status: expected {want.status}, got {response['status']}")
+        if want.statusCode is not None and response["body"]["statusCode"] != want.statusCode:
+            problems.append(f"statusCode: expected {want.statusCode}, got {response['body']['statusCode']}")
+        return problems
+
+
+_ABSENT = object()
+
+
+def _in_window(t: int, window: Window) -> bool:
+    return (window.after is None or t >= window.after) and (window.before is None or t <= window.before)
+
+
+def _count_problems(what: str, found: list[J.Entry], count: int | None, absent: bool) -> list[str]:
+    if absent:
+        if found:
+            first = found[0]
+            return [f"expected no {what}, found {len(found)} (first: journal #{first.seq} at {format_time(first.t)})"]
+        return []
+    if count is None:
+        return [] if found else [f"expected at least one {what}, found none"]
+    return [] if len(found) == count else [f"expected {count} × {what}, found {len(found)}"]

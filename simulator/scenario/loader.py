@@ -1,0 +1,212 @@
+"""Load a scenario file: YAML → schema → cross-checks, every error with its line.
+
+A bad file raises ``ScenarioError``, whose text is one line:
+``scenarios/x.yaml:12: steps[3].gws.user: no user 'agent9' (users: agent1)``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .schema import GwsStep, Scenario
+from .source import SourceError, line_of, load_yaml
+
+REFERENCE = re.compile(r"\{([^{}]*)\}")
+REFERENCE_BODY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)(?:\.(id|callUuid|connId|uri))?$")
+DIAL_PATH = re.compile(r"^/?api/v2/me/devices/[^/]+/calls$")
+
+
+class ScenarioError(Exception):
+    """A scenario file that cannot be run; ``str()`` is the one-line message."""
+
+    def __init__(self, file: str, line: int | None, field: str | None, message: str):
+        self.file, self.line, self.field, self.message = file, line, field, message
+        where = f"{file}:{line}" if line is not None else file
+        super().__init__(f"{where}: {field}: {message}" if field else f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    scenario: Scenario
+    path: Path
+    lines: dict[tuple[Any, ...], int]
+
+    def line(self, *loc: Any) -> int | None:
+        return line_of(self.lines, loc)
+
+
+def field_name(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load_scenario(path: str | Path) -> LoadedScenario:
+    path = Path(path)
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(shown, None, None, "no such file") from None
+    except IsADirectoryError:
+        raise ScenarioError(shown, None, None, "is a folder, not a scenario file") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(shown, None, None, "is not UTF-8 text") from None
+    except OSError as exc:
+        raise ScenarioError(shown, None, None, f"cannot be read: {exc.strerror}") from None
+    return parse_scenario(text, shown, path)
+
+
+def parse_scenario(text: str, shown: str = "<scenario>", path: Path | None = None) -> LoadedScenario:
+    try:
+        data, lines = load_yaml(text)
+    except SourceError as exc:
+        raise ScenarioError(shown, exc.line, None, exc.message) from None
+    if not isinstance(data, dict):
+        raise ScenarioError(shown, 1, None, "a scenario file is a mapping (version, name, description, ...)")
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        first = min(errors, key=lambda e: line_of(lines, tuple(e["loc"])) or 0)
+        loc = tuple(first["loc"])
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ScenarioError(shown, line_of(lines, loc), field_name(loc) or None,
+                            _message(first) + more) from None
+    loaded = LoadedScenario(scenario, path or Path(shown), lines)
+    _cross_check(loaded, shown)
+    return loaded
+
+
+def _message(error: dict[str, Any]) -> str:
+    msg = error["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix):]
+    if error["type"] == "extra_forbidden":
+        return "unknown key (see `tsim schema` for the keys allowed here)"
+    if error["type"] == "missing":
+        return "required but missing"
+    return msg
+
+
+# -- cross-checks: names that must refer to something ---------------------------
+def _cross_check(loaded: LoadedScenario, shown: str) -> None:
+    sc = loaded.scenario
+
+    def fail(loc: tuple[Any, ...], message: str) -> None:
+        raise ScenarioError(shown, loaded.line(*loc), field_name(loc), message)
+
+    dns = sc.switch.dns
+    for number, dn in dns.items():
+        seen = {number}
+        target = dn.target
+        while target is not None and target in dns and dns[target].type == "RoutingPoint":
+            if target in seen:
+                fail(("switch", "dns", number, "target"), f"routing loop through {target}")
+            seen.add(target)
+            target = dns[target].target
+
+    users = sc.users()
+    devices: dict[str, str] = {}
+    for name, device in users.items():
+        loc = ("web_services", "users", name, "device")
+        if device not in dns or dns[device].type != "Extension":
+            fail(loc, f"device {device} is not a configured Extension")
+        if device in devices:
+            fail(loc, f"device {device} is already the device of user {devices[device]}")
+        devices[device] = name
+
+    external = {n for step in sc.steps if step.dial for n in (step.dial.from_, step.dial.to) if n not in dns}
+    defined: set[str] = set()
+    order = sorted(range(len(sc.steps)), key=lambda i: (sc.steps[i].at, i))
+    for i in order:
+        step = sc.steps[i]
+        loc = ("steps", i, step.action)
+        args = step.args
+        try:
+            refs = list(_step_call_refs(step))
+        except ValueError as exc:
+            fail(loc, str(exc))
+        for name in refs:
+            if name not in defined:
+                fail(loc, f"call {name!r} is not created by any earlier step (name it with `call:` on a dial)")
+        if step.dial is not None:
+            source = step.dial.from_
+            if source in dns and dns[source].type != "Extension":
+                fail(loc + ("from",), f"calls are made from an Extension; {source} is a {dns[source].type}")
+            if step.dial.to == source:
+                fail(loc + ("to",), "a DN cannot call itself")
+        elif step.action in ("answer", "hold", "retrieve", "hangup"):
+            if args.dn not in dns and args.dn not in external:
+                fail(loc + ("dn",), f"{args.dn} is neither a configured DN nor a number dialled in this file")
+        elif step.action == "agent":
+            if args.dn not in dns or dns[args.dn].agent is None:
+                fail(loc + ("dn",), f"no agent is configured on DN {args.dn}")
+        elif step.action == "update_user_data":
+            if args.dn not in dns:
+                fail(loc + ("dn",), f"{args.dn} is not a configured DN")
+        elif step.action == "gws":
+            if args.user not in users:
+                fail(loc + ("user",), f"no user {args.user!r} (users: {', '.join(users) or 'none'})")
+            if step.call is not None and not (args.post and DIAL_PATH.match(args.post)):
+                fail(("steps", i, "call"), "`call:` on a gws step names the call a Dial creates "
+                                           "(post: /api/v2/me/devices/{id}/calls)")
+        if step.call is not None:
+            if step.call in defined:
+                fail(("steps", i, "call"), f"call {step.call!r} is already created by an earlier step")
+            defined.add(step.call)
+
+    requests = [s.gws.name for s in sc.steps if s.gws is not None and s.gws.name is not None]
+    for name in {r for r in requests if requests.count(r) > 1}:
+        index = next(i for i, s in enumerate(sc.steps) if s.gws is not None and s.gws.name == name)
+        fail(("steps", index, "gws", "name"), f"request name {name!r} is used twice")
+    for i, expectation in enumerate(sc.expect):
+        args = expectation.args
+        loc = ("expect", i, expectation.kind)
+        call = getattr(args, "call", None)
+        if call is not None and call not in defined:
+            fail(loc + ("call",), f"no step creates a call named {call!r}")
+        request = getattr(args, "request", None)
+        if request is not None and request not in requests:
+            fail(loc + ("request",), f"no gws step is named {request!r}")
+        user = getattr(args, "user", None)
+        if user is not None and user not in users:
+            fail(loc + ("user",), f"no user {user!r}")
+
+
+def _step_call_refs(step) -> Iterator[str]:
+    call = getattr(step.args, "call", None)
+    if call is not None and step.action != "dial":
+        yield call
+    if step.action == "gws":
+        yield from references(step.gws)
+
+
+def references(request: GwsStep) -> Iterator[str]:
+    """The call names a gws step's path and body refer to; bad references raise ValueError."""
+    for text in _strings([request.path, request.body]):
+        for match in REFERENCE.finditer(text):
+            ref = REFERENCE_BODY.match(match.group(1))
+            if ref is None:
+                raise ValueError(f"bad reference {match.group(0)}: write {{c1}}, {{c1.connId}} or {{c1.uri}}")
+            yield ref.group(1)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)

@@ -1,0 +1,311 @@
+"""The scenario file format (version 1), as pydantic models.
+
+Unknown keys are errors, so a typo never silently does nothing. ``tsim schema``
+prints the JSON Schema of ``Scenario`` for editors.
+
+Times (``at``, latencies, timeouts, windows) are durations: ``4s``, ``150ms``,
+``250us``, ``2m``, ``1h`` or a number of seconds (``1.25``); inside they are
+integer microseconds.
+
+String values in a ``gws`` step's ``post``/``get`` path and ``body`` may name
+scenario calls: ``{c1}`` (the call id, i.e. its CallUuid), ``{c1.connId}``,
+``{c1.uri}`` (``<base_uri>/api/v2/calls/<id>``, the reference's callUri form).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
+
+from ..timeunits import DURATION_HELP, parse_duration
+
+FORMAT_VERSION = 1
+
+
+def _number_as_text(value: Any) -> Any:
+    """Let ``15000`` stand for ``"15000"``: YAML reads an unquoted DN as a number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Duration = Annotated[
+    int,
+    BeforeValidator(parse_duration),
+    WithJsonSchema({
+        "anyOf": [{"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(us|ms|s|min|m|h)?\s*$"},
+                  {"type": "number", "minimum": 0}],
+        "description": DURATION_HELP,
+    }),
+]
+Number = Annotated[str, BeforeValidator(_number_as_text), Field(min_length=1, pattern=r"^\+?[0-9A-Za-z_.-]+$",
+                                                                 description="a DN or a phone number")]
+CallName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$",
+                                description="a name for a call in this scenario, e.g. c1")]
+Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+PathName = Literal["userData", "userEvent", "rejected"]
+PartyState = Literal["Dialing", "Ringing", "Established", "Held", "Released"]
+UserData = dict[str, str | int | float | bool]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+# -- the switch ---------------------------------------------------------------
+class DNConfig(Strict):
+    """A configured DN. An Extension may have an agent logged in at the start."""
+
+    type: Literal["Extension", "ACDQueue", "RoutingPoint"] = "Extension"
+    agent: Name | None = Field(None, description="AgentID logged in on this DN at the start")
+    state: Literal["Ready", "NotReady"] = Field("Ready", description="the agent's state at the start")
+    target: Number | None = Field(None, description="RoutingPoint: the DN or number calls are routed to")
+
+    @model_validator(mode="after")
+    def _fits_type(self) -> DNConfig:
+        if self.agent is not None and self.type != "Extension":
+            raise ValueError(f"an agent logs in on an Extension, not on a {self.type}")
+        if self.type == "RoutingPoint" and self.target is None:
+            raise ValueError("a RoutingPoint needs a target")
+        if self.target is not None and self.type != "RoutingPoint":
+            raise ValueError("only a RoutingPoint has a target")
+        return self
+
+
+class Latency(Strict):
+    """One-way link delays. Defaults: 5 ms each way — small, but never zero, so
+    Web Services' view always trails T-Server a little, as in production."""
+
+    gws_to_tserver: Duration = 5_000
+    tserver_to_gws: Duration = 5_000
+    tserver_to_reporting: Duration = 5_000
+
+
+class Switch(Strict):
+    dns: dict[Number, DNConfig] = Field(min_length=1)
+    latency: Latency = Field(default_factory=Latency)
+
+
+# -- Web Services and reporting -----------------------------------------------
+class UserConfig(Strict):
+    device: Number = Field(description="the DN of the user's device")
+
+
+class WebServicesConfig(Strict):
+    disposition_key: Name = Field("DispositionCode", description="key used when a request names none")
+    base_uri: str = "http://127.0.0.1:8080"
+    fallback_to_user_event: bool = Field(
+        False, description="after EventError on the userData path, send the disposition as a user event")
+    users: dict[Name, UserConfig] | None = Field(
+        None, description="default: one user per DN with an agent, named after the agent")
+
+
+class ReportingConfig(Strict):
+    user_event_data_timeout: Duration = Field(3600 * 1_000_000,
+                                              description="Info Mart [gim-etl] user-event-data-timeout")
+    store_event_data: Literal["all", "none"] = Field("all", description="ICON [custom-states] store-event-data")
+
+
+# -- steps ----------------------------------------------------------------------
+class DialStep(Strict):
+    from_: Number = Field(alias="from", description="an Extension, or an external caller's number")
+    to: Number
+    user_data: UserData | None = None
+
+
+class OnCall(Strict):
+    dn: Number
+    call: CallName
+
+
+class AgentStep(Strict):
+    dn: Number
+    state: Literal["Ready", "NotReady", "AfterCallWork"]
+
+
+class UserDataStep(Strict):
+    """Data attached at T-Server level (an IVR or routing strategy), not through GWS."""
+
+    dn: Number
+    call: CallName
+    data: UserData = Field(min_length=1)
+
+
+class GwsStep(Strict):
+    """One HTTP request from a user's desktop to Web Services."""
+
+    user: Name
+    post: str | None = None
+    get: str | None = None
+    body: Any = None
+    name: Name | None = Field(None, description="a name for this request, for `http` expectations")
+
+    @model_validator(mode="after")
+    def _one_method(self) -> GwsStep:
+        if (self.post is None) == (self.get is None):
+            raise ValueError("give exactly one of post or get")
+        return self
+
+    @property
+    def method(self) -> str:
+        return "POST" if self.post is not None else "GET"
+
+    @property
+    def path(self) -> str:
+        return self.post if self.post is not None else self.get  # type: ignore[return-value]
+
+
+STEP_ACTIONS = ("dial", "answer", "hold", "retrieve", "hangup", "agent", "update_user_data", "gws")
+
+
+class Step(Strict):
+    """One action at a simulated time. Exactly one action key per step."""
+
+    at: Duration
+    call: CallName | None = Field(None, description="dial / gws Dial: the name the new call gets")
+    note: str | None = Field(None, description="shown in the timeline, for trainees")
+    dial: DialStep | None = None
+    answer: OnCall | None = None
+    hold: OnCall | None = None
+    retrieve: OnCall | None = None
+    hangup: OnCall | None = None
+    agent: AgentStep | None = None
+    update_user_data: UserDataStep | None = None
+    gws: GwsStep | None = None
+
+    @model_validator(mode="after")
+    def _one_action(self) -> Step:
+        given = [name for name in STEP_ACTIONS if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(f"a step has exactly one action ({', '.join(STEP_ACTIONS)}); "
+                             f"got {', '.join(given) if given else 'none'}")
+        if self.call is not None and given[0] not in ("dial", "gws"):
+            raise ValueError("`call:` names the call a dial (or a gws Dial) creates; "
+                             "other actions name their call inside the action")
+        return self
+
+    @property
+    def action(self) -> str:
+        return next(name for name in STEP_ACTIONS if getattr(self, name) is not None)
+
+    @property
+    def args(self) -> BaseModel:
+        return getattr(self, self.action)
+
+
+# -- expectations --------------------------------------------------------------
+class Window(Strict):
+    after: Duration | None = Field(None, description="only at or after this time")
+    before: Duration | None = Field(None, description="only at or before this time")
+
+
+class DispositionExpect(Strict):
+    """What the disposition record(s) of a call (or of one named request) say."""
+
+    call: CallName | None = None
+    request: Name | None = None
+    nth: int | None = Field(None, ge=1, description="the nth disposition on the call (default: every one)")
+    path: PathName | None = None
+    statusCode: int | None = None
+    httpStatus: int | None = None
+    view: PartyState | None = Field(None, description="GWS's view of the call when the request arrived")
+    tserver: str | None = Field(None, description="T-Server outcome event name, or 'none'")
+    errorCode: int | None = None
+    cometd: bool | None = Field(None, description="a CometD message went out for it")
+    reporting: Literal["reported", "superseded", "lost"] | None = None
+    holds: str | None = Field(None, description="the value reporting ends with under the record's key")
+
+    @model_validator(mode="after")
+    def _names_something(self) -> DispositionExpect:
+        if self.call is None and self.request is None:
+            raise ValueError("name the call or the request")
+        return self
+
+
+class ReportingExpect(Strict):
+    call: CallName
+    userData: UserData | None = Field(None, description="these keys hold these values")
+    missing: list[str] | None = Field(None, description="these keys are absent")
+    ended: bool | None = None
+
+
+class CometdExpect(Window):
+    user: Name | None = None
+    call: CallName | None = None
+    channel: str | None = None
+    messageType: str | None = None
+    notificationType: str | None = None
+    state: PartyState | None = None
+    count: int | None = Field(None, ge=0, description="exactly this many (default: at least one)")
+
+
+class TlibExpect(Window):
+    event: str = Field(description="an event name, e.g. EventError, or a request name")
+    dn: Number | None = None
+    call: CallName | None = None
+    errorCode: int | None = None
+    count: int | None = Field(None, ge=0, description="exactly this many (default: at least one)")
+
+
+class HttpExpect(Strict):
+    request: Name
+    status: int | None = None
+    statusCode: int | None = None
+
+
+EXPECT_KINDS = ("disposition", "reporting", "cometd", "no_cometd", "tlib", "no_tlib", "http")
+
+
+class Expectation(Strict):
+    disposition: DispositionExpect | None = None
+    reporting: ReportingExpect | None = None
+    cometd: CometdExpect | None = None
+    no_cometd: CometdExpect | None = None
+    tlib: TlibExpect | None = None
+    no_tlib: TlibExpect | None = None
+    http: HttpExpect | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Expectation:
+        given = [name for name in EXPECT_KINDS if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(f"an expectation has exactly one of {', '.join(EXPECT_KINDS)}; "
+                             f"got {', '.join(given) if given else 'none'}")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(name for name in EXPECT_KINDS if getattr(self, name) is not None)
+
+    @property
+    def args(self) -> BaseModel:
+        return getattr(self, self.kind)
+
+
+class Scenario(Strict):
+    """A tsim scenario: a switch, Web Services, a script of steps, and what must happen."""
+
+    version: Literal[1] = Field(description="the scenario format version")
+    name: Name = Field(description="also the report folder's name")
+    description: str
+    seed: int = 1
+    epoch: int = Field(1_767_603_600, description="T-Library event time at t=0, seconds since 1970")
+    switch: Switch
+    web_services: WebServicesConfig = Field(default_factory=WebServicesConfig)
+    reporting: ReportingConfig = Field(default_factory=ReportingConfig)
+    steps: list[Step] = Field(default_factory=list)
+    expect: list[Expectation] = Field(default_factory=list)
+
+    def users(self) -> dict[str, str]:
+        """User name → device DN (explicit, or one per agent)."""
+        if self.web_services.users is not None:
+            return {name: user.device for name, user in self.web_services.users.items()}
+        return {dn.agent: number for number, dn in self.switch.dns.items() if dn.agent is not None}

@@ -1,0 +1,156 @@
+"""T-Library vocabulary: message names and numbers, error codes, enumerations.
+
+Numbers follow the T-Library C header ``tlib_ext.h`` and error codes
+``tliberr.h`` (reference/genesys-facts.md §2). The simulator speaks in names;
+the numbers are carried so that journals can be read against real logs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+REQUESTS: dict[str, int] = {
+    "RequestRegisterAddress": 3,
+    "RequestAgentLogin": 8,
+    "RequestAgentLogout": 9,
+    "RequestAgentReady": 10,
+    "RequestAgentNotReady": 11,
+    "RequestMakeCall": 14,
+    "RequestAnswerCall": 16,
+    "RequestReleaseCall": 17,
+    "RequestHoldCall": 18,
+    "RequestRetrieveCall": 19,
+    "RequestAttachUserData": 30,
+    "RequestUpdateUserData": 31,
+    "RequestDeleteUserData": 32,
+    "RequestDeletePair": 33,
+    "RequestDistributeUserEvent": 48,
+}
+
+EVENTS: dict[str, int] = {
+    "EventError": 52,
+    "EventRegistered": 53,
+    "EventQueued": 57,
+    "EventDiverted": 58,
+    "EventAbandoned": 59,
+    "EventRinging": 60,
+    "EventDialing": 61,
+    "EventEstablished": 64,
+    "EventReleased": 65,
+    "EventHeld": 66,
+    "EventRetrieved": 67,
+    "EventRouteRequest": 71,
+    "EventRouteUsed": 72,
+    "EventAgentLogin": 73,
+    "EventAgentLogout": 74,
+    "EventAgentReady": 75,
+    "EventAgentNotReady": 76,
+    "EventAttachedDataChanged": 85,
+    "EventUserEvent": 96,
+    "EventAgentAfterCallWork": 118,
+}
+
+# Generic T-Library error codes (tliberr.h).
+TERR_NOT_REGISTERED = 41
+TERR_IN_SAME_STATE = 43
+TERR_UNSUP_OPER = 51
+TERR_INVALID_ATTR = 53
+TERR_INV_CONNID = 56
+TERR_NOT_CONFIGURED = 59
+# Switch-specific, used where no generic code fits (tliberr.h, MeridianLink range).
+TERR_INV_CALD_DN = 71
+TERR_PARTY_NOT_ON_CALL = 470
+
+ERROR_MESSAGES: dict[int, str] = {
+    TERR_NOT_REGISTERED: "Client has not registered the DN",
+    TERR_IN_SAME_STATE: "Object already in the requested state",
+    TERR_UNSUP_OPER: "Unsupported operation",
+    TERR_INVALID_ATTR: "Invalid attribute value",
+    # (inference) the facts file: no source shows the code a T-Server gives
+    # for a *released* ConnID; 56 is the documented generic meaning.
+    TERR_INV_CONNID: "Invalid ConnID",
+    TERR_NOT_CONFIGURED: "DN is not configured in CME",
+    TERR_INV_CALD_DN: "Invalid called DN",
+    TERR_PARTY_NOT_ON_CALL: "Party is not on the call",
+}
+
+ERROR_NAMES: dict[int, str] = {
+    TERR_NOT_REGISTERED: "TERR_NOT_REGISTERED",
+    TERR_IN_SAME_STATE: "TERR_IN_SAME_STATE",
+    TERR_UNSUP_OPER: "TERR_UNSUP_OPER",
+    TERR_INVALID_ATTR: "TERR_INVALID_ATTR",
+    TERR_INV_CONNID: "TERR_INV_CONNID",
+    TERR_NOT_CONFIGURED: "TERR_NOT_CONFIGURED",
+    TERR_INV_CALD_DN: "TERR_INV_CALD_DN",
+    TERR_PARTY_NOT_ON_CALL: "TERR_PARTY_NOT_ON_CALL",
+}
+
+# TCallType, as GWS spells it in callType.
+CALL_TYPES = ("Unknown", "Internal", "Inbound", "Outbound", "Consult")
+
+# Party (per-DN) states; GWS shows the same names in call.state.
+DIALING = "Dialing"
+RINGING = "Ringing"
+ESTABLISHED = "Established"
+HELD = "Held"
+RELEASED = "Released"
+PARTY_STATES = (DIALING, RINGING, ESTABLISHED, HELD, RELEASED)
+
+# Agent states (T-Server side) and TAgentWorkMode names.
+READY = "Ready"
+NOT_READY = "NotReady"
+AFTER_CALL_WORK = "AfterCallWork"
+AGENT_STATES = (READY, NOT_READY, AFTER_CALL_WORK)
+
+
+@dataclass(slots=True)
+class TRequest:
+    """A T-Library request as it reaches T-Server.
+
+    ``client`` names the T-Server client that sent it (``gws``, ``switch`` for
+    actions scripted at the phone, ...); ``attrs`` holds the T-Library
+    attributes (``ThisDN``, ``ConnID``, ``UserData``...).
+    """
+
+    name: str
+    client: str
+    reference_id: int
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "number": REQUESTS[self.name],
+            "client": self.client,
+            "attrs": {"ReferenceID": self.reference_id, **self.attrs},
+        }
+
+
+@dataclass(slots=True)
+class TEvent:
+    """A T-Library event as T-Server emits it.
+
+    ``attrs`` are the event's attributes in the order T-Library names them;
+    ``EventSequenceNumber`` and ``time`` are added by T-Server when it emits.
+    ``recipients`` lists the clients it is distributed to.
+    """
+
+    name: str
+    attrs: dict[str, Any]
+    recipients: tuple[str, ...] = ()
+
+    @property
+    def seq(self) -> int:
+        return self.attrs["EventSequenceNumber"]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.attrs.get(key, default)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "number": EVENTS[self.name],
+            "to": list(self.recipients),
+            "attrs": self.attrs,
+        }

@@ -1,0 +1,82 @@
+"""Call control: make, answer, hold, retrieve, release (see ``states``)."""
+
+from __future__ import annotations
+
+from .. import tlib
+from .model import EXTENSION, ROLE_ORIGINATION, Call, Party, TError
+from .routing import deliver, distribute
+from .server import TServer
+from .states import transition
+
+
+def make_call(ts: TServer, this_dn: str, destination: str, user_data: dict | None = None,
+              reference_id: int | None = None) -> Call:
+    """RequestMakeCall from an extension: Internal to a configured DN, else Outbound."""
+    dn = ts.dn(this_dn)
+    if dn.type != EXTENSION:
+        raise TError(tlib.TERR_INVALID_ATTR, f"Calls are made from an Extension, not {dn.type} {this_dn}")
+    if not destination or destination == this_dn:
+        raise TError(tlib.TERR_INV_CALD_DN, f"Invalid called DN {destination!r}")
+    call_type = "Internal" if destination in ts.dns else "Outbound"
+    call = ts.new_call(call_type, ani=this_dn, dnis=destination)
+    if user_data:
+        call.user_data.update(user_data)
+    call.parties[this_dn] = Party(this_dn, tlib.DIALING, ROLE_ORIGINATION, internal=True)
+    ts.call_event("EventDialing", call, this_dn, other_dn=destination, reference_id=reference_id)
+    deliver(ts, call, destination)
+    return call
+
+
+def inbound_call(ts: TServer, caller: str, destination: str, user_data: dict | None = None) -> Call:
+    """A call from the network (an external caller) arrives at ``destination``."""
+    ts.dn(destination)
+    call = ts.new_call("Inbound", ani=caller, dnis=destination)
+    if user_data:
+        call.user_data.update(user_data)
+    call.parties[caller] = Party(caller, tlib.DIALING, ROLE_ORIGINATION, internal=False)
+    deliver(ts, call, destination)
+    return call
+
+
+def answer(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -> None:
+    party = ts.party_on(call, dn)
+    party.state, event = transition("answer", party.state)
+    ts.call_event(event, call, dn, reference_id=reference_id)
+    for other in call.parties.values():
+        if other.state == tlib.DIALING:
+            other.state = tlib.ESTABLISHED
+            ts.call_event("EventEstablished", call, other.dn)
+
+
+def hold(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -> None:
+    party = ts.party_on(call, dn)
+    party.state, event = transition("hold", party.state)
+    ts.call_event(event, call, dn, reference_id=reference_id)
+
+
+def retrieve(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -> None:
+    party = ts.party_on(call, dn)
+    party.state, event = transition("retrieve", party.state)
+    ts.call_event(event, call, dn, reference_id=reference_id)
+
+
+def release(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -> None:
+    """A party hangs up; with fewer than two parties left, the call ends."""
+    party = ts.party_on(call, dn)
+    party.state, event = transition("release", party.state)
+    ts.call_event(event, call, dn, reference_id=reference_id)
+    remaining = call.live_parties()
+    if len(remaining) >= 2:
+        return
+    for other in remaining:
+        name = "EventAbandoned" if other.state == tlib.RINGING and other.had_ringing else "EventReleased"
+        other.state = tlib.RELEASED
+        ts.call_event(name, call, other.dn)
+    if call.queue is not None:
+        queue = ts.dns[call.queue]
+        if call in queue.waiting:
+            queue.waiting.remove(call)
+            ts.call_event("EventAbandoned", call, queue.number, other_dn=call.ani)
+    call.released_at = ts.env.now
+    del ts.live[call.conn_id]
+    distribute(ts)

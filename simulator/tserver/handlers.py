@@ -1,0 +1,63 @@
+"""T-Library requests → the model's operations (the dispatch table)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .. import tlib
+from . import agents, calls, userdata
+from .server import TServer
+
+Handler = Callable[[TServer, tlib.TRequest], None]
+
+
+def _on_call(operation) -> Handler:
+    def handler(ts: TServer, req: tlib.TRequest) -> None:
+        call = ts.live_call(req.attrs.get("ConnID"))
+        operation(ts, req.attrs.get("ThisDN"), call, reference_id=req.reference_id)
+    return handler
+
+
+def _make_call(ts: TServer, req: tlib.TRequest) -> None:
+    calls.make_call(ts, req.attrs.get("ThisDN"), req.attrs.get("OtherDN"), req.attrs.get("UserData"),
+                    reference_id=req.reference_id)
+
+
+def _user_data(operation) -> Handler:
+    def handler(ts: TServer, req: tlib.TRequest) -> None:
+        call = ts.live_call(req.attrs.get("ConnID"))
+        operation(ts, req.attrs.get("ThisDN"), call, req.attrs.get("UserData"), reference_id=req.reference_id)
+    return handler
+
+
+def _delete_pair(ts: TServer, req: tlib.TRequest) -> None:
+    call = ts.live_call(req.attrs.get("ConnID"))
+    userdata.delete_pair(ts, req.attrs.get("ThisDN"), call, req.attrs.get("Key"), reference_id=req.reference_id)
+
+
+def _user_event(ts: TServer, req: tlib.TRequest) -> None:
+    userdata.distribute_user_event(ts, req.attrs.get("ThisDN"), req.attrs.get("UserEvent"),
+                                   reference_id=req.reference_id)
+
+
+def _agent_state(state: str) -> Handler:
+    def handler(ts: TServer, req: tlib.TRequest) -> None:
+        wanted = tlib.AFTER_CALL_WORK if req.attrs.get("AgentWorkMode") == "AgentAfterCallWork" else state
+        agents.set_state(ts, req.attrs.get("ThisDN"), wanted, reference_id=req.reference_id)
+    return handler
+
+
+REQUEST_HANDLERS: dict[str, Handler] = {
+    "RequestMakeCall": _make_call,
+    "RequestAnswerCall": _on_call(calls.answer),
+    "RequestReleaseCall": _on_call(calls.release),
+    "RequestHoldCall": _on_call(calls.hold),
+    "RequestRetrieveCall": _on_call(calls.retrieve),
+    "RequestAttachUserData": _user_data(userdata.attach),
+    "RequestUpdateUserData": _user_data(userdata.update),
+    "RequestDeleteUserData": _on_call(userdata.delete_all),
+    "RequestDeletePair": _delete_pair,
+    "RequestDistributeUserEvent": _user_event,
+    "RequestAgentReady": _agent_state(tlib.READY),
+    "RequestAgentNotReady": _agent_state(tlib.NOT_READY),
+}

@@ -1,0 +1,87 @@
+"""The switch's objects: DNs, agents, calls and parties.
+
+T-Server owns the truth. A **call** has one ConnID and one CallUuid for its
+whole life and one **party** per DN (or external number) on it. Each party
+moves through the states of ``states.PARTY_TRANSITIONS``; a call is released
+when fewer than two parties remain on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import tlib
+
+EXTENSION = "Extension"
+ACD_QUEUE = "ACDQueue"
+ROUTING_POINT = "RoutingPoint"
+DN_TYPES = (EXTENSION, ACD_QUEUE, ROUTING_POINT)
+
+ROLE_ORIGINATION = "RoleOrigination"
+ROLE_DESTINATION = "RoleDestination"
+
+
+class TError(Exception):
+    """A request T-Server refuses: becomes EventError (or a failed phone step)."""
+
+    def __init__(self, code: int, detail: str | None = None):
+        super().__init__(detail or tlib.ERROR_MESSAGES[code])
+        self.code = code
+        self.message = tlib.ERROR_MESSAGES[code] if detail is None else detail
+
+
+@dataclass(slots=True)
+class Agent:
+    agent_id: str
+    dn: str
+    state: str = tlib.NOT_READY
+    ready_since: int = 0
+
+
+@dataclass(slots=True)
+class DN:
+    number: str
+    type: str
+    agent: Agent | None = None
+    route_target: str | None = None  # RoutingPoint: where a call is routed
+    waiting: list[Call] = field(default_factory=list)  # ACDQueue: calls not yet delivered
+
+
+@dataclass(slots=True)
+class Party:
+    """One DN's (or external number's) leg of a call."""
+
+    dn: str
+    state: str
+    role: str
+    internal: bool  # a configured DN: gets events; an external number does not
+    had_ringing: bool = False
+
+
+@dataclass(slots=True)
+class Call:
+    conn_id: str
+    call_uuid: str
+    call_type: str
+    ani: str
+    dnis: str
+    created_at: int
+    parties: dict[str, Party] = field(default_factory=dict)
+    user_data: dict[str, Any] = field(default_factory=dict)
+    released_at: int | None = None
+    queue: str | None = None  # the ACDQueue the call passed through, if any
+
+    @property
+    def released(self) -> bool:
+        return self.released_at is not None
+
+    def live_parties(self) -> list[Party]:
+        return [p for p in self.parties.values() if p.state != tlib.RELEASED]
+
+    def other_dn(self, dn: str) -> str:
+        """The party a DN talks to (the first other party), or the DNIS."""
+        for party in self.parties.values():
+            if party.dn != dn:
+                return party.dn
+        return self.dnis

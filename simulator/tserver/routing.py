@@ -1,0 +1,70 @@
+"""Where a new call goes: an extension rings, a queue waits for a Ready agent,
+a routing point routes to its target, anything else is an external number.
+
+Queue rule (deliberately minimal): a call to an ACDQueue is delivered to the
+Ready agent that has been Ready longest and is on no live call (ties: the
+order DNs are configured in). With no such agent the call waits in the queue
+and is delivered when an agent becomes Ready or frees up.
+"""
+
+from __future__ import annotations
+
+from .. import tlib
+from .model import ACD_QUEUE, EXTENSION, ROLE_DESTINATION, ROUTING_POINT, Call, Party, TError
+from .server import TServer
+
+MAX_ROUTE_HOPS = 8
+
+
+def deliver(ts: TServer, call: Call, destination: str, hops: int = 0) -> None:
+    """Put ``call`` on its way to ``destination``."""
+    dn = ts.dns.get(destination)
+    if dn is None:
+        # An external number: its party exists but gets no events.
+        call.parties[destination] = Party(destination, tlib.RINGING, ROLE_DESTINATION, internal=False)
+        return
+    if dn.type == EXTENSION:
+        ring(ts, call, destination)
+    elif dn.type == ACD_QUEUE:
+        call.queue = destination
+        ts.call_event("EventQueued", call, destination, other_dn=call.ani)
+        dn.waiting.append(call)
+        distribute(ts)
+    elif dn.type == ROUTING_POINT:
+        if hops >= MAX_ROUTE_HOPS:
+            raise TError(tlib.TERR_INV_CALD_DN, f"Routing loop through {destination}")
+        ts.call_event("EventRouteRequest", call, destination, other_dn=call.ani)
+        target = dn.route_target or ""
+        ts.call_event("EventRouteUsed", call, destination, other_dn=target)
+        ts.call_event("EventDiverted", call, destination, other_dn=target)
+        deliver(ts, call, target, hops + 1)
+
+
+def ring(ts: TServer, call: Call, destination: str) -> None:
+    call.parties[destination] = Party(destination, tlib.RINGING, ROLE_DESTINATION, internal=True,
+                                      had_ringing=True)
+    ts.call_event("EventRinging", call, destination, other_dn=call.ani)
+
+
+def _busy(ts: TServer, number: str) -> bool:
+    return any(
+        call.parties.get(number) is not None and call.parties[number].state != tlib.RELEASED
+        for call in ts.live.values()
+    )
+
+
+def distribute(ts: TServer) -> None:
+    """Deliver waiting queue calls to free Ready agents, oldest call first."""
+    for queue in ts.dns.values():
+        while queue.waiting:
+            free = [
+                (dn.agent.ready_since, order, dn.number)
+                for order, dn in enumerate(ts.dns.values())
+                if dn.agent is not None and dn.agent.state == tlib.READY and not _busy(ts, dn.number)
+            ]
+            if not free:
+                return
+            agent_dn = min(free)[2]
+            call = queue.waiting.pop(0)
+            ts.call_event("EventDiverted", call, queue.number, other_dn=agent_dn)
+            ring(ts, call, agent_dn)

@@ -1,0 +1,170 @@
+"""T-Server: request dispatch, event numbering and fan-out to clients.
+
+Rules of the model:
+
+- A **client** (Web Services, reporting) connects with a one-way link and
+  registers DNs. An event about a DN is distributed to every client registered
+  on that DN, in registration order; EventError goes only to the client whose
+  request failed.
+- Every event gets the next **EventSequenceNumber** and the emission time
+  (``TimeinSecs``/``TimeinuSecs`` from the scenario's epoch) when it leaves
+  T-Server, and is journaled once, with its recipients.
+- A request is handled at the instant it arrives (no processing time here).
+  A request that cannot be carried out answers **EventError** with the fitting
+  T-Library code — never an exception: an unknown or released ConnID is
+  ``TERR_INV_CONNID`` (56).
+- Actions at the phone (scripted answer, hangup, dial from an external caller)
+  run the same rules without a client; when one cannot be carried out the step
+  is journaled as having had no effect, since a phone cannot get EventError.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import simpy
+
+from .. import journal as J
+from .. import tlib
+from ..ids import IdAllocator
+from ..links import Link
+from ..timeunits import US_PER_SECOND
+from .model import DN, Call, Party, TError
+
+PHONE = "phone"
+
+
+class TServer:
+    def __init__(self, env: simpy.Environment, journal: J.Journal, ids: IdAllocator,
+                 dns: dict[str, DN], epoch_seconds: int):
+        self.env = env
+        self.journal = journal
+        self.ids = ids
+        self.dns = dns
+        self.calls: dict[str, Call] = {}  # by ConnID; released calls stay, to answer 56
+        self.live: dict[str, Call] = {}  # the calls not yet released
+        self.epoch_us = epoch_seconds * US_PER_SECOND
+        self._seq = 0
+        self._links: dict[str, Link] = {}
+        self._registered: dict[str, tuple[str, ...]] = {dn: () for dn in dns}
+        self._outbox: deque[tuple[str, dict[str, Any], tuple[str, ...]]] = deque()
+
+    # -- clients -----------------------------------------------------------
+    def connect(self, client: str, link: Link, dns: Iterable[str]) -> None:
+        """Connect a client and register it on ``dns`` (RequestRegisterAddress)."""
+        self._links[client] = link
+        for dn in dns:
+            if client not in self._registered[dn]:
+                self._registered[dn] = self._registered[dn] + (client,)
+
+    # -- entry points --------------------------------------------------------
+    def handle(self, request: tlib.TRequest) -> None:
+        """A client's request arrives: journal it, carry it out or answer EventError."""
+        from .handlers import REQUEST_HANDLERS
+
+        self.journal.append(J.TLIB_REQUEST, request)
+        handler = REQUEST_HANDLERS.get(request.name)
+        try:
+            if handler is None:
+                raise TError(tlib.TERR_UNSUP_OPER, f"{request.name} is not supported")
+            handler(self, request)
+        except TError as err:
+            self._outbox.clear()  # a refused request changes nothing
+            self.error(request, err)
+        self.flush()
+
+    def phone(self, action: Callable[[], None]) -> str | None:
+        """Run an action at the phone; returns why it had no effect, or None."""
+        try:
+            action()
+        except TError as err:
+            self._outbox.clear()
+            return f"{err.message} ({tlib.ERROR_NAMES.get(err.code, err.code)})"
+        finally:
+            self.flush()
+        return None
+
+    # -- lookups used by handlers ---------------------------------------------
+    def live_call(self, conn_id: Any) -> Call:
+        call = self.calls.get(conn_id) if isinstance(conn_id, str) else None
+        if call is None or call.released:
+            raise TError(tlib.TERR_INV_CONNID)
+        return call
+
+    def dn(self, number: Any) -> DN:
+        dn = self.dns.get(number) if isinstance(number, str) else None
+        if dn is None:
+            raise TError(tlib.TERR_NOT_CONFIGURED, f"DN {number!r} is not configured")
+        return dn
+
+    @staticmethod
+    def party_on(call: Call, dn: str) -> Party:
+        party = call.parties.get(dn)
+        if party is None or party.state == tlib.RELEASED:
+            raise TError(tlib.TERR_PARTY_NOT_ON_CALL, f"DN {dn} is not a party on call {call.conn_id}")
+        return party
+
+    def new_call(self, call_type: str, ani: str, dnis: str) -> Call:
+        call = Call(self.ids.conn_id(), self.ids.call_uuid(), call_type, ani, dnis, self.env.now)
+        self.calls[call.conn_id] = call
+        self.live[call.conn_id] = call
+        return call
+
+    # -- events ---------------------------------------------------------------
+    def call_event(self, name: str, call: Call, dn: str, other_dn: str | None = None,
+                   reference_id: int | None = None, **extra: Any) -> None:
+        """Queue an event about ``call`` for the clients registered on ``dn``.
+
+        External numbers are not T-Server's DNs: they get no events.
+        """
+        if dn not in self.dns:
+            return
+        party = call.parties.get(dn)
+        attrs: dict[str, Any] = {"ThisDN": dn}
+        if party is not None:
+            attrs["ThisDNRole"] = party.role
+        attrs["OtherDN"] = call.other_dn(dn) if other_dn is None else other_dn
+        attrs["ConnID"] = call.conn_id
+        attrs["CallUuid"] = call.call_uuid
+        attrs["CallType"] = call.call_type
+        attrs["ANI"] = call.ani
+        attrs["DNIS"] = call.dnis
+        if call.queue is not None:
+            attrs["ThisQueue"] = call.queue
+        attrs["UserData"] = dict(call.user_data)
+        if reference_id is not None:
+            attrs["ReferenceID"] = reference_id
+        attrs.update(extra)
+        self.emit(name, dn, attrs)
+
+    def emit(self, name: str, dn: str, attrs: dict[str, Any]) -> None:
+        """Queue an event for the clients registered on ``dn``."""
+        self._outbox.append((name, attrs, self._registered.get(dn, ())))
+
+    def error(self, request: tlib.TRequest, err: TError) -> None:
+        attrs: dict[str, Any] = {
+            "ErrorCode": err.code,
+            "ErrorMessage": err.message,
+            "ReferenceID": request.reference_id,
+            "ThisDN": request.attrs.get("ThisDN"),
+        }
+        if "ConnID" in request.attrs:
+            attrs["ConnID"] = request.attrs["ConnID"]
+        self._outbox.append(("EventError", attrs, (request.client,)))
+
+    def flush(self) -> None:
+        """Number, journal and send the queued events, in order."""
+        outbox = self._outbox
+        while outbox:
+            name, attrs, recipients = outbox.popleft()
+            self._seq += 1
+            now = self.epoch_us + self.env.now
+            stamped = {"EventSequenceNumber": self._seq,
+                       "TimeinSecs": now // US_PER_SECOND, "TimeinuSecs": now % US_PER_SECOND}
+            stamped.update(attrs)
+            event = tlib.TEvent(name, stamped, recipients)
+            self.journal.append(J.TLIB_EVENT, event)
+            for client in recipients:
+                self._links[client].send(event)

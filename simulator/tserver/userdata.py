@@ -1,0 +1,69 @@
+"""Attached user data and user events.
+
+- Attach/Update/Delete/DeletePair work on a **live** call: an unknown or
+  released ConnID answers EventError 56 ``TERR_INV_CONNID``, and the requesting
+  DN must be a live party on the call (else 470 ``TERR_PARTY_NOT_ON_CALL``).
+  Every live party then gets **EventAttachedDataChanged** with the full user
+  data and ``ThirdPartyDN`` = the DN that made the change (facts §2.5); the
+  requester's copy carries the ReferenceID.
+- The user data is kept as a mapping: (simplification) AttachUserData of a key
+  that exists replaces its value where a real KV list could hold the key twice.
+- RequestDistributeUserEvent stores nothing on any call: T-Server copies the
+  content into an **EventUserEvent** for every client registered on the DN, so
+  it works whether or not the call still exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import tlib
+from .model import Call, TError
+from .server import TServer
+
+
+def _changed(ts: TServer, call: Call, requester: str, reference_id: int | None) -> None:
+    for party in call.live_parties():
+        ts.call_event("EventAttachedDataChanged", call, party.dn, ThirdPartyDN=requester,
+                      **({"ReferenceID": reference_id} if party.dn == requester and reference_id is not None else {}))
+
+
+def attach(ts: TServer, dn: str, call: Call, data: dict[str, Any], reference_id: int | None = None) -> None:
+    ts.party_on(call, dn)
+    _require_pairs(data)
+    call.user_data.update(data)
+    _changed(ts, call, dn, reference_id)
+
+
+update = attach  # with a mapping, adding and overwriting are the same change
+
+
+def delete_all(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -> None:
+    ts.party_on(call, dn)
+    call.user_data.clear()
+    _changed(ts, call, dn, reference_id)
+
+
+def delete_pair(ts: TServer, dn: str, call: Call, key: Any, reference_id: int | None = None) -> None:
+    ts.party_on(call, dn)
+    if not isinstance(key, str) or key not in call.user_data:
+        # (inference) no source gives the code for deleting an absent key.
+        raise TError(tlib.TERR_INVALID_ATTR, f"No key {key!r} in the call's user data")
+    del call.user_data[key]
+    _changed(ts, call, dn, reference_id)
+
+
+def distribute_user_event(ts: TServer, dn: str, content: Any, reference_id: int | None = None) -> None:
+    ts.dn(dn)
+    if not isinstance(content, dict):
+        raise TError(tlib.TERR_INVALID_ATTR, "UserEvent must be a list of attributes")
+    attrs: dict[str, Any] = {"ThisDN": dn}
+    attrs.update(content)
+    if reference_id is not None:
+        attrs["ReferenceID"] = reference_id
+    ts.emit("EventUserEvent", dn, attrs)
+
+
+def _require_pairs(data: Any) -> None:
+    if not isinstance(data, dict) or not data:
+        raise TError(tlib.TERR_INVALID_ATTR, "UserData must hold at least one key-value pair")

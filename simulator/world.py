@@ -1,0 +1,74 @@
+"""Build the simulated world a scenario describes: clock, journal, T-Server,
+Web Services, reporting, and the links between them.
+
+::
+
+    desktop ──HTTP──> Web Services ──gws_to_tserver──> T-Server ──tserver_to_reporting──> reporting
+       ^                 │   ^                            │
+       └────CometD───────┘   └───────tserver_to_gws───────┘
+
+Everything is driven by one simpy clock counting microseconds and one
+``random.Random(seed)``; nothing here reads files, sockets or the wall clock.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+import simpy
+
+from . import journal as J
+from .gws import GwsSettings, User, WebServices
+from .gws import CLIENT as GWS_CLIENT
+from .ids import IdAllocator
+from .links import Link
+from .reporting import CLIENT as REPORTING_CLIENT
+from .reporting import ReportingSettings, ReportingSink
+from .scenario.schema import Scenario
+from .tserver import DN, TServer
+from .tserver import agents as agent_ops
+from .tserver.model import Call
+
+
+@dataclass
+class World:
+    scenario: Scenario
+    seed: int
+    env: simpy.Environment
+    journal: J.Journal
+    tserver: TServer
+    gws: WebServices
+    reporting: ReportingSink
+    calls: dict[str, Call] = field(default_factory=dict)  # scenario call names → T-Server calls
+    dial_references: dict[str, int] = field(default_factory=dict)  # names waiting on a gws Dial
+
+
+def build_world(scenario: Scenario, seed: int) -> World:
+    env = simpy.Environment(initial_time=0)
+    journal = J.Journal(lambda: env.now)
+    rng = random.Random(seed)
+    ids = IdAllocator(rng)
+    dns = {number: DN(number, cfg.type, route_target=cfg.target) for number, cfg in scenario.switch.dns.items()}
+    tserver = TServer(env, journal, ids, dns, scenario.epoch)
+
+    latency = scenario.switch.latency
+    ws = scenario.web_services
+    users = [User(name, device, ids.device_id()) for name, device in scenario.users().items()]
+    gws = WebServices(env, journal, GwsSettings(ws.disposition_key, ws.base_uri.rstrip("/"),
+                                                ws.fallback_to_user_event), users)
+    gws.to_tserver = Link(env, latency.gws_to_tserver, tserver.handle, "gws→tserver")
+    tserver.connect(GWS_CLIENT, Link(env, latency.tserver_to_gws, gws.on_event, "tserver→gws"),
+                    [u.dn for u in users])
+
+    rep = scenario.reporting
+    reporting = ReportingSink(env, journal, ReportingSettings(rep.user_event_data_timeout, rep.store_event_data))
+    tserver.connect(REPORTING_CLIENT,
+                    Link(env, latency.tserver_to_reporting, reporting.on_event, "tserver→reporting"), dns)
+
+    # Agents configured on DNs log in at t=0, in the order the DNs are written.
+    for number, cfg in scenario.switch.dns.items():
+        if cfg.agent is not None:
+            tserver.phone(lambda n=number, a=cfg.agent: agent_ops.login(tserver, n, a))
+            tserver.phone(lambda n=number, s=cfg.state: agent_ops.set_state(tserver, n, s))
+    return World(scenario, seed, env, journal, tserver, gws, reporting)
