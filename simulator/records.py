@@ -71,6 +71,15 @@ class JournalIndex:
             elif kind == J.GWS_DISPOSITION:
                 self.decisions.append(entry)
 
+    def released_before(self, dn: str | None, conn_id: str | None, before_seq: int) -> J.Entry | None:
+        """The event that released ``dn``'s party on ``conn_id`` before journal entry ``before_seq``."""
+        for entry in self.state_events.get((dn, conn_id), ()):
+            if entry.seq > before_seq:
+                break
+            if EVENT_STATE[entry.payload.name] == tlib.RELEASED:
+                return entry
+        return None
+
     def tserver_state(self, dn: str | None, conn_id: str | None, before_seq: int) -> str | None:
         state = None
         for entry in self.state_events.get((dn, conn_id), ()):
@@ -100,6 +109,7 @@ def _record(index: JournalIndex, decision: J.Entry, fallbacks: dict[int, J.Entry
     record: dict[str, Any] = {
         "request": d["request"],
         "user": d["user"],
+        "dn": d.get("dn"),
         "callId": d["callId"],
         "connId": d["connId"],
         "callUuid": d["callUuid"],
@@ -181,10 +191,12 @@ def _arrived(index: JournalIndex, record: dict[str, Any], ref: int | None) -> tu
         return False, "T-Server had not answered when the run ended"
     if outcome["event"] == "EventError":
         why = f"T-Server answered EventError {outcome['errorCode']} {outcome['errorName']}"
-        if outcome["errorCode"] == tlib.TERR_INV_CONNID and record["tserverState"] == tlib.RELEASED:
-            why += (f": the call was already released at T-Server when the update arrived at "
-                    f"{format_time(index.requests_by_ref[ref].t)}, "
-                    f"while Web Services still saw it {record['gwsView']}")
+        arrived_entry = index.requests_by_ref[ref]
+        released = index.released_before(record["dn"], record["connId"], arrived_entry.seq)
+        if outcome["errorCode"] == tlib.TERR_INV_CONNID and released is not None:
+            why += (f": T-Server had released the call at {format_time(released.t)}, before the update "
+                    f"arrived at {format_time(arrived_entry.t)}; Web Services still saw it "
+                    f"{record['gwsView']} when it chose the path")
         return False, why
     if record["path"] == "userData":
         return True, None

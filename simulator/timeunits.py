@@ -72,15 +72,23 @@ def format_time(us: int) -> str:
     return f"{whole}.{frac:06d}".rstrip("0") + "s"
 
 
-def format_delta(us: int) -> str:
-    """A signed interval for the summary: ``+10ms``, ``-250us``, ``+2h``."""
-    sign = "-" if us < 0 else "+"
-    us = abs(us)
+def format_duration(us: int) -> str:
+    """An interval in its largest whole unit: ``20ms``, ``250us``, ``2h``, ``1.5s``."""
     for unit, size in (("h", 3600 * US_PER_SECOND), ("s", US_PER_SECOND), ("ms", 1000)):
         if us >= size and us % size == 0:
-            return f"{sign}{us // size}{unit}"
+            return f"{us // size}{unit}"
     if us >= US_PER_SECOND:
-        return sign + format_time(us)
+        return format_time(us)
     if us % 1000 == 0:
-        return f"{sign}{us // 1000}ms"
-    return f"{sign}{us}us"
+        return f"{us // 1000}ms"
+    return f"{us}us"
+
+
+def format_delta(us: int) -> str:
+    """A signed interval: ``+10ms``, ``-250us``, ``+2h``."""
+    return ("-" if us < 0 else "+") + format_duration(abs(us))
+
+
+def format_seconds(value: float) -> str:
+    """Float seconds (as in JSON records) in the same short form as ``format_time``."""
+    return format_time(round(value * US_PER_SECOND))

@@ -1,0 +1,124 @@
+"""The ``tsim`` command line.
+
+Exit codes: 0 every expectation held; 1 an expectation failed; 2 bad input
+(a scenario file, a flag); 3 an internal error in tsim (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .run import run_scenario
+from .scenario.loader import LoadedScenario, ScenarioError, load_scenario
+from .scenario.schema import Scenario
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+def _expand(paths: tuple[Path, ...]) -> list[Path]:
+    """Files as given; a folder stands for every scenario file directly in it."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in SCENARIO_SUFFIXES and p.is_file())
+            if not found:
+                raise click.UsageError(f"{path}: no scenario files (*.yaml, *.yml) in this folder")
+            files += found
+        else:
+            files.append(path)
+    return files
+
+
+def _load_all(paths: tuple[Path, ...]) -> list[LoadedScenario]:
+    loaded, bad = [], []
+    for file in _expand(paths):
+        try:
+            loaded.append(load_scenario(file))
+        except ScenarioError as exc:
+            bad.append(str(exc))
+    if bad:
+        for message in bad:
+            click.echo(f"error: {message}", err=True)
+        raise SystemExit(EXIT_BAD_INPUT)
+    return loaded
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tsim")
+def cli() -> None:
+    """tsim: simulate a Genesys-style T-Server and Web Services (GWS v2) voice stack
+    and see what happens to call dispositions."""
+
+
+@cli.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
+              show_default=True, help="Folder for the reports; each scenario gets <out>/<scenario-name>/.")
+@click.option("--seed", type=int, default=None, help="Override the scenarios' seeds.")
+@click.option("--quiet", "-q", is_flag=True, help="One line per scenario.")
+def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, quiet: bool) -> None:
+    """Run SCENARIOS (files, or folders of *.yaml) and write their reports.
+
+    Exits 0 when every expectation holds, 1 when one fails, 2 on bad input."""
+    loaded = _load_all(scenarios)
+    names: dict[str, Path] = {}
+    for item in loaded:
+        name = item.scenario.name
+        if name in names:
+            click.echo(f"error: {item.path}: name {name!r} is also the name of {names[name]}; "
+                       "their reports would overwrite each other", err=True)
+            raise SystemExit(EXIT_BAD_INPUT)
+        names[name] = item.path
+    from .output.files import write_reports
+    from .output.summary import console
+
+    failed = 0
+    for item in loaded:
+        result = run_scenario(item, seed=seed)
+        out_dir = write_reports(result, out / item.scenario.name)
+        click.echo(console(result, str(out_dir), quiet=quiet))
+        failed += not result.passed
+    if len(loaded) > 1:
+        click.echo(f"{len(loaded)} scenarios: {len(loaded) - failed} passed, {failed} failed")
+    sys.exit(EXIT_FAILED if failed else 0)
+
+
+@cli.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(scenarios: tuple[Path, ...]) -> None:
+    """Check SCENARIOS (files or folders) without running them. Exits 2 if one is bad."""
+    for item in _load_all(scenarios):
+        sc = item.scenario
+        click.echo(f"ok  {item.path}  ({sc.name}: {len(sc.steps)} steps, {len(sc.expect)} expectations)")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor completion)."""
+    document = Scenario.model_json_schema(by_alias=True)
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "tsim scenario"
+    click.echo(json.dumps(document, indent=2))
+
+
+def main() -> None:
+    """Entry point: no traceback reaches a user."""
+    try:
+        cli.main(prog_name="tsim")
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("tsim: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug in tsim, not in the user's input
+        click.echo(f"tsim: internal error: {type(exc).__name__}: {exc} (please report it with the scenario)",
+                   err=True)
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,102 @@
+"""One readable line per journal entry and per disposition record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import journal as J
+from ..timeunits import format_seconds
+
+
+def entry_line(entry: J.Entry) -> str | None:
+    """A one-line description of a journal entry, or None to leave it out."""
+    kind = entry.kind
+    p = entry.payload
+    if kind == J.STEP:
+        args = " ".join(f"{k}={v}" for k, v in p["args"].items() if k != "body")
+        if "body" in p["args"]:
+            body = p["args"]["body"]
+            op = body.get("operationName") if isinstance(body, dict) else None
+            args += f" {op}" if op else " (body)"
+        text = f"step {p['step']} (line {p['line']}): {p['action']} {args}"
+        if "call" in p:
+            text += f" → call {p['call']}"
+        if p.get("result"):
+            text += f" — {p['result']}"
+        if p.get("note"):
+            text += f"  ({p['note']})"
+        return text
+    if kind == J.TLIB_REQUEST:
+        a = p.attrs
+        where = " ".join(f"{k} {a[k]}" for k in ("ThisDN", "OtherDN", "ConnID") if k in a)
+        data = f" {a['UserData']}" if "UserData" in a else ""
+        return f"T-Server ← {p.client}: {p.name} ref {p.reference_id} {where}{data}"
+    if kind == J.TLIB_EVENT:
+        a = p.attrs
+        where = " ".join(f"{k} {a[k]}" for k in ("ThisDN", "OtherDN", "ConnID") if k in a)
+        extra = ""
+        if p.name == "EventError":
+            extra = f" {a['ErrorCode']} {a['ErrorMessage']}"
+        elif p.name in ("EventAttachedDataChanged", "EventUserEvent"):
+            extra = f" {a.get('UserData')}"
+        ref = f" ref {a['ReferenceID']}" if "ReferenceID" in a else ""
+        to = ", ".join(p.recipients) or "no client"
+        return f"T-Server: {p.name}{extra} {where}{ref} → {to}"
+    if kind == J.HTTP_REQUEST:
+        body = p["body"]
+        op = f" {body.get('operationName')}" if isinstance(body, dict) and body.get("operationName") else ""
+        return f"HTTP {p['request']} {p['user']}: {p['method']} {p['path']}{op}"
+    if kind == J.HTTP_RESPONSE:
+        body = p["body"]
+        message = f" {body['statusMessage']}" if "statusMessage" in body else ""
+        return f"HTTP {p['request']} answered {p['status']} statusCode {body['statusCode']}{message}"
+    if kind == J.COMETD:
+        m = p
+        what = m.notification_type or m.message_type
+        state = f" {m.state}" if getattr(m, "state", None) and m.message_type == "CallStateChangeMessage" else ""
+        return f"CometD → {m.user} {m.channel}: {what}{state}"
+    if kind == J.GWS_DISPOSITION:
+        if p["path"] == "rejected":
+            return f"GWS refuses {p['request']}: statusCode {p['statusCode']} ({p.get('reason')})"
+        source = f" after EventError (fallback from ref {p['fallbackFrom']})" if "fallbackFrom" in p else ""
+        view = f"view {p['view']} → " if p.get("view") else ""
+        return (f"GWS decides {p['request']}: {view}{p['path']} path{source}, "
+                f"{p['key']}={p['disposition']!r}, ref {p['referenceId']}")
+    if kind == J.REPORTING:
+        if p["what"] == "call-end":
+            return f"reporting: call {p['connId']} ended holding {p['userData']}"
+        verdict = "stored" if p["accepted"] else f"ignored ({p['reason']})"
+        return f"reporting: user event for {p['connId']} {p['userData']} {verdict}"
+    if kind == J.REPORTING_FINAL:
+        return f"reporting ends with {p['userData']} for {p['connId']}"
+    return None
+
+
+def record_line(r: dict[str, Any]) -> str:
+    """A one-line account of a disposition record."""
+    http = r["http"]
+    parts = [f"{r['request']} at {format_seconds(r['requestedAt'])} {r['user']}",
+             f"{r['key'] or 'disposition'}={r['disposition']!r}"]
+    if r["path"] == "rejected":
+        parts.append(f"rejected: HTTP {http['status']} statusCode {http['statusCode']} "
+                     f"({http.get('statusMessage', '')})")
+    else:
+        seen = f"GWS saw {r['gwsView']}"
+        if r["tserverState"] and r["tserverState"] != r["gwsView"]:
+            seen += f" (T-Server: {r['tserverState']})"
+        parts.append(f"{seen} → {r['path']}")
+        parts.append(f"HTTP {http['status']} statusCode {http['statusCode']}")
+        t = r["tserver"] or {}
+        if t.get("event"):
+            error = f" {t['errorCode']} {t['errorName']}" if t["event"] == "EventError" else ""
+            parts.append(f"{t['event']}{error} at {format_seconds(t['at'])}")
+        else:
+            parts.append("no T-Server answer")
+        parts.append(f"CometD {', '.join(r['cometd'])}" if r["cometd"] else "no CometD")
+        if r["fallback"]:
+            fb = r["fallback"]["tserver"] or {}
+            parts.append(f"fallback → {fb.get('event') or 'no answer'}")
+    rep = r["reporting"]
+    holds = repr(rep["holds"]) if rep["holds"] is not None else "nothing"
+    parts.append(f"reporting: {rep['outcome']} (holds {holds})")
+    return " · ".join(parts)

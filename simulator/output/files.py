@@ -1,0 +1,80 @@
+"""Write a run's reports: JSON lines, a manifest and the Markdown summary.
+
+All files come from the run's journal (and the records read from it). They are
+written to a fresh folder beside the target and moved into place at the end,
+so an interrupted run never leaves a half-written report behind. The same
+scenario and seed give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from .. import journal as J
+from ..run import RunResult
+from ..timeunits import format_duration, format_time
+from .summary import markdown
+
+REPORT_FILES = ("manifest.json", "journal.jsonl", "events.jsonl", "http.jsonl", "cometd.jsonl",
+                "dispositions.jsonl", "summary.md")
+
+
+def _jsonl(rows: Iterable[dict[str, Any]]) -> str:
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+def _entries(result: RunResult, *kinds: str) -> Iterable[dict[str, Any]]:
+    return (entry.to_dict() for entry in result.journal.of_kind(*kinds))
+
+
+def manifest(result: RunResult) -> dict[str, Any]:
+    sc = result.scenario
+    return {
+        "tsim": __version__,
+        "scenario": sc.name,
+        "file": result.source.name if result.source else None,
+        "seed": result.seed,
+        "tieBreak": "deliveries due at an instant before steps at it; steps at one instant in file order",
+        "latency": {k: format_duration(v) for k, v in sc.switch.latency.model_dump().items()},
+        "webServices": {"dispositionKey": sc.web_services.disposition_key,
+                        "fallbackToUserEvent": sc.web_services.fallback_to_user_event},
+        "reporting": {"userEventDataTimeout": format_duration(sc.reporting.user_event_data_timeout),
+                      "storeEventData": sc.reporting.store_event_data},
+        "endTime": format_time(result.end_time),
+        "journalEntries": len(result.journal),
+        "passed": result.passed,
+        "expectations": [r.to_dict() for r in result.expectations],
+    }
+
+
+def write_reports(result: RunResult, out_dir: Path) -> Path:
+    """Write every report file of ``result`` into ``out_dir`` (replacing it)."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        files = {
+            "manifest.json": json.dumps(manifest(result), ensure_ascii=False, indent=2) + "\n",
+            "journal.jsonl": _jsonl(e.to_dict() for e in result.journal),
+            "events.jsonl": _jsonl(_entries(result, J.TLIB_REQUEST, J.TLIB_EVENT)),
+            "http.jsonl": _jsonl(_entries(result, J.HTTP_REQUEST, J.HTTP_RESPONSE)),
+            "cometd.jsonl": _jsonl(_entries(result, J.COMETD)),
+            "dispositions.jsonl": _jsonl(result.dispositions),
+            "summary.md": markdown(result),
+        }
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        os.replace(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out_dir

@@ -1,0 +1,101 @@
+"""Readable summaries of a run: Markdown for ``summary.md``, plain text for the console."""
+
+from __future__ import annotations
+
+from ..run import RunResult
+from ..timeunits import format_duration, format_seconds, format_time
+from .describe import entry_line, record_line
+
+TIMELINE_LIMIT = 2000
+
+
+def _cell(value: object) -> str:
+    return str(value).replace("|", "\\|") if value is not None else "—"
+
+
+def markdown(result: RunResult) -> str:
+    sc = result.scenario
+    lat = sc.switch.latency
+    verdict = "PASSED" if result.passed else "FAILED"
+    out = [f"# {sc.name} — {verdict}", "", sc.description.strip(), "",
+           f"Seed {result.seed}. Links: Web Services → T-Server {format_duration(lat.gws_to_tserver)}, "
+           f"T-Server → Web Services {format_duration(lat.tserver_to_gws)}, "
+           f"T-Server → reporting {format_duration(lat.tserver_to_reporting)}. "
+           f"Disposition key `{sc.web_services.disposition_key}`; fallback to user event "
+           f"{'on' if sc.web_services.fallback_to_user_event else 'off'}; Info Mart user-event-data-timeout "
+           f"{format_duration(sc.reporting.user_event_data_timeout)}; ICON store-event-data "
+           f"`{sc.reporting.store_event_data}`.", ""]
+
+    out += ["## Calls", "", "| call | ConnID | CallUuid | type | from → to | first event | released |",
+            "|---|---|---|---|---|---|---|"]
+    for c in result.calls:
+        released = format_seconds(c["releasedAt"]) if c["releasedAt"] is not None else "still up"
+        out.append(f"| {_cell(c['name'])} | `{c['connId']}` | `{c['callUuid']}` | {c['callType']} | "
+                   f"{c['ani']} → {c['dnis']} | {format_seconds(c['firstEventAt'])} | {released} |")
+
+    out += ["", "## Dispositions", ""]
+    if not result.dispositions:
+        out.append("No SetCallDisposition requests.")
+    else:
+        out += ["| request | at | user | disposition | GWS saw | T-Server had | path | HTTP | T-Server outcome "
+                "| CometD | reporting |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for r in result.dispositions:
+            t = r["tserver"] or {}
+            outcome = t.get("event") or "—"
+            if outcome == "EventError":
+                outcome += f" {t['errorCode']} {t['errorName']}"
+            if t.get("at") is not None:
+                outcome += f" at {format_seconds(t['at'])}"
+            rep = r["reporting"]
+            reporting = f"{rep['outcome']}: holds {rep['holds']!r}"
+            if rep["reason"]:
+                reporting += f" — {rep['reason']}"
+            out.append(
+                f"| {r['request']} | {format_seconds(r['requestedAt'])} | {r['user']} | "
+                f"{_cell(r['key'])}={_cell(r['disposition'])} | {_cell(r['gwsView'])} | {_cell(r['tserverState'])} | "
+                f"{r['path']} | {r['http']['status']} / {r['http']['statusCode']} | {_cell(outcome)} | "
+                f"{_cell(', '.join(r['cometd']) or 'none')} | {_cell(reporting)} |")
+
+    out += ["", "## Expectations", ""]
+    if not result.expectations:
+        out.append("None.")
+    for e in result.expectations:
+        mark = "✅" if e.passed else "❌"
+        out.append(f"- {mark} line {e.line}: `{e.text}`")
+        out += [f"  - {problem}" for problem in e.problems]
+
+    out += ["", "## Timeline", "", "| # | t | what |", "|---|---|---|"]
+    shown = 0
+    for entry in result.journal:
+        line = entry_line(entry)
+        if line is None:
+            continue
+        if shown == TIMELINE_LIMIT:
+            out.append(f"| … | | {len(result.journal) - entry.seq + 1} more entries in journal.jsonl |")
+            break
+        out.append(f"| {entry.seq} | {format_time(entry.t)} | {_cell(line)} |")
+        shown += 1
+    return "\n".join(out) + "\n"
+
+
+def console(result: RunResult, out_dir: str | None, quiet: bool = False) -> str:
+    passed = sum(e.passed for e in result.expectations)
+    head = (f"{'PASS' if result.passed else 'FAIL'}  {result.scenario.name}  seed {result.seed}  "
+            f"{passed}/{len(result.expectations)} expectations")
+    if out_dir:
+        head += f"  → {out_dir}"
+    if quiet:
+        return head
+    lines = [head]
+    for c in result.calls:
+        released = f"released at {format_seconds(c['releasedAt'])}" if c["releasedAt"] is not None else "still up"
+        lines.append(f"  call {c['name'] or '-'}: {c['callType']} {c['ani']} → {c['dnis']}  "
+                     f"ConnID {c['connId']}  {released}")
+    for r in result.dispositions:
+        lines.append(f"  disposition {record_line(r)}")
+        if r["reporting"]["reason"]:
+            lines.append(f"      why: {r['reporting']['reason']}")
+    for e in result.expectations:
+        lines.append(f"  {'✓' if e.passed else '✗'} line {e.line}: {e.text}")
+        lines += [f"      {problem}" for problem in e.problems]
+    return "\n".join(lines)
