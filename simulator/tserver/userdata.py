@@ -4,8 +4,8 @@
   released ConnID answers EventError 56 ``TERR_INV_CONNID``, and the requesting
   DN must be a live party on the call (else 470 ``TERR_PARTY_NOT_ON_CALL``).
   Every live party then gets **EventAttachedDataChanged** with the full user
-  data and ``ThirdPartyDN`` = the DN that made the change (facts §2.5); the
-  requester's copy carries the ReferenceID.
+  data and ``ThirdPartyDN`` = the DN that made the change (facts §2.5), the
+  requester first; the requester's copy carries the ReferenceID.
 - The user data is kept as a mapping: (simplification) AttachUserData of a key
   that exists replaces its value where a real KV list could hold the key twice.
 - RequestDistributeUserEvent stores nothing on any call: T-Server copies the
@@ -23,7 +23,8 @@ from .server import TServer
 
 
 def _changed(ts: TServer, call: Call, requester: str, reference_id: int | None) -> None:
-    for party in call.live_parties():
+    """EventAttachedDataChanged to the requester first, then to the other live parties."""
+    for party in sorted(call.live_parties(), key=lambda p: p.dn != requester):
         ts.call_event("EventAttachedDataChanged", call, party.dn, ThirdPartyDN=requester,
                       **({"ReferenceID": reference_id} if party.dn == requester and reference_id is not None else {}))
 

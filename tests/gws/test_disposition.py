@@ -1,0 +1,156 @@
+"""SetCallDisposition: the path from GWS's view, the answer, the record."""
+
+import json
+
+import pytest
+
+from simulator import journal as J
+from simulator.records import disposition_records
+from simulator.tserver import calls
+
+from ..helpers import REFERENCE, advance, cometd, events, make_world, mark
+from .test_operations import post, sent_requests
+
+SAMPLES = REFERENCE / "samples"
+
+
+def talking(world):
+    made = []
+    world.tserver.phone(lambda: made.append(calls.make_call(world.tserver, "15001", "15000")))
+    call = made[0]
+    world.tserver.phone(lambda: calls.answer(world.tserver, "15000", call))
+    advance(world, 0.02)
+    return call
+
+
+def dispose(world, call, disposition="Referred", **extra):
+    body = {"operationName": "SetCallDisposition", "callUuid": call.call_uuid, "disposition": disposition, **extra}
+    return post(world, call.call_uuid, body)
+
+
+def test_sample_request_on_an_established_call_takes_the_user_data_path():
+    world = make_world()
+    call = talking(world)
+    sample = json.loads((SAMPLES / "set-call-disposition.request.json").read_text())
+    body = {**sample, "callUuid": call.call_uuid, "callUri": f"http://127.0.0.1:8080/api/v2/calls/{call.call_uuid}"}
+    start = mark(world)
+    answer = post(world, call.call_uuid, body)
+    assert answer.body == json.loads((SAMPLES / "set-call-disposition.response.json").read_text())
+    advance(world, 0.05)
+    assert sent_requests(world, start) == ["RequestUpdateUserData"]
+    assert call.user_data == {"DispositionCode": "Referred"}
+    (message,) = cometd(world, start)
+    assert message["data"]["notificationType"] == "AttachedDataChanged"
+    assert message["data"]["call"]["userData"] == {"DispositionCode": "Referred"}
+    (record,) = disposition_records(world.journal)
+    assert record["path"] == "userData" and record["gwsView"] == "Established"
+    assert record["tserver"]["event"] == "EventAttachedDataChanged" and record["cometd"] == ["AttachedDataChanged"]
+
+
+def test_released_call_takes_the_user_event_path_without_cometd():
+    world = make_world()
+    call = talking(world)
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    advance(world, 0.02)
+    start = mark(world)
+    assert dispose(world, call).body == {"statusCode": 0}
+    advance(world, 0.05)
+    assert sent_requests(world, start) == ["RequestDistributeUserEvent"]
+    (event,) = events(world, "EventUserEvent", since=start)
+    assert event.attrs["UserData"] == {"DispositionCode": "Referred"}
+    assert event.attrs["ConnID"] == call.conn_id and event.attrs["CallUuid"] == call.call_uuid
+    assert cometd(world, start) == []
+
+
+def test_omitted_key_uses_the_server_default():
+    world = make_world()
+    world.gws.settings.disposition_key = "WrapUp"
+    call = talking(world)
+    dispose(world, call, "Sale")
+    advance(world, 0.05)
+    assert call.user_data == {"WrapUp": "Sale"}
+    dispose(world, call, "Other", dispositionKey="Custom")
+    advance(world, 0.05)
+    assert call.user_data == {"WrapUp": "Sale", "Custom": "Other"}
+
+
+@pytest.mark.parametrize("change,status,code", [
+    ({"disposition": None}, 400, 1),
+    ({"callUuid": None}, 400, 1),
+    ({"disposition": ""}, 400, 10),
+    ({"disposition": 7}, 400, 10),
+    ({"callUuid": "0" * 32}, 400, 10),
+    ({"callUri": "http://127.0.0.1:8080/api/v2/calls/OTHER"}, 400, 10),
+    ({"callUri": "not a uri"}, 400, 10),
+])
+def test_bad_bodies_are_refused_before_anything_is_sent(change, status, code):
+    world = make_world()
+    call = talking(world)
+    body = {"operationName": "SetCallDisposition", "callUuid": call.call_uuid, "disposition": "X"}
+    body.update(change)
+    body = {k: v for k, v in body.items() if v is not None}
+    start = mark(world)
+    answer = post(world, call.call_uuid, body)
+    assert (answer.status, answer.body["statusCode"]) == (status, code)
+    advance(world, 0.05)
+    assert sent_requests(world, start) == []
+    (record,) = disposition_records(world.journal)
+    assert record["path"] == "rejected" and record["http"]["statusCode"] == code
+    assert record["reporting"]["outcome"] == "lost"
+
+
+def test_unknown_call_is_status_code_6_and_still_a_record():
+    world = make_world()
+    answer = world.gws.http("agent1", "POST", "/api/v2/me/calls/NOPE",
+                            {"operationName": "SetCallDisposition", "callUuid": "NOPE", "disposition": "X"})
+    assert (answer.status, answer.body["statusCode"]) == (404, 6)
+    (record,) = disposition_records(world.journal)
+    assert (record["path"], record["callId"], record["connId"], record["tserver"]) == ("rejected", "NOPE", None,
+                                                                                      None)
+
+
+def test_update_that_meets_a_released_conn_id_is_recorded_and_reported_to_the_desktop():
+    world = make_world(up="50ms", down="50ms")
+    call = talking(world)
+    advance(world, 0.1)
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    advance(world, 0.01)
+    start = mark(world)
+    assert dispose(world, call).body == {"statusCode": 0}  # GWS still sees Established
+    advance(world, 0.2)
+    (error,) = events(world, "EventError", since=start)
+    assert error.attrs["ErrorCode"] == 56
+    messages = cometd(world, start)
+    assert [m["data"].get("messageType") for m in messages] == ["CallStateChangeMessage", "ErrorMessage"]
+    assert messages[1]["data"]["errorCode"] == 56 and messages[1]["channel"] == "/v2/me/calls"
+    assert sent_requests(world, start) == ["RequestUpdateUserData"]  # no fallback by default
+    (record,) = disposition_records(world.journal)
+    assert record["gwsView"] == "Established" and record["tserverState"] == "Released"
+    assert record["tserver"]["errorCode"] == 56 and record["tserver"]["errorName"] == "TERR_INV_CONNID"
+    assert record["reporting"]["outcome"] == "lost" and "released the call" in record["reporting"]["reason"]
+
+
+def test_fallback_setting_sends_a_user_event_after_the_error():
+    world = make_world(up="50ms", down="50ms", fallback=True)
+    call = talking(world)
+    advance(world, 0.1)
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    advance(world, 0.01)
+    start = mark(world)
+    dispose(world, call)
+    world.env.run()
+    world.reporting.finish()
+    assert sent_requests(world, start) == ["RequestUpdateUserData", "RequestDistributeUserEvent"]
+    (record,) = disposition_records(world.journal)
+    assert record["fallback"]["tserver"]["event"] == "EventUserEvent"
+    assert record["reporting"] == {"holds": "Referred", "outcome": "reported", "reason": None}
+
+
+def test_decision_is_journaled_before_the_request_leaves():
+    world = make_world(up="0s", down="0s")
+    call = talking(world)
+    start = mark(world)
+    dispose(world, call)
+    kinds = [e.kind for e in world.journal if e.seq > start]
+    assert kinds[:3] == [J.HTTP_REQUEST, J.GWS_DISPOSITION, J.TLIB_REQUEST]
+    assert kinds[-1] == J.HTTP_RESPONSE

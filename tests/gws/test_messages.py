@@ -1,0 +1,83 @@
+"""CometD message shapes, field by field against the reference sample."""
+
+import json
+
+from simulator import tlib
+from simulator.gws.capabilities import CAPABILITIES
+from simulator.tserver import calls
+
+from ..helpers import REFERENCE, advance, cometd, make_world, mark
+from .test_disposition import dispose, talking
+
+SAMPLE = json.loads((REFERENCE / "samples" / "set-call-disposition.cometd.json").read_text())
+
+
+def same_shape(actual, expected, path="message"):
+    """Same keys, same nesting, same value types (the samples' ids differ, by design)."""
+    assert type(actual) is type(expected), f"{path}: {type(actual).__name__} != {type(expected).__name__}"
+    if isinstance(expected, dict):
+        assert list(actual) == list(expected), f"{path}: keys {list(actual)} != {list(expected)}"
+        for key in expected:
+            same_shape(actual[key], expected[key], f"{path}.{key}")
+    elif isinstance(expected, list) and expected:
+        assert actual, f"{path}: empty list"
+        for index, item in enumerate(actual):
+            same_shape(item, expected[0], f"{path}[{index}]")
+
+
+def attached_data_changed():
+    world = make_world()
+    call = talking(world)
+    advance(world, 262)
+    start = mark(world)
+    dispose(world, call, dispositionKey="DispositionCode")
+    advance(world, 0.05)
+    (message,) = cometd(world, start)
+    return world, call, message
+
+
+def test_attached_data_changed_has_the_sample_shape_and_values():
+    world, call, message = attached_data_changed()
+    same_shape(message, SAMPLE)
+    data, sample = message["data"], SAMPLE["data"]
+    for key in ("notificationType", "phoneNumber", "messageType"):
+        assert data[key] == sample[key]
+    assert message["channel"] == "/v2/me/calls"
+    c = data["call"]
+    for key in ("state", "participants", "dnis", "callType", "capabilities", "userData", "mute",
+                "supervisorListeningIn", "monitoredUserMuted", "monitoring"):
+        assert c[key] == sample["call"][key], key
+    assert c["id"] == c["callUuid"] == call.call_uuid and c["connId"] == call.conn_id
+    device = world.gws.users["agent1"].device_id
+    assert c["deviceUri"] == f"http://127.0.0.1:8080/api/v2/devices/{device}"
+    assert c["uri"] == f"http://127.0.0.1:8080/api/v2/me/calls/{call.call_uuid}"
+    assert c["path"] == f"/calls/{call.call_uuid}"
+    assert c["duration"] == "262"
+
+
+def test_status_change_capabilities_follow_the_state_and_empty_when_released():
+    world = make_world()
+    start = mark(world)
+    call = talking(world)
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    advance(world, 0.05)
+    messages = [m for m in cometd(world, start) if m["data"].get("notificationType") == "StatusChange"]
+    states = [m["data"]["call"]["state"] for m in messages]
+    assert states == ["Ringing", "Established", "Released"]
+    for message in messages:
+        state = message["data"]["call"]["state"]
+        assert message["data"]["call"]["capabilities"] == list(CAPABILITIES[state])
+        assert "userData" not in message["data"]["call"]
+    assert messages[-1]["data"]["call"]["capabilities"] == []
+
+
+def test_established_capabilities_are_the_reference_list():
+    assert list(CAPABILITIES[tlib.ESTABLISHED]) == SAMPLE["data"]["call"]["capabilities"]
+
+
+def test_agent_state_changes_reach_the_devices_channel():
+    world = make_world()
+    messages = [m for m in cometd(world) if m["channel"] == "/v2/me/devices"]
+    assert [m["data"]["devices"][0]["userState"]["state"] for m in messages] == ["NotReady", "Ready",
+                                                                               "NotReady", "NotReady"]
+    assert messages[0]["data"]["messageType"] == "DeviceStateChangeMessage"

@@ -1,0 +1,46 @@
+"""Report files: what lands where, and the summary a person reads."""
+
+import json
+
+from simulator import run_scenario
+from simulator.output.files import write_reports
+
+from ..helpers import SCENARIOS
+
+
+def test_files_are_split_from_the_one_journal(tmp_path):
+    result = run_scenario(SCENARIOS / "disposition-while-established.yaml")
+    folder = write_reports(result, tmp_path / "x")
+    journal = [json.loads(line) for line in (folder / "journal.jsonl").read_text().splitlines()]
+    assert [e["seq"] for e in journal] == list(range(1, len(journal) + 1))
+    events = [json.loads(line) for line in (folder / "events.jsonl").read_text().splitlines()]
+    cometd = [json.loads(line) for line in (folder / "cometd.jsonl").read_text().splitlines()]
+    http = [json.loads(line) for line in (folder / "http.jsonl").read_text().splitlines()]
+    assert {e["kind"] for e in events} == {"tlib.event"} | ({"tlib.request"} if any(
+        e["kind"] == "tlib.request" for e in journal) else set())
+    assert len(events) + len(cometd) + len(http) < len(journal)
+    changed = [c for c in cometd if c["message"]["data"].get("notificationType") == "AttachedDataChanged"]
+    assert changed[0]["message"]["data"]["call"]["userData"] == {"DispositionCode": "Referred"}
+    assert [h["kind"] for h in http] == ["http.request", "http.response"]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["passed"] is True and manifest["seed"] == 1
+    assert manifest["latency"] == {"gws_to_tserver": "5ms", "tserver_to_gws": "5ms", "tserver_to_reporting": "5ms"}
+
+
+def test_summary_reads_as_a_report(tmp_path):
+    result = run_scenario(SCENARIOS / "view-lag.yaml")
+    text = (write_reports(result, tmp_path / "v") / "summary.md").read_text()
+    assert text.startswith("# view-lag — PASSED")
+    for heading in ("## Calls", "## Dispositions", "## Expectations", "## Timeline"):
+        assert heading in text
+    assert "EventError 56 TERR_INV_CONNID at 266.06s" in text
+    assert "T-Server had released the call at 266s" in text
+
+
+def test_rewriting_replaces_the_old_report(tmp_path):
+    result = run_scenario(SCENARIOS / "view-lag.yaml")
+    folder = tmp_path / "v"
+    folder.mkdir()
+    (folder / "stale.txt").write_text("old")
+    write_reports(result, folder)
+    assert not (folder / "stale.txt").exists()

@@ -1,0 +1,44 @@
+"""Expectations fail when the run disagrees, and say how."""
+
+from simulator import parse_scenario, run_scenario
+
+from ..helpers import SCENARIOS
+
+
+def with_expectations(name, expectations):
+    text = (SCENARIOS / name).read_text()
+    text = text[: text.index("expect:")] + "expect:\n" + expectations
+    return run_scenario(parse_scenario(text, name))
+
+
+def test_wrong_path_fails_with_expected_and_actual():
+    result = with_expectations("view-lag.yaml", "  - disposition: {call: c1, path: userEvent, reporting: reported}\n")
+    (outcome,) = result.expectations
+    assert not result.passed and not outcome.passed
+    assert outcome.problems == ["dispose: path: expected 'userEvent', got 'userData'",
+                                "dispose: reporting: expected 'reported', got 'lost'"]
+
+
+def test_counts_windows_and_absence():
+    result = with_expectations("view-lag.yaml", """\
+  - cometd: {messageType: ErrorMessage, before: 266.1}
+  - cometd: {messageType: ErrorMessage, count: 2}
+  - no_cometd: {messageType: ErrorMessage}
+  - tlib: {event: EventError, errorCode: 55}
+  - reporting: {call: c1, userData: {DispositionCode: Referred}}
+  - http: {request: dispose, status: 404}
+  - disposition: {call: c1, nth: 2}
+""")
+    problems = [e.problems for e in result.expectations]
+    assert problems[0] == ["expected at least one CometD message, found none"]
+    assert problems[1] == ["expected 2 × CometD message, found 1"]
+    assert problems[2][0].startswith("expected no CometD message, found 1 (first: journal #")
+    assert problems[3] == ["expected at least one EventError, found none"]
+    assert problems[4] == ["userData.DispositionCode: expected 'Referred', got absent"]
+    assert problems[5] == ["status: expected 404, got 200"]
+    assert problems[6] == ["expected a disposition #2 on call c1, found 1"]
+
+
+def test_passing_expectations_pass():
+    result = with_expectations("view-lag.yaml", "  - tlib: {event: EventError, errorCode: 56, count: 1}\n")
+    assert result.passed

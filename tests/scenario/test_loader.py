@@ -1,0 +1,93 @@
+"""Bad scenario files: one clear message naming file, line and field."""
+
+import json
+
+import pytest
+
+from simulator import ScenarioError, load_scenario, parse_scenario
+from simulator.scenario.schema import Scenario
+
+GOOD = """\
+version: 1
+name: ok
+description: fine
+switch:
+  dns:
+    15000: {agent: agent1}
+    "15001": {}
+steps:
+  - {at: 0s, dial: {from: "15001", to: 15000}, call: c1}
+  - {at: 1.5, answer: {dn: "15000", call: c1}}
+  - at: 3s
+    gws:
+      user: agent1
+      post: /api/v2/me/calls/{c1}
+      body: {operationName: SetCallDisposition, callUuid: "{c1}", disposition: X}
+expect:
+  - disposition: {call: c1, path: userData}
+"""
+
+
+def error_of(text):
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "s.yaml")
+    return info.value
+
+
+def test_good_file_loads_with_numbers_as_dns_and_exact_times():
+    loaded = parse_scenario(GOOD, "s.yaml")
+    sc = loaded.scenario
+    assert list(sc.switch.dns) == ["15000", "15001"]
+    assert [s.at for s in sc.steps] == [0, 1_500_000, 3_000_000]
+    assert sc.users() == {"agent1": "15000"}
+    assert loaded.line("steps", 2, "gws") == 12
+
+
+@pytest.mark.parametrize("old,new,line,field,words", [
+    ("name: ok", "name: ok\nnmae: typo", 3, "nmae", "unknown key"),
+    ("{at: 1.5, answer:", "{at: soon, answer:", 10, "steps[1].at", "duration"),
+    ("description: fine\n", "", 1, "description", "missing"),
+    ("answer: {dn: \"15000\", call: c1}", "answer: {dn: \"15000\", call: c1}, hangup: {dn: \"15000\", call: c1}",
+     10, "steps[1]", "exactly one action"),
+    ("user: agent1", "user: agent9", 13, "steps[2].gws.user", "no user 'agent9'"),
+    ("call: c1}}\n  - at: 3s", "call: c2}}\n  - at: 3s", 10, "steps[1].answer", "call 'c2' is not created"),
+    ("path: userData", "path: sideways", 17, "expect[0].disposition.path", "userData"),
+    ("{call: c1, path", "{call: c7, path", 17, "expect[0].disposition.call", "no step creates"),
+    ("version: 1", "version: 2", 1, "version", "1"),
+    ("    \"15001\": {}", "    \"15001\": {type: Trunk}", 7, "switch.dns.15001.type", "Extension"),
+    ("\"15001\": {}", "\"15001\": {agent: agent2}\n    \"15001\": {}", 8, None, "duplicate key '15001'"),
+    ("to: 15000}", "to: 15000", 10, None, "not valid YAML"),
+    ("{c1}\n", "{c1.nope}\n", 12, "steps[2].gws", "bad reference"),
+])
+def test_errors_name_line_and_field(old, new, line, field, words):
+    assert old in GOOD
+    err = error_of(GOOD.replace(old, new, 1))
+    assert err.line == line, str(err)
+    assert err.field == field, str(err)
+    assert words in err.message, str(err)
+    assert str(err).startswith(f"s.yaml:{line}: ") and "\n" not in str(err)
+
+
+def test_non_mapping_and_empty_files():
+    assert "mapping" in error_of("- just\n- a list\n").message
+    assert "empty" in error_of("").message
+
+
+def test_file_problems(tmp_path):
+    with pytest.raises(ScenarioError, match="no such file"):
+        load_scenario(tmp_path / "missing.yaml")
+    with pytest.raises(ScenarioError, match="folder"):
+        load_scenario(tmp_path)
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes(b"name: caf\xe9\n")
+    with pytest.raises(ScenarioError, match="UTF-8"):
+        load_scenario(bad)
+
+
+def test_json_schema_describes_the_format():
+    schema = Scenario.model_json_schema(by_alias=True)
+    assert set(schema["required"]) == {"version", "name", "description", "switch"}
+    step = schema["$defs"]["Step"]["properties"]
+    assert {"at", "dial", "gws", "hangup"} <= set(step)
+    assert "from" in schema["$defs"]["DialStep"]["properties"]
+    json.dumps(schema)

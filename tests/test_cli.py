@@ -1,0 +1,101 @@
+"""The tsim command: run, validate, schema; exit codes; no tracebacks."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from simulator.cli import cli
+
+from .helpers import SCENARIOS
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_run_writes_reports_and_exits_0(tmp_path):
+    result = invoke("run", SCENARIOS / "disposition-after-release.yaml", "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("PASS  disposition-after-release")
+    assert "userEvent" in result.output and "no CometD" in result.output
+    folder = tmp_path / "disposition-after-release"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["manifest.json", "journal.jsonl", "events.jsonl", "http.jsonl", "cometd.jsonl", "dispositions.jsonl",
+         "summary.md"])
+    (record,) = [json.loads(line) for line in (folder / "dispositions.jsonl").read_text().splitlines()]
+    assert record["path"] == "userEvent" and record["reporting"]["outcome"] == "reported"
+    assert (folder / "cometd.jsonl").read_text().count("AttachedDataChanged") == 0
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left behind
+
+
+def test_run_a_folder_quietly(tmp_path):
+    result = invoke("run", SCENARIOS, "--out", tmp_path, "--quiet")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    count = len(list(SCENARIOS.glob("*.yaml")))
+    assert len(lines) == count + 1 and lines[-1] == f"{count} scenarios: {count} passed, 0 failed"
+
+
+def test_failing_expectation_exits_1(tmp_path):
+    text = (SCENARIOS / "view-lag.yaml").read_text().replace("reporting: lost}", "reporting: reported}")
+    scenario = tmp_path / "broken.yaml"
+    scenario.write_text(text)
+    result = invoke("run", scenario, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "✗" in result.output and "reporting: expected 'reported', got 'lost'" in result.output
+    assert (tmp_path / "out" / "view-lag" / "summary.md").read_text().startswith("# view-lag — FAILED")
+
+
+def test_bad_file_is_one_line_and_exit_2(tmp_path):
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text((SCENARIOS / "view-lag.yaml").read_text().replace("at: 4s", "at: soon"))
+    for command in ("run", "validate"):
+        result = CliRunner().invoke(cli, [command, str(scenario)])
+        assert result.exit_code == 2
+        assert result.output.count("\n") == 1 and result.output.startswith(f"error: {scenario}:")
+        assert "steps[1].at" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "reports").exists()
+
+
+def test_bad_flag_and_empty_folder_exit_2(tmp_path):
+    assert CliRunner().invoke(cli, ["run", str(SCENARIOS), "--seed", "abc"]).exit_code == 2
+    result = CliRunner().invoke(cli, ["run", str(tmp_path)])
+    assert result.exit_code == 2 and "no scenario files" in result.output
+
+
+def test_duplicate_names_exit_2(tmp_path):
+    for copy in ("a.yaml", "b.yaml"):
+        shutil.copy(SCENARIOS / "view-lag.yaml", tmp_path / copy)
+    result = CliRunner().invoke(cli, ["run", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "overwrite" in result.output
+
+
+def test_seed_override_changes_ids_not_outcomes(tmp_path):
+    invoke("run", SCENARIOS / "view-lag.yaml", "--out", tmp_path / "a")
+    result = invoke("run", SCENARIOS / "view-lag.yaml", "--out", tmp_path / "b", "--seed", "99")
+    assert result.exit_code == 0 and "seed 99" in result.output
+    a = json.loads((tmp_path / "a/view-lag/dispositions.jsonl").read_text())
+    b = json.loads((tmp_path / "b/view-lag/dispositions.jsonl").read_text())
+    assert a["connId"] != b["connId"] and a["reporting"] == b["reporting"]
+
+
+def test_validate_and_schema():
+    result = invoke("validate", SCENARIOS)
+    assert result.exit_code == 0 and result.output.count("ok  ") == len(list(SCENARIOS.glob("*.yaml")))
+    schema = json.loads(invoke("schema").output)
+    assert schema["title"] == "tsim scenario" and "steps" in schema["properties"]
+
+
+def test_help_on_every_command():
+    for args in ([], ["run"], ["validate"], ["schema"]):
+        result = invoke(*args, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_console_script_runs_without_traceback(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "simulator", "run", str(tmp_path / "nope.yaml")],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and "no such file" in result.stderr and "Traceback" not in result.stderr
