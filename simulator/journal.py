@@ -13,7 +13,7 @@ run does not pay for JSON it never writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from .timeunits import seconds
@@ -63,15 +63,16 @@ class Entry:
 
 
 class Journal:
-    """Append-only, ordered by append; time comes from the simulation clock."""
+    """Append-only, ordered by append; time is the simulation clock's ``now``."""
 
-    def __init__(self, clock: Callable[[], int]):
-        self._clock = clock
+    def __init__(self, env: Any):
+        self._env = env
         self.entries: list[Entry] = []
 
     def append(self, kind: str, payload: Any, meta: dict[str, Any] | None = None) -> Entry:
-        entry = Entry(len(self.entries) + 1, self._clock(), kind, payload, meta)
-        self.entries.append(entry)
+        entries = self.entries
+        entry = Entry(len(entries) + 1, self._env.now, kind, payload, meta)
+        entries.append(entry)
         return entry
 
     def of_kind(self, *kinds: str) -> Iterator[Entry]:

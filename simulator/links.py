@@ -59,3 +59,15 @@ class Link:
         else:
             deliver = self.deliver
             _Scheduled(self.env, self.delay, URGENT, lambda _event: deliver(message))
+
+    def send_all(self, messages: list[Any]) -> None:
+        """Send several messages at once: they arrive together, in order."""
+        deliver = self.deliver
+        if self.delay == 0:
+            for message in messages:
+                deliver(message)
+        else:
+            def arrive(_event: Any) -> None:
+                for message in messages:
+                    deliver(message)
+            _Scheduled(self.env, self.delay, URGENT, arrive)

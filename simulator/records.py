@@ -42,11 +42,16 @@ class JournalIndex:
         self.http_request: dict[str, J.Entry] = {}
         self.state_events: dict[tuple[str, str], list[J.Entry]] = defaultdict(list)
         self.decisions: list[J.Entry] = []
+        self.calls: dict[str, dict[str, Any]] = {}  # by ConnID, in order of first event
         for entry in journal:
             kind = entry.kind
             if kind == J.TLIB_EVENT:
                 event: tlib.TEvent = entry.payload
-                ref = event.attrs.get("ReferenceID")
+                attrs = event.attrs
+                conn = attrs.get("ConnID")
+                if conn is not None and "CallUuid" in attrs:
+                    self._call_row(entry, conn, attrs)
+                ref = attrs.get("ReferenceID")
                 if ref is not None and event.name in OUTCOME_EVENTS and "gws" in event.recipients:
                     self.outcome_by_ref.setdefault(ref, entry)
                 if event.name in EVENT_STATE:
@@ -71,6 +76,16 @@ class JournalIndex:
             elif kind == J.GWS_DISPOSITION:
                 self.decisions.append(entry)
 
+    def _call_row(self, entry: J.Entry, conn: str, attrs: dict[str, Any]) -> None:
+        row = self.calls.get(conn)
+        if row is None:
+            row = self.calls[conn] = {"name": None, "connId": conn, "callUuid": attrs["CallUuid"],
+                                      "callType": attrs.get("CallType"), "ani": attrs.get("ANI"),
+                                      "dnis": attrs.get("DNIS"), "firstEventAt": seconds(entry.t),
+                                      "releasedAt": None}
+        if entry.payload.name in ("EventReleased", "EventAbandoned"):
+            row["releasedAt"] = seconds(entry.t)
+
     def released_before(self, dn: str | None, conn_id: str | None, before_seq: int) -> J.Entry | None:
         """The event that released ``dn``'s party on ``conn_id`` before journal entry ``before_seq``."""
         for entry in self.state_events.get((dn, conn_id), ()):
@@ -89,8 +104,8 @@ class JournalIndex:
         return state
 
 
-def disposition_records(journal: J.Journal) -> list[dict[str, Any]]:
-    index = JournalIndex(journal)
+def disposition_records(source: J.Journal | JournalIndex) -> list[dict[str, Any]]:
+    index = source if isinstance(source, JournalIndex) else JournalIndex(source)
     fallbacks = {d.payload["fallbackFrom"]: d for d in index.decisions if "fallbackFrom" in d.payload}
     records = []
     for decision in index.decisions:
@@ -208,20 +223,7 @@ def _arrived(index: JournalIndex, record: dict[str, Any], ref: int | None) -> tu
     return True, None
 
 
-def call_table(journal: J.Journal, names: dict[str, str]) -> list[dict[str, Any]]:
-    """One row per ConnID seen in T-Library events: its name, type, ends, times."""
+def call_table(index: JournalIndex, names: dict[str, str]) -> list[dict[str, Any]]:
+    """One row per ConnID seen in T-Library events: its scenario name, type, ends, times."""
     by_conn = {conn: name for name, conn in names.items()}
-    rows: dict[str, dict[str, Any]] = {}
-    for entry in journal.of_kind(J.TLIB_EVENT):
-        attrs = entry.payload.attrs
-        conn = attrs.get("ConnID")
-        if conn is None or "CallUuid" not in attrs:
-            continue
-        row = rows.get(conn)
-        if row is None:
-            row = rows[conn] = {"name": by_conn.get(conn), "connId": conn, "callUuid": attrs["CallUuid"],
-                                "callType": attrs.get("CallType"), "ani": attrs.get("ANI"),
-                                "dnis": attrs.get("DNIS"), "firstEventAt": seconds(entry.t), "releasedAt": None}
-        if entry.payload.name in ("EventReleased", "EventAbandoned"):
-            row["releasedAt"] = seconds(entry.t)
-    return list(rows.values())
+    return [{**row, "name": by_conn.get(conn)} for conn, row in index.calls.items()]

@@ -39,11 +39,17 @@ def parse_duration(value: object) -> int:
             raise ValueError(f"a duration cannot be negative: {value}")
         return value * US_PER_SECOND
     if isinstance(value, float):
-        text = repr(value)
-    elif isinstance(value, str):
+        # A float is the binary neighbour of the decimal the author wrote:
+        # round it to the clock, but refuse a real sub-microsecond part.
+        us = value * US_PER_SECOND
+        if value != value or value < 0 or abs(us - round(us)) > 0.01:
+            raise ValueError(f"{value!r} is negative or finer than one microsecond, the clock's resolution")
+        return round(us)
+    if isinstance(value, str):
         text = value
     else:
         raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
+    text = value
     if text.strip().startswith("-"):
         raise ValueError(f"a duration cannot be negative: {value!r}")
     match = _DURATION.match(text)

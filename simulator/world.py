@@ -46,7 +46,7 @@ class World:
 
 def build_world(scenario: Scenario, seed: int) -> World:
     env = simpy.Environment(initial_time=0)
-    journal = J.Journal(lambda: env.now)
+    journal = J.Journal(env)
     rng = random.Random(seed)
     ids = IdAllocator(rng)
     dns = {number: DN(number, cfg.type, route_target=cfg.target) for number, cfg in scenario.switch.dns.items()}

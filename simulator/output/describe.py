@@ -13,6 +13,7 @@ def entry_line(entry: J.Entry) -> str | None:
     kind = entry.kind
     p = entry.payload
     if kind == J.STEP:
+        p = entry.data()
         args = " ".join(f"{k}={v}" for k, v in p["args"].items() if k != "body")
         if "body" in p["args"]:
             body = p["args"]["body"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from .. import journal as J
@@ -44,8 +45,14 @@ class Checker:
         self.journal = journal
         self.records = records
         self.calls = calls
-        self.finals = {e.payload["connId"]: e.payload for e in journal.of_kind(J.REPORTING_FINAL)}
-        self.responses = {e.payload["request"]: e.payload for e in journal.of_kind(J.HTTP_RESPONSE)}
+
+    @cached_property
+    def finals(self) -> dict[str, dict[str, Any]]:
+        return {e.payload["connId"]: e.payload for e in self.journal.of_kind(J.REPORTING_FINAL)}
+
+    @cached_property
+    def responses(self) -> dict[str, dict[str, Any]]:
+        return {e.payload["request"]: e.payload for e in self.journal.of_kind(J.HTTP_RESPONSE)}
 
     def check(self, index: int, line: int | None, expectation: Expectation) -> ExpectationResult:
         problems = getattr(self, f"_{expectation.kind}")(expectation.args)

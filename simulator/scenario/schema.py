@@ -21,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     WithJsonSchema,
     model_validator,
 )
@@ -180,6 +181,7 @@ class Step(Strict):
     agent: AgentStep | None = None
     update_user_data: UserDataStep | None = None
     gws: GwsStep | None = None
+    _action: str = PrivateAttr("")
 
     @model_validator(mode="after")
     def _one_action(self) -> Step:
@@ -190,11 +192,12 @@ class Step(Strict):
         if self.call is not None and given[0] not in ("dial", "gws"):
             raise ValueError("`call:` names the call a dial (or a gws Dial) creates; "
                              "other actions name their call inside the action")
+        self._action = given[0]
         return self
 
     @property
     def action(self) -> str:
-        return next(name for name in STEP_ACTIONS if getattr(self, name) is not None)
+        return self._action
 
     @property
     def args(self) -> BaseModel:
@@ -272,6 +275,7 @@ class Expectation(Strict):
     tlib: TlibExpect | None = None
     no_tlib: TlibExpect | None = None
     http: HttpExpect | None = None
+    _kind: str = PrivateAttr("")
 
     @model_validator(mode="after")
     def _one_kind(self) -> Expectation:
@@ -279,11 +283,12 @@ class Expectation(Strict):
         if len(given) != 1:
             raise ValueError(f"an expectation has exactly one of {', '.join(EXPECT_KINDS)}; "
                              f"got {', '.join(given) if given else 'none'}")
+        self._kind = given[0]
         return self
 
     @property
     def kind(self) -> str:
-        return next(name for name in EXPECT_KINDS if getattr(self, name) is not None)
+        return self._kind
 
     @property
     def args(self) -> BaseModel:

@@ -34,24 +34,55 @@ class NotRun(Exception):
 
 
 def schedule_steps(world: World, lines: Callable[[int], int | None]) -> None:
-    for index, step in enumerate(world.scenario.steps):
-        at_step_priority(world.env, step.at, lambda i=index, s=step: run_step(world, i, s, lines(i)))
+    """Play the steps in (time, file position) order, one scheduled at a time.
+
+    Each step, when it runs, schedules the next; since deliveries always come
+    before steps at the same instant, this is the same order as scheduling all
+    steps up front, with a small event queue however long the script.
+    """
+    steps = world.scenario.steps
+    script = [(step.at, index, step, step.action) for index, step in enumerate(steps)]
+    script.sort(key=lambda item: item[:2])
+    env = world.env
+
+    def play(position: int) -> None:
+        _, index, step, action = script[position]
+        run_step(world, index, step, action, lines(index))
+        if position + 1 < len(script):
+            at_step_priority(env, script[position + 1][0] - env.now, lambda: play(position + 1))
+
+    if script:
+        at_step_priority(env, script[0][0], lambda: play(0))
 
 
-def run_step(world: World, index: int, step: Step, line: int | None) -> None:
-    payload: dict[str, Any] = {"step": index, "line": line, "action": step.action,
-                               "args": step.args.model_dump(by_alias=True, exclude_none=True)}
-    if step.call is not None:
-        payload["call"] = step.call
-    if step.note:
-        payload["note"] = step.note
-    world.journal.append(J.STEP, payload)
+class StepRecord:
+    """The journal's view of a step; turned into JSON only when written."""
+
+    __slots__ = ("index", "line", "step", "action", "result")
+
+    def __init__(self, index: int, line: int | None, step: Step, action: str):
+        self.index, self.line, self.step, self.action, self.result = index, line, step, action, None
+
+    def to_dict(self) -> dict[str, Any]:
+        step = self.step
+        out: dict[str, Any] = {"step": self.index, "line": self.line, "action": self.action,
+                               "args": getattr(step, self.action).model_dump(by_alias=True, exclude_none=True)}
+        if step.call is not None:
+            out["call"] = step.call
+        if step.note:
+            out["note"] = step.note
+        if self.result:
+            out["result"] = self.result
+        return out
+
+
+def run_step(world: World, index: int, step: Step, action: str, line: int | None) -> None:
+    record = StepRecord(index, line, step, action)
+    world.journal.append(J.STEP, record)
     try:
-        result = ACTIONS[step.action](world, step)
+        record.result = ACTIONS[action](world, step, getattr(step, action))
     except NotRun as exc:
-        result = f"not run: {exc}"
-    if result:
-        payload["result"] = result
+        record.result = f"not run: {exc}"
 
 
 def call_named(world: World, name: str) -> Call:
@@ -73,8 +104,8 @@ def _phone(world: World, action: Callable[[], None]) -> str | None:
     return f"no effect: {why}" if why else None
 
 
-def _dial(world: World, step: Step) -> str | None:
-    ts, dial = world.tserver, step.dial
+def _dial(world: World, step: Step, dial) -> str | None:
+    ts = world.tserver
     created: list[Call] = []
     if dial.from_ in ts.dns:
         why = ts.phone(lambda: created.append(calls.make_call(ts, dial.from_, dial.to, dial.user_data)))
@@ -87,28 +118,26 @@ def _dial(world: World, step: Step) -> str | None:
     return None
 
 
-def _on_call(operation) -> Callable[[World, Step], str | None]:
-    def action(world: World, step: Step) -> str | None:
-        args = step.args
+def _on_call(operation) -> Callable[[World, Step, Any], str | None]:
+    def action(world: World, step: Step, args) -> str | None:
         call = call_named(world, args.call)
         ts = world.tserver
         return _phone(world, lambda: operation(ts, args.dn, ts.live_call(call.conn_id)))
     return action
 
 
-def _agent(world: World, step: Step) -> str | None:
+def _agent(world: World, step: Step, args) -> str | None:
     ts = world.tserver
-    return _phone(world, lambda: agents.set_state(ts, step.agent.dn, step.agent.state))
+    return _phone(world, lambda: agents.set_state(ts, args.dn, args.state))
 
 
-def _update_user_data(world: World, step: Step) -> str | None:
-    args, ts = step.update_user_data, world.tserver
+def _update_user_data(world: World, step: Step, args) -> str | None:
+    ts = world.tserver
     call = call_named(world, args.call)
     return _phone(world, lambda: userdata.update(ts, args.dn, ts.live_call(call.conn_id), dict(args.data)))
 
 
-def _gws(world: World, step: Step) -> str:
-    request = step.gws
+def _gws(world: World, step: Step, request) -> str:
     path = resolve(world, request.path)
     body = resolve(world, request.body)
     answer = world.gws.http(request.user, request.method, path, body, request.name)
@@ -120,6 +149,8 @@ def _gws(world: World, step: Step) -> str:
 def resolve(world: World, value: Any) -> Any:
     """Replace ``{c1}``, ``{c1.connId}``, ``{c1.uri}`` with the call's identifiers."""
     if isinstance(value, str):
+        if "{" not in value:
+            return value
         return REFERENCE.sub(lambda m: _identifier(world, m.group(1)), value)
     if isinstance(value, dict):
         return {resolve(world, k): resolve(world, v) for k, v in value.items()}
@@ -139,7 +170,7 @@ def _identifier(world: World, reference: str) -> str:
     return call.call_uuid
 
 
-ACTIONS: dict[str, Callable[[World, Step], str | None]] = {
+ACTIONS: dict[str, Callable[[World, Step, Any], str | None]] = {
     "dial": _dial,
     "answer": _on_call(calls.answer),
     "hold": _on_call(calls.hold),

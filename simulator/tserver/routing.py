@@ -55,7 +55,7 @@ def _busy(ts: TServer, number: str) -> bool:
 
 def distribute(ts: TServer) -> None:
     """Deliver waiting queue calls to free Ready agents, oldest call first."""
-    for queue in ts.dns.values():
+    for queue in ts.queues:
         while queue.waiting:
             free = [
                 (dn.agent.ready_since, order, dn.number)

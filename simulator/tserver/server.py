@@ -31,7 +31,7 @@ from .. import tlib
 from ..ids import IdAllocator
 from ..links import Link
 from ..timeunits import US_PER_SECOND
-from .model import DN, Call, Party, TError
+from .model import ACD_QUEUE, DN, Call, Party, TError
 
 PHONE = "phone"
 
@@ -43,6 +43,7 @@ class TServer:
         self.journal = journal
         self.ids = ids
         self.dns = dns
+        self.queues = [dn for dn in dns.values() if dn.type == ACD_QUEUE]
         self.calls: dict[str, Call] = {}  # by ConnID; released calls stay, to answer 56
         self.live: dict[str, Call] = {}  # the calls not yet released
         self.epoch_us = epoch_seconds * US_PER_SECOND
@@ -122,7 +123,7 @@ class TServer:
         if dn not in self.dns:
             return
         party = call.parties.get(dn)
-        attrs: dict[str, Any] = {"ThisDN": dn}
+        attrs: dict[str, Any] = {"EventSequenceNumber": 0, "TimeinSecs": 0, "TimeinuSecs": 0, "ThisDN": dn}
         if party is not None:
             attrs["ThisDNRole"] = party.role
         attrs["OtherDN"] = call.other_dn(dn) if other_dn is None else other_dn
@@ -155,16 +156,30 @@ class TServer:
         self._outbox.append(("EventError", attrs, (request.client,)))
 
     def flush(self) -> None:
-        """Number, journal and send the queued events, in order."""
+        """Number, journal and send the queued events, in order.
+
+        Events for one client leave as one batch on its link: they arrive
+        together, in emission order, exactly as if sent one by one.
+        """
         outbox = self._outbox
+        if not outbox:
+            return
+        batches: dict[str, list[tlib.TEvent]] = {}
+        append = self.journal.append
         while outbox:
             name, attrs, recipients = outbox.popleft()
             self._seq += 1
-            now = self.epoch_us + self.env.now
-            stamped = {"EventSequenceNumber": self._seq,
-                       "TimeinSecs": now // US_PER_SECOND, "TimeinuSecs": now % US_PER_SECOND}
-            stamped.update(attrs)
-            event = tlib.TEvent(name, stamped, recipients)
-            self.journal.append(J.TLIB_EVENT, event)
+            if "EventSequenceNumber" not in attrs:  # keep the stamp first, as T-Library prints it
+                attrs = {"EventSequenceNumber": 0, "TimeinSecs": 0, "TimeinuSecs": 0, **attrs}
+            attrs["EventSequenceNumber"] = self._seq
+            attrs["TimeinSecs"], attrs["TimeinuSecs"] = divmod(self.epoch_us + self.env.now, US_PER_SECOND)
+            event = tlib.TEvent(name, attrs, recipients)
+            append(J.TLIB_EVENT, event)
             for client in recipients:
-                self._links[client].send(event)
+                batch = batches.get(client)
+                if batch is None:
+                    batches[client] = [event]
+                else:
+                    batch.append(event)
+        for client, events in batches.items():
+            self._links[client].send_all(events)
