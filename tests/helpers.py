@@ -11,7 +11,7 @@ from simulator.world import World, build_world
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
-REFERENCE = ROOT.parent / "shared" / "reference"
+SAMPLES = Path(__file__).resolve().parent / "samples"
 
 SWITCH = """\
 version: 1

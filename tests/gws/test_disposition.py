@@ -8,10 +8,10 @@ from simulator import journal as J
 from simulator.records import disposition_records
 from simulator.tserver import calls
 
-from ..helpers import REFERENCE, advance, cometd, events, make_world, mark
+from ..helpers import SAMPLES, advance, cometd, events, make_world, mark
 from .test_operations import post, sent_requests
 
-SAMPLES = REFERENCE / "samples"
+
 
 
 def talking(world):

@@ -6,10 +6,10 @@ from simulator import tlib
 from simulator.gws.capabilities import CAPABILITIES
 from simulator.tserver import calls
 
-from ..helpers import REFERENCE, advance, cometd, make_world, mark
+from ..helpers import SAMPLES, advance, cometd, make_world, mark
 from .test_disposition import dispose, talking
 
-SAMPLE = json.loads((REFERENCE / "samples" / "set-call-disposition.cometd.json").read_text())
+SAMPLE = json.loads((SAMPLES / "set-call-disposition.cometd.json").read_text())
 
 
 def same_shape(actual, expected, path="message"):
