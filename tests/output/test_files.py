@@ -44,3 +44,15 @@ def test_rewriting_replaces_the_old_report(tmp_path):
     (folder / "stale.txt").write_text("old")
     write_reports(result, folder)
     assert not (folder / "stale.txt").exists()
+
+
+def test_established_sample_request_lands_in_cometd_jsonl_with_the_reference_shape(tmp_path):
+    from ..gws.test_messages import SAMPLE, same_shape
+
+    folder = write_reports(run_scenario(SCENARIOS / "disposition-while-established.yaml"), tmp_path / "e")
+    messages = [json.loads(line)["message"] for line in (folder / "cometd.jsonl").read_text().splitlines()]
+    (changed,) = [m for m in messages if m["data"].get("notificationType") == "AttachedDataChanged"]
+    same_shape(changed, SAMPLE)
+    assert changed["data"]["call"]["userData"] == {"DispositionCode": "Referred"}
+    (record,) = [json.loads(line) for line in (folder / "dispositions.jsonl").read_text().splitlines()]
+    assert record["path"] == "userData"
