@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import simpy
 
 from . import journal as J
-from .gws import GwsSettings, User, WebServices
 from .gws import CLIENT as GWS_CLIENT
+from .gws import GwsSettings, User, WebServices
 from .ids import IdAllocator
 from .links import Link
 from .reporting import CLIENT as REPORTING_CLIENT

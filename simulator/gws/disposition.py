@@ -31,8 +31,7 @@ from typing import Any
 
 from .. import journal as J
 from . import bodies, status
-from .operations import require_view
-from .service import Pending, User, WebServices
+from .service import Pending, User, WebServices, require_view
 from .status import GwsError
 
 USER_DATA = "userData"

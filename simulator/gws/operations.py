@@ -14,9 +14,8 @@ from typing import Any
 
 from . import bodies, status
 from .capabilities import capabilities
-from .service import Pending, User, WebServices
+from .service import Pending, User, WebServices, require_view
 from .status import GwsError
-from .view import CallView
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +49,6 @@ def operation_name(body: Any) -> str:
     if not isinstance(name, str):
         raise GwsError(status.INPUT_VALIDATION, "Input validation error: operationName must be a string")
     return name
-
-
-def require_view(user: User, call_id: str) -> CallView:
-    view = user.calls.get(call_id)
-    if view is None:
-        raise GwsError(status.NOT_FOUND, f"Requested resource not found: call {call_id}")
-    return view
 
 
 def call_operation(gws: WebServices, user: User, name: str, call_id: str, raw: Any, rid: str) -> int:

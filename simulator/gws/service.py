@@ -67,6 +67,14 @@ class User:
     calls: dict[str, CallView] = field(default_factory=dict)  # by call id (= CallUuid)
 
 
+def require_view(user: User, call_id: str) -> CallView:
+    """The user's view of a call, or statusCode 6."""
+    view = user.calls.get(call_id)
+    if view is None:
+        raise GwsError(status.NOT_FOUND, f"Requested resource not found: call {call_id}")
+    return view
+
+
 @dataclass(slots=True)
 class Pending:
     """A T-Library request GWS sent and has not yet had an answer for."""
@@ -129,7 +137,7 @@ class WebServices:
         if m := _CALL.match(path):
             call_id = m.group(1)
             if method == "GET":
-                return None, {**ok, "call": self._resource(user, self._view(user, call_id))}
+                return None, {**ok, "call": self._resource(user, require_view(user, call_id))}
             self._require_post(method, path)
             name = operations.operation_name(body)
             if name == "SetCallDisposition":
@@ -150,13 +158,6 @@ class WebServices:
     def _require_post(method: str, path: str) -> None:
         if method != "POST":
             raise GwsError(status.FORBIDDEN, f"Operation forbidden: {method} {path}")
-
-    @staticmethod
-    def _view(user: User, call_id: str) -> CallView:
-        view = user.calls.get(call_id)
-        if view is None:
-            raise GwsError(status.NOT_FOUND, f"Requested resource not found: call {call_id}")
-        return view
 
     def _resource(self, user: User, view: CallView) -> dict[str, Any]:
         return self._call_message(user, "StatusChange", view).message()["data"]["call"]

@@ -12,8 +12,6 @@ from ..helpers import SAMPLES, advance, cometd, events, make_world, mark
 from .test_operations import post, sent_requests
 
 
-
-
 def talking(world):
     made = []
     world.tserver.phone(lambda: made.append(calls.make_call(world.tserver, "15001", "15000")))
