@@ -63,8 +63,10 @@ def cli() -> None:
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
               show_default=True, help="Folder for the reports; each scenario gets <out>/<scenario-name>/.")
 @click.option("--seed", type=int, default=None, help="Override the scenarios' seeds.")
+@click.option("--tie-break", type=click.Choice(["fifo", "random"]), default=None,
+              help="Order of same-instant events: fifo (file order) or seeded random. Overrides the scenarios'.")
 @click.option("--quiet", "-q", is_flag=True, help="One line per scenario.")
-def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, quiet: bool) -> None:
+def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str | None, quiet: bool) -> None:
     """Run SCENARIOS (files, or folders of *.yaml) and write their reports.
 
     Exits 0 when every expectation holds, 1 when one fails, 2 on bad input."""
@@ -82,7 +84,7 @@ def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, quiet: bool) -
 
     failed = 0
     for item in loaded:
-        result = run_scenario(item, seed=seed)
+        result = run_scenario(item, seed=seed, tie_break=tie_break)
         out_dir = write_reports(result, out / item.scenario.name)
         click.echo(console(result, str(out_dir), quiet=quiet))
         failed += not result.passed

@@ -1,8 +1,9 @@
 """The one ordered journal of a run.
 
 Every T-Library request (as T-Server receives it) and event (as T-Server emits
-it), every HTTP request and answer, every CometD message, every scripted step,
-GWS's disposition decisions and what reporting stores is appended here, with a
+it), every HTTP request and answer (at Web Services), every CometD message (as
+the desktop receives it), every scripted step, GWS's disposition decisions and
+the answers it gets, and what reporting stores is appended here, with a
 global sequence number and the simulated time in microseconds. Reports,
 disposition records and expectations are all read from the journal; nothing
 keeps bookkeeping of its own on the side.
@@ -26,6 +27,7 @@ HTTP_REQUEST = "http.request"
 HTTP_RESPONSE = "http.response"
 COMETD = "cometd"
 GWS_DISPOSITION = "gws.disposition"
+GWS_OUTCOME = "gws.outcome"
 REPORTING = "reporting"
 REPORTING_FINAL = "reporting.final"
 

@@ -1,24 +1,32 @@
 """One-way links between components, and the run's ordering rule.
 
-Ordering at one instant (the tie-break rule, exact because time is integer µs):
+Ordering at one instant (exact, because time is integer µs), under the
+default ``fifo`` tie-break policy (``timing``):
 
 1. Messages in flight that are due at instant *t* (link deliveries) arrive
    **before** scripted steps at *t* run. A step at exactly ``hangup + delay``
    therefore already sees what the hangup caused.
 2. Deliveries due at the same instant arrive in the order they were sent;
    scripted steps at the same instant run in file order (simpy's FIFO).
-3. A link with **zero** delay delivers synchronously, inside the action that
-   sent it: with all delays at 0, each step plays out completely before the
-   next one at the same instant starts.
+3. A link whose delay is **zero** delivers synchronously, inside the action
+   that sent it (unless an earlier message is still in flight on it): with all
+   delays at 0, each step plays out completely before the next one at the same
+   instant starts.
+
+A link never reorders its messages, as a TCP connection would not: with a
+varying delay, a message is delivered no earlier than the one sent before it.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 import simpy
 from simpy.events import NORMAL, URGENT, Event
+
+from .timing import Sampler
 
 
 class _Scheduled(Event):
@@ -41,33 +49,51 @@ def at_step_priority(env: simpy.Environment, delay: int, action: Callable[[], No
 
 
 class Link:
-    """A one-way link with a constant delay in µs (see the module rule)."""
+    """A one-way FIFO link; ``delay`` is µs or a sampler drawing µs per message."""
 
-    __slots__ = ("env", "delay", "deliver", "name")
+    __slots__ = ("env", "delay", "deliver", "name", "_in_flight", "_last_due")
 
-    def __init__(self, env: simpy.Environment, delay: int, deliver: Callable[[Any], None], name: str = ""):
-        if delay < 0:
+    def __init__(self, env: simpy.Environment, delay: int | Sampler, deliver: Callable[[Any], None],
+                 name: str = ""):
+        if isinstance(delay, int) and delay < 0:
             raise ValueError(f"link {name}: negative delay {delay}")
         self.env = env
         self.delay = delay
         self.deliver = deliver
         self.name = name
+        self._in_flight: deque[tuple[Any, bool]] = deque()
+        self._last_due = 0
+
+    def _draw(self) -> int:
+        delay = self.delay
+        return delay if isinstance(delay, int) else delay()
 
     def send(self, message: Any) -> None:
-        if self.delay == 0:
-            self.deliver(message)
-        else:
-            deliver = self.deliver
-            _Scheduled(self.env, self.delay, URGENT, lambda _event: deliver(message))
+        self._send(message, False)
 
     def send_all(self, messages: list[Any]) -> None:
         """Send several messages at once: they arrive together, in order."""
-        deliver = self.deliver
-        if self.delay == 0:
-            for message in messages:
-                deliver(message)
+        self._send(messages, True)
+
+    def _send(self, payload: Any, batch: bool) -> None:
+        env = self.env
+        now = env.now
+        due = max(now + self._draw(), self._last_due)
+        if due == now and not self._in_flight:
+            self._arrive(payload, batch)
+            return
+        self._last_due = due
+        self._in_flight.append((payload, batch))
+        _Scheduled(env, due - now, URGENT, self._next)
+
+    def _next(self, _event: Any) -> None:
+        # Whichever of the events due now fires first delivers the oldest message.
+        payload, batch = self._in_flight.popleft()
+        self._arrive(payload, batch)
+
+    def _arrive(self, payload: Any, batch: bool) -> None:
+        if batch:
+            for message in payload:
+                self.deliver(message)
         else:
-            def arrive(_event: Any) -> None:
-                for message in messages:
-                    deliver(message)
-            _Scheduled(self.env, self.delay, URGENT, arrive)
+            self.deliver(payload)

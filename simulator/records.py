@@ -40,6 +40,7 @@ class JournalIndex:
         self.final_by_conn: dict[str, dict[str, Any]] = {}
         self.http_response: dict[str, J.Entry] = {}
         self.http_request: dict[str, J.Entry] = {}
+        self.gws_outcome: dict[int, J.Entry] = {}
         self.state_events: dict[tuple[str, str], list[J.Entry]] = defaultdict(list)
         self.decisions: list[J.Entry] = []
         self.calls: dict[str, dict[str, Any]] = {}  # by ConnID, in order of first event
@@ -75,6 +76,8 @@ class JournalIndex:
                 self.http_response[entry.payload["request"]] = entry
             elif kind == J.GWS_DISPOSITION:
                 self.decisions.append(entry)
+            elif kind == J.GWS_OUTCOME:
+                self.gws_outcome[entry.payload["referenceId"]] = entry
 
     def _call_row(self, entry: J.Entry, conn: str, attrs: dict[str, Any]) -> None:
         row = self.calls.get(conn)
@@ -118,9 +121,10 @@ def disposition_records(source: J.Journal | JournalIndex) -> list[dict[str, Any]
 
 def _record(index: JournalIndex, decision: J.Entry, fallbacks: dict[int, J.Entry]) -> dict[str, Any]:
     d = decision.payload
-    request_entry = index.http_request.get(d["request"])
+    request_entry = index.http_request[d["request"]]
     response = index.http_response[d["request"]].payload
-    requested_seq = request_entry.seq if request_entry else decision.seq
+    requested_seq = request_entry.seq
+    sent_at = (request_entry.meta or {}).get("sentAt", request_entry.t)
     record: dict[str, Any] = {
         "request": d["request"],
         "user": d["user"],
@@ -130,7 +134,7 @@ def _record(index: JournalIndex, decision: J.Entry, fallbacks: dict[int, J.Entry
         "callUuid": d["callUuid"],
         "disposition": d["disposition"],
         "key": d["key"],
-        "requestedAt": seconds(decision.t),
+        "requestedAt": seconds(sent_at),
         "gwsView": d["view"],
         "tserverState": index.tserver_state(d.get("dn"), d["connId"], requested_seq),
         "path": d["path"],
@@ -138,7 +142,9 @@ def _record(index: JournalIndex, decision: J.Entry, fallbacks: dict[int, J.Entry
     }
     ref = d["referenceId"]
     record["tserver"] = _tserver_outcome(index, ref)
-    record["cometd"] = [_cometd_name(e) for e in index.cometd_by_ref.get(ref, ())] if ref is not None else []
+    cometd = index.cometd_by_ref.get(ref, []) if ref is not None else []
+    record["cometd"] = [_cometd_name(e) for e in cometd]
+    record["times"] = _times(index, ref, sent_at, request_entry.t, cometd)
     fallback = fallbacks.get(ref) if ref is not None else None
     record["fallback"] = None
     if fallback is not None:
@@ -147,6 +153,21 @@ def _record(index: JournalIndex, decision: J.Entry, fallbacks: dict[int, J.Entry
                               "tserver": _tserver_outcome(index, fref)}
     record["reporting"] = _reporting(index, record, ref, fallback.payload["referenceId"] if fallback else None)
     return record
+
+
+def _times(index: JournalIndex, ref: int | None, sent_at: int, at_gws: int,
+           cometd: list[J.Entry]) -> dict[str, float | None]:
+    """When the request left the desktop, reached Web Services and T-Server, was
+    answered, when the answer was back at Web Services and the desktop heard of it."""
+    sent = index.requests_by_ref.get(ref) if ref is not None else None
+    answer = index.outcome_by_ref.get(ref) if ref is not None else None
+    back = index.gws_outcome.get(ref) if ref is not None else None
+
+    def at(entry: J.Entry | None) -> float | None:
+        return seconds(entry.t) if entry is not None else None
+
+    return {"leftDesktop": seconds(sent_at), "reachedGws": seconds(at_gws), "reachedTServer": at(sent),
+            "answered": at(answer), "answerAtGws": at(back), "cometdAtDesktop": at(cometd[0] if cometd else None)}
 
 
 def _tserver_outcome(index: JournalIndex, ref: int | None) -> dict[str, Any] | None:

@@ -25,6 +25,7 @@ class RunResult:
     scenario: Scenario
     source: Path | None
     seed: int
+    tie_break: str
     journal: J.Journal
     calls: list[dict[str, Any]]
     dispositions: list[dict[str, Any]]
@@ -40,8 +41,11 @@ class RunResult:
         return next(r for r in self.dispositions if r["request"] == request)
 
 
-def run_scenario(scenario: LoadedScenario | Scenario | str | Path, seed: int | None = None) -> RunResult:
-    """Run a scenario (a loaded one, a ``Scenario`` model, or a file path)."""
+def run_scenario(scenario: LoadedScenario | Scenario | str | Path, seed: int | None = None,
+                 tie_break: str | None = None) -> RunResult:
+    """Run a scenario (a loaded one, a ``Scenario`` model, or a file path).
+
+    ``seed`` and ``tie_break`` override the scenario's own."""
     if isinstance(scenario, (str, Path)):
         scenario = load_scenario(scenario)
     if isinstance(scenario, LoadedScenario):
@@ -51,7 +55,7 @@ def run_scenario(scenario: LoadedScenario | Scenario | str | Path, seed: int | N
     seed = model.seed if seed is None else seed
 
     with _no_cyclic_gc():
-        world = build_world(model, seed)
+        world = build_world(model, seed, tie_break)
         schedule_steps(world, lambda i: line("steps", i))
         world.env.run()
         world.reporting.finish()
@@ -90,4 +94,5 @@ def _result(world: World, model: Scenario, source: Path | None, seed: int, line)
     checker = Checker(world.journal, records, names)
     results = [checker.check(i, line("expect", i), e) for i, e in enumerate(model.expect)]
     calls = call_table(index, {name: ids.conn_id for name, ids in names.items()})
-    return RunResult(model, source, seed, world.journal, calls, records, results, world.env.now)
+    return RunResult(model, source, seed, world.env.tie_break, world.journal, calls, records, results,
+                     world.env.now)

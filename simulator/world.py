@@ -25,7 +25,8 @@ from .ids import IdAllocator
 from .links import Link
 from .reporting import CLIENT as REPORTING_CLIENT
 from .reporting import ReportingSettings, ReportingSink
-from .scenario.schema import Scenario
+from . import timing
+from .scenario.schema import Latency, Scenario
 from .tserver import DN, TServer
 from .tserver import agents as agent_ops
 from .tserver.model import Call
@@ -40,12 +41,22 @@ class World:
     tserver: TServer
     gws: WebServices
     reporting: ReportingSink
+    desktops: dict[str, Link] = field(default_factory=dict)  # user → the desktop's HTTP link to GWS
     calls: dict[str, Call] = field(default_factory=dict)  # scenario call names → T-Server calls
     dial_references: dict[str, int] = field(default_factory=dict)  # names waiting on a gws Dial
 
 
-def build_world(scenario: Scenario, seed: int) -> World:
-    env = simpy.Environment(initial_time=0)
+def _link(env: simpy.Environment, seed: int, latency: Latency, name: str, deliver, who: str = "") -> Link:
+    """A link with the delay the scenario gives ``name``, drawing from its own stream."""
+    spec = getattr(latency, name)
+    fixed = timing.constant(spec)
+    stream_name = f"{name}:{who}" if who else name
+    delay = fixed if fixed is not None else timing.sampler(spec, timing.stream(seed, stream_name))
+    return Link(env, delay, deliver, stream_name)
+
+
+def build_world(scenario: Scenario, seed: int, tie_break: str | None = None) -> World:
+    env = timing.Environment(tie_break or scenario.tie_break, timing.stream(seed, "tie-break"))
     journal = J.Journal(env)
     rng = random.Random(seed)
     ids = IdAllocator(rng)
@@ -57,18 +68,21 @@ def build_world(scenario: Scenario, seed: int) -> World:
     users = [User(name, device, ids.device_id()) for name, device in scenario.users().items()]
     gws = WebServices(env, journal, GwsSettings(ws.disposition_key, ws.base_uri.rstrip("/"),
                                                 ws.fallback_to_user_event), users)
-    gws.to_tserver = Link(env, latency.gws_to_tserver, tserver.handle, "gws→tserver")
-    tserver.connect(GWS_CLIENT, Link(env, latency.tserver_to_gws, gws.on_event, "tserver→gws"),
-                    [u.dn for u in users])
+    tserver.processing = _link(env, seed, latency, "tserver_processing", tserver.handle)
+    gws.to_tserver = _link(env, seed, latency, "gws_to_tserver", tserver.receive)
+    tserver.connect(GWS_CLIENT, _link(env, seed, latency, "tserver_to_gws", gws.on_event), [u.dn for u in users])
+    desktops = {}
+    for user in users:
+        gws.to_desktop[user.name] = _link(env, seed, latency, "gws_to_desktop", gws.on_desktop, user.name)
+        desktops[user.name] = _link(env, seed, latency, "desktop_to_gws", lambda request: request(), user.name)
 
     rep = scenario.reporting
     reporting = ReportingSink(env, journal, ReportingSettings(rep.user_event_data_timeout, rep.store_event_data))
-    tserver.connect(REPORTING_CLIENT,
-                    Link(env, latency.tserver_to_reporting, reporting.on_event, "tserver→reporting"), dns)
+    tserver.connect(REPORTING_CLIENT, _link(env, seed, latency, "tserver_to_reporting", reporting.on_event), dns)
 
     # Agents configured on DNs log in at t=0, in the order the DNs are written.
     for number, cfg in scenario.switch.dns.items():
         if cfg.agent is not None:
             tserver.phone(lambda n=number, a=cfg.agent: agent_ops.login(tserver, n, a))
             tserver.phone(lambda n=number, s=cfg.state: agent_ops.set_state(tserver, n, s))
-    return World(scenario, seed, env, journal, tserver, gws, reporting)
+    return World(scenario, seed, env, journal, tserver, gws, reporting, desktops)

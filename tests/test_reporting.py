@@ -14,7 +14,7 @@ def finals(world):
 
 
 def user_event(world, call, data):
-    world.tserver.handle(TRequest("RequestDistributeUserEvent", "gws", 1,
+    world.tserver.receive(TRequest("RequestDistributeUserEvent", "gws", 1,
                                   {"ThisDN": "15000", "UserEvent": {"ConnID": call.conn_id, "UserData": data}}))
 
 

@@ -104,19 +104,24 @@ class WebServices:
         self.by_dn = {u.dn: u for u in users}
         self.pending: dict[int, Pending] = {}
         self.to_tserver: Link | None = None
+        self.to_desktop: dict[str, Link] = {}  # user → CometD link to the desktop
         self._refs = 0
         self._requests = 0
 
     # -- HTTP -----------------------------------------------------------------
     def http(self, user_name: str, method: str, path: str, body: Any = None,
-             request: str | None = None) -> HttpAnswer:
-        """Handle one HTTP request from a desktop; journal it and its answer."""
+             request: str | None = None, sent_at: int | None = None) -> HttpAnswer:
+        """Handle one HTTP request from a desktop; journal it and its answer.
+
+        ``sent_at``: when it left the desktop, if not now (the HTTP leg's delay).
+        """
         self._requests += 1
         rid = request or f"r{self._requests}"
         path = "/" + path.split("?", 1)[0].lstrip("/")
         method = method.upper()
+        meta = {"sentAt": sent_at} if sent_at is not None and sent_at != self.env.now else None
         self.journal.append(J.HTTP_REQUEST, {"request": rid, "user": user_name, "method": method,
-                                             "path": path, "body": body})
+                                             "path": path, "body": body}, meta)
         reference_id = None
         try:
             user = self.users.get(user_name)
@@ -181,6 +186,8 @@ class WebServices:
         meta = {"event": attrs["EventSequenceNumber"]}
         if pending is not None:
             meta["referenceId"] = ref
+            self.journal.append(J.GWS_OUTCOME, {"request": pending.request, "referenceId": ref,
+                                                "event": event.name}, {"event": meta["event"]})
         name = event.name
         user = self.by_dn.get(attrs.get("ThisDN"))
         if name == "EventError":
@@ -225,4 +232,15 @@ class WebServices:
                                f"{base}/api/v2/devices/{user.device_id}", base, self.env.now)
 
     def _cometd(self, message: CometdMessage, meta: dict[str, Any]) -> None:
+        """Publish to the user's desktop; journaled when it arrives there."""
+        link = self.to_desktop.get(message.user)
+        if link is None:
+            self.on_desktop((message, meta, self.env.now))
+        else:
+            link.send((message, meta, self.env.now))
+
+    def on_desktop(self, delivery: tuple[CometdMessage, dict[str, Any], int]) -> None:
+        message, meta, sent_at = delivery
+        if sent_at != self.env.now:
+            meta["sentAt"] = sent_at
         self.journal.append(J.COMETD, message, meta)

@@ -20,6 +20,7 @@ from .. import __version__
 from .. import journal as J
 from ..run import RunResult
 from ..timeunits import format_duration, format_time
+from ..timing import describe
 from .summary import markdown
 
 REPORT_FILES = ("manifest.json", "journal.jsonl", "events.jsonl", "http.jsonl", "cometd.jsonl",
@@ -41,8 +42,8 @@ def manifest(result: RunResult) -> dict[str, Any]:
         "scenario": sc.name,
         "file": result.source.name if result.source else None,
         "seed": result.seed,
-        "tieBreak": "deliveries due at an instant before steps at it; steps at one instant in file order",
-        "latency": {k: format_duration(v) for k, v in sc.switch.latency.model_dump().items()},
+        "tieBreak": result.tie_break,
+        "latency": {name: describe(spec) for name, spec in sc.switch.latency.items()},
         "webServices": {"dispositionKey": sc.web_services.disposition_key,
                         "fallbackToUserEvent": sc.web_services.fallback_to_user_event},
         "reporting": {"userEventDataTimeout": format_duration(sc.reporting.user_event_data_timeout),

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from ..run import RunResult
 from ..timeunits import format_duration, format_seconds, format_time
+from ..timing import describe
 from .describe import entry_line, record_line
 
 TIMELINE_LIMIT = 2000
+LATENCY_NAMES = {
+    "desktop_to_gws": "desktop → Web Services",
+    "gws_to_tserver": "Web Services → T-Server",
+    "tserver_processing": "T-Server processing",
+    "tserver_to_gws": "T-Server → Web Services",
+    "gws_to_desktop": "Web Services → desktop",
+    "tserver_to_reporting": "T-Server → reporting",
+}
 
 
 def _cell(value: object) -> str:
@@ -15,12 +24,10 @@ def _cell(value: object) -> str:
 
 def markdown(result: RunResult) -> str:
     sc = result.scenario
-    lat = sc.switch.latency
     verdict = "PASSED" if result.passed else "FAILED"
+    delays = ", ".join(f"{LATENCY_NAMES[name]} {describe(spec)}" for name, spec in sc.switch.latency.items())
     out = [f"# {sc.name} — {verdict}", "", sc.description.strip(), "",
-           f"Seed {result.seed}. Links: Web Services → T-Server {format_duration(lat.gws_to_tserver)}, "
-           f"T-Server → Web Services {format_duration(lat.tserver_to_gws)}, "
-           f"T-Server → reporting {format_duration(lat.tserver_to_reporting)}. "
+           f"Seed {result.seed}; same-instant tie-break `{result.tie_break}`. Delays: {delays}. "
            f"Disposition key `{sc.web_services.disposition_key}`; fallback to user event "
            f"{'on' if sc.web_services.fallback_to_user_event else 'off'}; Info Mart user-event-data-timeout "
            f"{format_duration(sc.reporting.user_event_data_timeout)}; ICON store-event-data "

@@ -81,13 +81,50 @@ class DNConfig(Strict):
         return self
 
 
-class Latency(Strict):
-    """One-way link delays. Defaults: 5 ms each way — small, but never zero, so
-    Web Services' view always trails T-Server a little, as in production."""
+class DelaySpec(Strict):
+    """A delay drawn per message: fixed, uniform, exponential, or normal truncated at 0."""
 
-    gws_to_tserver: Duration = 5_000
-    tserver_to_gws: Duration = 5_000
-    tserver_to_reporting: Duration = 5_000
+    dist: Literal["fixed", "uniform", "exponential", "normal"]
+    value: Duration | None = Field(None, description="fixed")
+    low: Duration | None = Field(None, description="uniform: the smallest delay")
+    high: Duration | None = Field(None, description="uniform: the largest delay")
+    mean: Duration | None = Field(None, description="exponential, normal")
+    sd: Duration | None = Field(None, description="normal: the standard deviation")
+
+    @model_validator(mode="after")
+    def _parameters(self) -> DelaySpec:
+        needed = {"fixed": ("value",), "uniform": ("low", "high"), "exponential": ("mean",),
+                  "normal": ("mean", "sd")}[self.dist]
+        given = {k for k in ("value", "low", "high", "mean", "sd") if getattr(self, k) is not None}
+        if set(needed) != given:
+            raise ValueError(f"a {self.dist} delay takes {' and '.join(needed)}")
+        if self.dist == "uniform" and self.low > self.high:
+            raise ValueError("uniform: low is above high")
+        return self
+
+
+Delay = Duration | DelaySpec
+
+
+class Latency(Strict):
+    """One-way delays along the path of a request and its answers.
+
+    Defaults: the links between Web Services and T-Server and to reporting take
+    5 ms each way — small, but never zero, so Web Services' view always trails
+    T-Server a little, as in production. The desktop's HTTP and CometD legs and
+    T-Server's processing take no time unless set, so a step's ``at`` is the
+    instant Web Services receives the request.
+    """
+
+    desktop_to_gws: Delay = Field(0, description="an HTTP request, desktop → Web Services")
+    gws_to_tserver: Delay = Field(5_000, description="a T-Library request, Web Services → T-Server")
+    tserver_processing: Delay = Field(0, description="T-Server handling a request, first come first served")
+    tserver_to_gws: Delay = Field(5_000, description="T-Library events, T-Server → Web Services")
+    gws_to_desktop: Delay = Field(0, description="CometD messages, Web Services → desktop")
+    tserver_to_reporting: Delay = Field(5_000, description="T-Library events, T-Server → reporting")
+
+    def items(self) -> list[tuple[str, Any]]:
+        return [(name, getattr(self, name)) for name in type(self).model_fields]
 
 
 class Switch(Strict):
@@ -303,6 +340,8 @@ class Scenario(Strict):
     description: str
     seed: int = 1
     epoch: int = Field(1_767_603_600, description="T-Library event time at t=0, seconds since 1970")
+    tie_break: Literal["fifo", "random"] = Field(
+        "fifo", description="order of events at the same instant: fifo (file order) or seeded random")
     switch: Switch
     web_services: WebServicesConfig = Field(default_factory=WebServicesConfig)
     reporting: ReportingConfig = Field(default_factory=ReportingConfig)

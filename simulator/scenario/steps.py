@@ -34,25 +34,36 @@ class NotRun(Exception):
 
 
 def schedule_steps(world: World, lines: Callable[[int], int | None]) -> None:
-    """Play the steps in (time, file position) order, one scheduled at a time.
+    """Play the steps in time order, one instant's group at a time.
 
-    Each step, when it runs, schedules the next; since deliveries always come
-    before steps at the same instant, this is the same order as scheduling all
-    steps up front, with a small event queue however long the script.
+    All steps of an instant are scheduled together (so the tie-break policy
+    orders them: file order under ``fifo``); the last of them to run schedules
+    the next instant's group. Under ``fifo`` this is the same order as
+    scheduling every step up front, with a small event queue however long the
+    script.
     """
     steps = world.scenario.steps
-    script = [(step.at, index, step, step.action) for index, step in enumerate(steps)]
-    script.sort(key=lambda item: item[:2])
+    groups: dict[int, list[tuple[int, Step, str]]] = {}
+    for index, step in enumerate(steps):
+        groups.setdefault(step.at, []).append((index, step, step.action))
+    times = sorted(groups)
     env = world.env
 
-    def play(position: int) -> None:
-        _, index, step, action = script[position]
-        run_step(world, index, step, action, lines(index))
-        if position + 1 < len(script):
-            at_step_priority(env, script[position + 1][0] - env.now, lambda: play(position + 1))
+    def schedule(position: int) -> None:
+        group = groups[times[position]]
+        left = [len(group)]
 
-    if script:
-        at_step_priority(env, script[0][0], lambda: play(0))
+        def play(index: int, step: Step, action: str) -> None:
+            run_step(world, index, step, action, lines(index))
+            left[0] -= 1
+            if left[0] == 0 and position + 1 < len(times):
+                schedule(position + 1)
+
+        for index, step, action in group:
+            at_step_priority(env, times[position] - env.now, lambda i=index, s=step, a=action: play(i, s, a))
+
+    if times:
+        schedule(0)
 
 
 class StepRecord:
@@ -80,7 +91,9 @@ def run_step(world: World, index: int, step: Step, action: str, line: int | None
     record = StepRecord(index, line, step, action)
     world.journal.append(J.STEP, record)
     try:
-        record.result = ACTIONS[action](world, step, getattr(step, action))
+        result = ACTIONS[action](world, step, getattr(step, action))
+        if result is not None:
+            record.result = result
     except NotRun as exc:
         record.result = f"not run: {exc}"
 
@@ -137,13 +150,20 @@ def _update_user_data(world: World, step: Step, args) -> str | None:
     return _phone(world, lambda: userdata.update(ts, args.dn, ts.live_call(call.conn_id), dict(args.data)))
 
 
-def _gws(world: World, step: Step, request) -> str:
+def _gws(world: World, step: Step, request) -> None:
+    """The desktop sends the request; Web Services handles it when it arrives."""
     path = resolve(world, request.path)
     body = resolve(world, request.body)
-    answer = world.gws.http(request.user, request.method, path, body, request.name)
-    if step.call is not None and answer.reference_id is not None:
-        world.dial_references[step.call] = answer.reference_id
-    return f"HTTP {answer.status} statusCode {answer.body['statusCode']}"
+    sent_at = world.env.now
+    record = world.journal.entries[-1].payload  # this step's StepRecord
+
+    def arrive() -> None:
+        answer = world.gws.http(request.user, request.method, path, body, request.name, sent_at)
+        if step.call is not None and answer.reference_id is not None:
+            world.dial_references[step.call] = answer.reference_id
+        record.result = f"HTTP {answer.status} statusCode {answer.body['statusCode']}"
+
+    world.desktops[request.user].send(arrive)
 
 
 def resolve(world: World, value: Any) -> Any:

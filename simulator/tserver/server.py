@@ -49,6 +49,7 @@ class TServer:
         self.epoch_us = epoch_seconds * US_PER_SECOND
         self._seq = 0
         self._links: dict[str, Link] = {}
+        self.processing: Link | None = None  # request arrival → handling (T-Server's processing time)
         self._registered: dict[str, tuple[str, ...]] = {dn: () for dn in dns}
         self._outbox: deque[tuple[str, dict[str, Any], tuple[str, ...]]] = deque()
 
@@ -61,11 +62,18 @@ class TServer:
                 self._registered[dn] = self._registered[dn] + (client,)
 
     # -- entry points --------------------------------------------------------
+    def receive(self, request: tlib.TRequest) -> None:
+        """A client's request arrives: journal it and queue it for processing (FIFO)."""
+        self.journal.append(J.TLIB_REQUEST, request)
+        if self.processing is None:
+            self.handle(request)
+        else:
+            self.processing.send(request)
+
     def handle(self, request: tlib.TRequest) -> None:
-        """A client's request arrives: journal it, carry it out or answer EventError."""
+        """Carry out a request, or answer EventError."""
         from .handlers import REQUEST_HANDLERS
 
-        self.journal.append(J.TLIB_REQUEST, request)
         handler = REQUEST_HANDLERS.get(request.name)
         try:
             if handler is None:

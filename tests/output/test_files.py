@@ -24,7 +24,9 @@ def test_files_are_split_from_the_one_journal(tmp_path):
     assert [h["kind"] for h in http] == ["http.request", "http.response"]
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["passed"] is True and manifest["seed"] == 1
-    assert manifest["latency"] == {"gws_to_tserver": "5ms", "tserver_to_gws": "5ms", "tserver_to_reporting": "5ms"}
+    assert manifest["latency"] == {"desktop_to_gws": "0s", "gws_to_tserver": "5ms", "tserver_processing": "0s",
+                                   "tserver_to_gws": "5ms", "gws_to_desktop": "0s", "tserver_to_reporting": "5ms"}
+    assert manifest["tieBreak"] == "fifo"
 
 
 def test_summary_reads_as_a_report(tmp_path):

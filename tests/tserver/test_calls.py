@@ -123,7 +123,7 @@ def test_outbound_call_to_an_external_number():
 
 
 def request(world, name, **attrs):
-    world.tserver.handle(TRequest(name, "gws", 99, attrs))
+    world.tserver.receive(TRequest(name, "gws", 99, attrs))
     return events(world)[-1]
 
 

@@ -16,7 +16,7 @@ def established(world):
 
 def send(world, name, **attrs):
     start = mark(world)
-    world.tserver.handle(TRequest(name, "gws", 7, attrs))
+    world.tserver.receive(TRequest(name, "gws", 7, attrs))
     return events(world, since=start)
 
 

@@ -1,0 +1,127 @@
+"""Delay distributions, FIFO links and the tie-break policy."""
+
+import random
+import statistics
+
+import pytest
+import simpy
+
+from simulator import parse_scenario, run_scenario
+from simulator.links import Link, at_step_priority
+from simulator.scenario.schema import DelaySpec
+from simulator.timing import Environment, constant, describe, sampler, stream
+
+from .helpers import SCENARIOS
+
+
+def spec(**fields):
+    return DelaySpec.model_validate(fields)
+
+
+def draws(delay, n=4000, seed=1):
+    draw = sampler(delay, random.Random(seed))
+    return [draw() for _ in range(n)]
+
+
+def test_distributions_draw_whole_microseconds_in_range():
+    assert set(draws(spec(dist="fixed", value="5ms"), 10)) == {5000}
+    uniform = draws(spec(dist="uniform", low="1ms", high="3ms"))
+    assert min(uniform) >= 1000 and max(uniform) <= 3000 and abs(statistics.mean(uniform) - 2000) < 60
+    exponential = draws(spec(dist="exponential", mean="10ms"))
+    assert min(exponential) >= 0 and abs(statistics.mean(exponential) - 10_000) < 800
+    normal = draws(spec(dist="normal", mean="1ms", sd="2ms"))
+    assert min(normal) == 0  # truncated at 0, never negative
+    assert all(isinstance(x, int) for x in uniform + exponential + normal)
+
+
+def test_streams_are_seeded_and_independent():
+    a, b = stream(1, "gws_to_tserver"), stream(1, "gws_to_tserver")
+    assert [a.random() for _ in range(3)] == [b.random() for _ in range(3)]
+    assert stream(1, "x").random() != stream(1, "y").random() != stream(2, "x").random()
+
+
+def test_delay_specs_are_checked_and_described():
+    with pytest.raises(ValueError, match="takes low and high"):
+        spec(dist="uniform", low="1ms")
+    with pytest.raises(ValueError, match="low is above high"):
+        spec(dist="uniform", low="3ms", high="1ms")
+    assert describe(spec(dist="normal", mean="5ms", sd="1ms")) == "normal 5ms ± 1ms, ≥ 0"
+    assert constant(spec(dist="fixed", value="2ms")) == 2000 and constant(spec(dist="exponential", mean=1)) is None
+
+
+def test_a_link_with_varying_delay_never_reorders():
+    env = simpy.Environment()
+    got = []
+    link = Link(env, sampler(spec(dist="uniform", low=0, high="10ms"), random.Random(3)), got.append)
+    for n in range(200):
+        at_step_priority(env, n * 100, lambda n=n: link.send(n))
+    env.run()
+    assert got == list(range(200))
+
+
+def test_zero_delay_link_does_not_overtake_a_message_in_flight():
+    env = simpy.Environment()
+    got = []
+    delays = iter([1000, 0])
+    link = Link(env, lambda: next(delays), got.append)
+    link.send("first")
+    link.send("second")  # drawn 0, but "first" is still in flight
+    assert got == []
+    env.run()
+    assert got == ["first", "second"]
+
+
+RACE = """\
+version: 1
+name: race
+description: a disposition and a hangup at the same instant, with instantaneous links
+seed: %(seed)s
+tie_break: %(policy)s
+switch:
+  dns: {"15000": {agent: agent1}, "15001": {}}
+  latency: {gws_to_tserver: 0s, tserver_to_gws: 0s, tserver_to_reporting: 0s}
+steps:
+  - {at: 0s, dial: {from: "15001", to: "15000"}, call: c1}
+  - {at: 1s, answer: {dn: "15000", call: c1}}
+  - at: 5s
+    gws: {user: agent1, post: "/api/v2/me/calls/{c1}",
+          body: {operationName: SetCallDisposition, callUuid: "{c1}", disposition: X}}
+  - {at: 5s, hangup: {dn: "15001", call: c1}}
+"""
+
+
+def race_path(seed, policy):
+    result = run_scenario(parse_scenario(RACE % {"seed": seed, "policy": policy}))
+    return result.dispositions[0]["path"], result.tie_break
+
+
+def test_fifo_plays_same_instant_steps_in_file_order():
+    assert {race_path(seed, "fifo") for seed in range(10)} == {("userData", "fifo")}
+
+
+def test_random_tie_break_replays_the_race_both_ways_and_is_seeded():
+    outcomes = {seed: race_path(seed, "random")[0] for seed in range(16)}
+    assert set(outcomes.values()) == {"userData", "userEvent"}
+    assert all(race_path(seed, "random")[0] == path for seed, path in outcomes.items())
+
+
+def test_random_tie_break_keeps_a_fixed_scenario_passing():
+    # one event per instant: the policy cannot change anything
+    result = run_scenario(SCENARIOS / "disposition-after-release.yaml", tie_break="random")
+    assert result.passed and result.tie_break == "random"
+
+
+def test_environment_refuses_unknown_policy():
+    with pytest.raises(ValueError):
+        Environment("lifo")
+
+
+def test_desktop_and_processing_delays_show_in_the_record_times():
+    text = (SCENARIOS / "disposition-while-established.yaml").read_text().replace(
+        '    "15001": {type: Extension}\n',
+        '    "15001": {type: Extension}\n  latency: {desktop_to_gws: 30ms, tserver_processing: 2ms, '
+        'gws_to_desktop: 40ms}\n', 1)
+    result = run_scenario(parse_scenario(text))
+    times = result.dispositions[0]["times"]
+    assert times == {"leftDesktop": 266.0, "reachedGws": 266.03, "reachedTServer": 266.035, "answered": 266.037,
+                     "answerAtGws": 266.042, "cometdAtDesktop": 266.082}
