@@ -48,6 +48,11 @@ def at_step_priority(env: simpy.Environment, delay: int, action: Callable[[], No
     _Scheduled(env, delay, NORMAL, lambda _event: action())
 
 
+def at_delivery_priority(env: simpy.Environment, delay: int, action: Callable[[], None]) -> None:
+    """Run a component's own timer ``delay`` µs from now, with the deliveries due then."""
+    _Scheduled(env, delay, URGENT, lambda _event: action())
+
+
 class Link:
     """A one-way FIFO link; ``delay`` is µs or a sampler drawing µs per message."""
 

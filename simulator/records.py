@@ -221,7 +221,9 @@ def _reporting(index: JournalIndex, record: dict[str, Any], ref: int | None,
 def _arrived(index: JournalIndex, record: dict[str, Any], ref: int | None) -> tuple[bool, str | None]:
     """Did this disposition reach reporting? If not, why."""
     if record["path"] == "rejected":
-        return False, f"refused by Web Services (statusCode {record['http']['statusCode']}): nothing was sent"
+        http = record["http"]
+        return False, f"refused by Web Services (statusCode {http['statusCode']}: {http.get('statusMessage')}); " \
+                      "nothing was sent"
     outcome = _tserver_outcome(index, ref)
     if outcome is None or outcome["event"] is None:
         return False, "T-Server had not answered when the run ended"

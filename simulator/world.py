@@ -67,7 +67,8 @@ def build_world(scenario: Scenario, seed: int, tie_break: str | None = None) -> 
     ws = scenario.web_services
     users = [User(name, device, ids.device_id()) for name, device in scenario.users().items()]
     gws = WebServices(env, journal, GwsSettings(ws.disposition_key, ws.base_uri.rstrip("/"),
-                                                ws.fallback_to_user_event), users)
+                                                ws.fallback_to_user_event, ws.call_completion, ws.retention),
+                      users)
     tserver.processing = _link(env, seed, latency, "tserver_processing", tserver.handle)
     gws.to_tserver = _link(env, seed, latency, "gws_to_tserver", tserver.receive)
     tserver.connect(GWS_CLIENT, _link(env, seed, latency, "tserver_to_gws", gws.on_event), [u.dn for u in users])
@@ -84,5 +85,6 @@ def build_world(scenario: Scenario, seed: int, tie_break: str | None = None) -> 
     for number, cfg in scenario.switch.dns.items():
         if cfg.agent is not None:
             tserver.phone(lambda n=number, a=cfg.agent: agent_ops.login(tserver, n, a))
+            dns[number].agent.wrap_up = cfg.wrap_up
             tserver.phone(lambda n=number, s=cfg.state: agent_ops.set_state(tserver, n, s))
     return World(scenario, seed, env, journal, tserver, gws, reporting, desktops)

@@ -62,6 +62,12 @@ class DialBody(Body):
     outboundCallerId: StrictStr | None = None
 
 
+class AgentStateBody(Body):
+    """AfterCallWork, Ready, NotReady on /channels/voice."""
+
+    wrapUpTime: Annotated[int, Field(ge=0, strict=True)] | None = None
+
+
 def parse(model: type[Body], body: Any) -> Body:
     """Validate ``body``; on failure raise GwsError with the documented statusCode."""
     if not isinstance(body, dict):

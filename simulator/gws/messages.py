@@ -27,6 +27,7 @@ class CometdMessage(ABC):
     """Base: who it is for, its channel, and its type for quick filtering."""
 
     __slots__ = ("user", "channel", "message_type", "notification_type")
+    work_mode: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"user": self.user, "channel": self.channel, "message": self.message()}
@@ -144,10 +145,12 @@ class VoiceError(CometdMessage):
 class DeviceStateChange(CometdMessage):
     """``DeviceStateChangeMessage`` on ``/v2/me/devices`` after an agent-state event (facts §1.9)."""
 
-    __slots__ = ("_device",)
+    __slots__ = ("_device", "state", "work_mode")
 
     def __init__(self, user: str, device_id: str, phone_number: str, state: str, work_mode: str | None):
         self.user = user
+        self.state = state
+        self.work_mode = work_mode
         self.channel = DEVICES_CHANNEL
         self.message_type = "DeviceStateChangeMessage"
         self.notification_type = None

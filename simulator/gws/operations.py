@@ -1,9 +1,11 @@
 """The v2 call operations: pydantic body → checks on GWS's view → T-Library request.
 
 Checks, in order: the operation is one tsim models (else statusCode 10); the
-call is in the user's view (else 6); the body is valid (1 or 10); the call's
-state in GWS's view offers the operation among its ``capabilities`` (else 2).
-Then the request goes to T-Server and the answer is statusCode 0.
+call is in the user's view (else 6, also once the call was completed); the body
+is valid (1 or 10); the call's state in GWS's view offers the operation among
+its ``capabilities`` (else 2). Then the request goes to T-Server and the answer
+is statusCode 0. ``SetCallDisposition`` and ``Complete`` are not capabilities:
+they have rules of their own (``disposition``, ``WebServices.complete``).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ OPERATIONS: dict[str, Operation] = {
     "DeleteUserDataPair": Operation("RequestDeletePair", bodies.DeletePairBody, lambda body: {"Key": body.key}),
     "DeleteUserData": Operation("RequestDeleteUserData", bodies.NoParameters),
 }
-SUPPORTED = (*OPERATIONS, "SetCallDisposition")
+SUPPORTED = (*OPERATIONS, "SetCallDisposition", "Complete")
 
 
 def operation_name(body: Any) -> str:
@@ -80,4 +82,29 @@ def dial(gws: WebServices, user: User, raw: Any, rid: str) -> int:
         attrs["Location"] = body.location
     ref = gws.next_reference()
     gws.send(ref, "RequestMakeCall", attrs, Pending(user.name, "Dial", None, None, rid))
+    return ref
+
+
+VOICE_CHANNEL_OPERATIONS = ("AfterCallWork", "Ready", "NotReady")
+
+
+def voice_channel(gws: WebServices, user: User, raw: Any, rid: str) -> int:
+    """``POST /api/v2/me/channels/voice``: the agent's state (facts §1.5, after-call work).
+
+    ``AfterCallWork`` sends RequestAgentNotReady with work mode AfterCallWork and,
+    when given, ``wrapUpTime`` (whole seconds) in the extensions.
+    """
+    name = operation_name(raw)
+    if name not in VOICE_CHANNEL_OPERATIONS:
+        raise GwsError(status.INPUT_VALIDATION, f"Input validation error: {name!r} is not an operation on "
+                                                f"/channels/voice ({', '.join(VOICE_CHANNEL_OPERATIONS)})")
+    body = bodies.parse(bodies.AgentStateBody, raw)
+    attrs: dict[str, Any] = {"ThisDN": user.dn}
+    request = "RequestAgentReady" if name == "Ready" else "RequestAgentNotReady"
+    if name == "AfterCallWork":
+        attrs["AgentWorkMode"] = "AgentAfterCallWork"
+        if body.wrapUpTime is not None:
+            attrs["Extensions"] = {"WrapUpTime": body.wrapUpTime}
+    ref = gws.next_reference()
+    gws.send(ref, request, attrs, Pending(user.name, name, None, None, rid))
     return ref

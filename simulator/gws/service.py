@@ -33,7 +33,8 @@ import simpy
 
 from .. import journal as J
 from .. import tlib
-from ..links import Link
+from ..links import Link, at_delivery_priority
+from ..timeunits import format_time
 from . import status
 from .messages import CallStateChange, CometdMessage, DeviceStateChange, VoiceError
 from .status import GwsError
@@ -44,6 +45,12 @@ CLIENT = "gws"
 _CALL = re.compile(r"^/api/v2/me/calls/([^/]+)$")
 _CALLS = re.compile(r"^/api/v2/me/calls$")
 _DEVICE_CALLS = re.compile(r"^/api/v2/me/devices/([^/]+)/calls$")
+_VOICE_CHANNEL = "/api/v2/me/channels/voice"
+
+COMPLETED = "Completed"  # (inference) the state GWS's last StatusChange names when a call is completed
+AGENT = "agent"
+ON_RELEASE = "on_release"
+AFTER_RETENTION = "after_retention"
 
 
 @dataclass(slots=True)
@@ -57,6 +64,8 @@ class GwsSettings:
     disposition_key: str = "DispositionCode"
     base_uri: str = "http://127.0.0.1:8080"
     fallback_to_user_event: bool = False
+    call_completion: str = AGENT  # agent | on_release | after_retention
+    retention: int = 3600 * 1_000_000  # µs a released call stays, with after_retention
 
 
 @dataclass(slots=True)
@@ -65,11 +74,15 @@ class User:
     dn: str
     device_id: str
     calls: dict[str, CallView] = field(default_factory=dict)  # by call id (= CallUuid)
+    completed: dict[str, int] = field(default_factory=dict)  # call id → when it was completed (µs)
 
 
 def require_view(user: User, call_id: str) -> CallView:
     """The user's view of a call, or statusCode 6."""
     view = user.calls.get(call_id)
+    if view is None and call_id in user.completed:
+        raise GwsError(status.NOT_FOUND, f"Requested resource not found: call {call_id} was completed "
+                                         f"at {format_time(user.completed[call_id])}")
     if view is None:
         raise GwsError(status.NOT_FOUND, f"Requested resource not found: call {call_id}")
     return view
@@ -147,11 +160,17 @@ class WebServices:
             name = operations.operation_name(body)
             if name == "SetCallDisposition":
                 return disposition.set_call_disposition(self, user, call_id, body, rid), ok
+            if name == "Complete":
+                self.complete(user, require_view(user, call_id), by_agent=True)
+                return None, ok
             return operations.call_operation(self, user, name, call_id, body, rid), ok
         if _CALLS.match(path):
             if method != "GET":
                 raise GwsError(status.FORBIDDEN, f"Operation forbidden: {method} {path}")
             return None, {**ok, "calls": [self._resource(user, v) for v in user.calls.values()]}
+        if path == _VOICE_CHANNEL:
+            self._require_post(method, path)
+            return operations.voice_channel(self, user, body, rid), ok
         if m := _DEVICE_CALLS.match(path):
             self._require_post(method, path)
             if m.group(1) != user.device_id:
@@ -204,6 +223,8 @@ class WebServices:
             else:
                 view.apply_state(event, state)
             self._cometd(self._call_message(user, "StatusChange", view), meta)
+            if state == tlib.RELEASED:
+                self._released(user, view)
         elif name == "EventAttachedDataChanged":
             view = user.calls.get(attrs["CallUuid"])
             if view is not None:
@@ -224,6 +245,32 @@ class WebServices:
             from .disposition import fall_back
 
             fall_back(self, user, pending, attrs["ReferenceID"])
+
+    # -- call completion -------------------------------------------------------
+    def _released(self, user: User, view: CallView) -> None:
+        mode = self.settings.call_completion
+        if mode == ON_RELEASE:
+            self.complete(user, view)
+        elif mode == AFTER_RETENTION:
+            def expire() -> None:
+                if user.calls.get(view.id) is view and view.state == tlib.RELEASED:
+                    self.complete(user, view)
+            at_delivery_priority(self.env, self.settings.retention, expire)
+
+    def complete(self, user: User, view: CallView, by_agent: bool = False) -> None:
+        """The call leaves Web Services: later requests on it answer statusCode 6.
+
+        Only a Released call can be completed (the agent's ``Complete`` on a live
+        call answers statusCode 2). (inference) GWS's notification for it is not
+        in the facts file; tsim sends a last StatusChange with state Completed.
+        """
+        if view.state != tlib.RELEASED:
+            raise GwsError(status.INVALID_STATE, f"Complete is not valid for a call that is {view.state}")
+        del user.calls[view.id]
+        user.completed[view.id] = self.env.now
+        view.state = COMPLETED
+        self._cometd(self._call_message(user, "StatusChange", view), {"completedBy": "agent" if by_agent
+                                                                      else self.settings.call_completion})
 
     # -- towards the desktop ---------------------------------------------------
     def _call_message(self, user: User, notification_type: str, view: CallView) -> CallStateChange:

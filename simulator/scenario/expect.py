@@ -132,6 +132,8 @@ class Checker:
                 continue
             if want.state is not None and getattr(m, "state", None) != want.state:
                 continue
+            if want.workMode is not None and m.work_mode != want.workMode:
+                continue
             found.append(entry)
         return _count_problems("CometD message", found, want.count, absent)
 

@@ -69,11 +69,15 @@ class DNConfig(Strict):
     agent: Name | None = Field(None, description="AgentID logged in on this DN at the start")
     state: Literal["Ready", "NotReady"] = Field("Ready", description="the agent's state at the start")
     target: Number | None = Field(None, description="RoutingPoint: the DN or number calls are routed to")
+    wrap_up: Duration | None = Field(
+        None, description="the agent goes to AfterCallWork for this long when a call ends, then Ready")
 
     @model_validator(mode="after")
     def _fits_type(self) -> DNConfig:
         if self.agent is not None and self.type != "Extension":
             raise ValueError(f"an agent logs in on an Extension, not on a {self.type}")
+        if self.wrap_up is not None and self.agent is None:
+            raise ValueError("wrap_up is the after-call work of an agent: give the DN an agent")
         if self.type == "RoutingPoint" and self.target is None:
             raise ValueError("a RoutingPoint needs a target")
         if self.target is not None and self.type != "RoutingPoint":
@@ -144,6 +148,10 @@ class WebServicesConfig(Strict):
         False, description="after EventError on the userData path, send the disposition as a user event")
     users: dict[Name, UserConfig] | None = Field(
         None, description="default: one user per DN with an agent, named after the agent")
+    call_completion: Literal["agent", "on_release", "after_retention"] = Field(
+        "agent", description="when a released call leaves Web Services: when the agent completes it "
+                             "(operation Complete), at once on release, or after `retention`")
+    retention: Duration = Field(3600 * 1_000_000, description="with after_retention: how long a released call stays")
 
 
 class ReportingConfig(Strict):
@@ -283,7 +291,9 @@ class CometdExpect(Window):
     channel: str | None = None
     messageType: str | None = None
     notificationType: str | None = None
-    state: PartyState | None = None
+    state: PartyState | Literal["Completed", "Ready", "NotReady"] | None = Field(
+        None, description="the call's state, or the agent's on /v2/me/devices")
+    workMode: Literal["AfterCallWork"] | None = None
     count: int | None = Field(None, ge=0, description="exactly this many (default: at least one)")
 
 

@@ -4,11 +4,20 @@ An agent is logged in on one DN (facts §2.7: one AgentID per device). Ready
 and NotReady are re-announced when requested again (no error); NotReady with
 work mode ``AfterCallWork`` is how T-Library expresses after-call work.
 Becoming Ready may deliver a call waiting in a queue.
+
+After-call work (ACW) with a **wrap-up time** ends by itself: when the time is
+up, the agent becomes Ready (EventAgentReady), unless the agent's state was
+changed in the meantime. ACW starts either when asked (RequestAgentNotReady
+with work mode AfterCallWork and a ``WrapUpTime`` extension, which GWS's
+``AfterCallWork`` operation sends) or, for an agent configured with a
+``wrap_up`` time, automatically when their party on a call is released.
 """
 
 from __future__ import annotations
 
 from .. import tlib
+from ..links import at_delivery_priority
+from ..timeunits import US_PER_SECOND
 from .model import Agent, TError
 from .routing import distribute
 from .server import TServer
@@ -39,9 +48,19 @@ def login(ts: TServer, dn: str, agent_id: str, reference_id: int | None = None) 
     _agent_event(ts, "EventAgentLogin", place.agent, reference_id)
 
 
-def set_state(ts: TServer, dn: str, state: str, reference_id: int | None = None) -> None:
-    """Ready, NotReady or AfterCallWork."""
+def set_state(ts: TServer, dn: str, state: str, reference_id: int | None = None,
+              wrap_up: int | None = None) -> None:
+    """Ready, NotReady or AfterCallWork (for ``wrap_up`` µs, then Ready)."""
     agent = _agent(ts, dn)
+    agent.change += 1
+    if state == tlib.AFTER_CALL_WORK and wrap_up:
+        change = agent.change
+
+        def wrap_up_over() -> None:
+            if agent.change == change and ts.dn(dn).agent is agent:
+                ts.phone(lambda: set_state(ts, dn, tlib.READY))
+
+        at_delivery_priority(ts.env, wrap_up, wrap_up_over)
     if state == tlib.READY:
         if agent.state != tlib.READY:
             agent.ready_since = ts.env.now
@@ -50,6 +69,15 @@ def set_state(ts: TServer, dn: str, state: str, reference_id: int | None = None)
         distribute(ts)
     elif state in WORK_MODES:
         agent.state = state
-        _agent_event(ts, "EventAgentNotReady", agent, reference_id, AgentWorkMode=WORK_MODES[state])
+        extra = {"Extensions": {"WrapUpTime": wrap_up // US_PER_SECOND}} if wrap_up else {}
+        _agent_event(ts, "EventAgentNotReady", agent, reference_id, AgentWorkMode=WORK_MODES[state], **extra)
     else:
         raise TError(tlib.TERR_INVALID_ATTR, f"Unknown agent state {state!r}")
+
+
+def after_call(ts: TServer, dn: str) -> None:
+    """A party of ``dn`` was released: start its agent's automatic after-call work."""
+    place = ts.dns.get(dn)
+    agent = place.agent if place is not None else None
+    if agent is not None and agent.wrap_up is not None and agent.state == tlib.READY:
+        set_state(ts, dn, tlib.AFTER_CALL_WORK, wrap_up=agent.wrap_up)

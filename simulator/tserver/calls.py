@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import tlib
 from .model import EXTENSION, ROLE_ORIGINATION, Call, Party, TError
+from .agents import after_call
 from .routing import deliver, distribute
 from .server import TServer
 from .states import transition
@@ -41,10 +42,12 @@ def inbound_call(ts: TServer, caller: str, destination: str, user_data: dict | N
 def answer(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -> None:
     party = ts.party_on(call, dn)
     party.state, event = transition("answer", party.state)
+    party.had_answered = True
     ts.call_event(event, call, dn, reference_id=reference_id)
     for other in call.parties.values():
         if other.state == tlib.DIALING:
             other.state = tlib.ESTABLISHED
+            other.had_answered = True
             ts.call_event("EventEstablished", call, other.dn)
 
 
@@ -65,13 +68,24 @@ def release(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -
     party = ts.party_on(call, dn)
     party.state, event = transition("release", party.state)
     ts.call_event(event, call, dn, reference_id=reference_id)
+    released = [party]
     remaining = call.live_parties()
-    if len(remaining) >= 2:
-        return
-    for other in remaining:
-        name = "EventAbandoned" if other.state == tlib.RINGING and other.had_ringing else "EventReleased"
-        other.state = tlib.RELEASED
-        ts.call_event(name, call, other.dn)
+    if len(remaining) < 2:
+        for other in remaining:
+            name = "EventAbandoned" if other.state == tlib.RINGING and other.had_ringing else "EventReleased"
+            other.state = tlib.RELEASED
+            ts.call_event(name, call, other.dn)
+            released.append(other)
+        _end(ts, call)
+    for gone in released:
+        if gone.had_answered:
+            after_call(ts, gone.dn)
+    if call.released:
+        distribute(ts)
+
+
+def _end(ts: TServer, call: Call) -> None:
+    """The call is over: it leaves its queue and frees its ConnID."""
     if call.queue is not None:
         queue = ts.dns[call.queue]
         if call in queue.waiting:
@@ -79,4 +93,3 @@ def release(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -
             ts.call_event("EventAbandoned", call, queue.number, other_dn=call.ani)
     call.released_at = ts.env.now
     del ts.live[call.conn_id]
-    distribute(ts)

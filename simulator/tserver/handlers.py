@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from .. import tlib
 from . import agents, calls, userdata
+from ..timeunits import US_PER_SECOND
+from .model import TError
 from .server import TServer
 
 Handler = Callable[[TServer, tlib.TRequest], None]
@@ -43,7 +45,11 @@ def _user_event(ts: TServer, req: tlib.TRequest) -> None:
 def _agent_state(state: str) -> Handler:
     def handler(ts: TServer, req: tlib.TRequest) -> None:
         wanted = tlib.AFTER_CALL_WORK if req.attrs.get("AgentWorkMode") == "AgentAfterCallWork" else state
-        agents.set_state(ts, req.attrs.get("ThisDN"), wanted, reference_id=req.reference_id)
+        wrap_up = (req.attrs.get("Extensions") or {}).get("WrapUpTime")
+        if wrap_up is not None and (not isinstance(wrap_up, int) or isinstance(wrap_up, bool) or wrap_up < 0):
+            raise TError(tlib.TERR_INVALID_ATTR, f"WrapUpTime must be whole seconds, not {wrap_up!r}")
+        agents.set_state(ts, req.attrs.get("ThisDN"), wanted, reference_id=req.reference_id,
+                         wrap_up=wrap_up * US_PER_SECOND if wrap_up else None)
     return handler
 
 

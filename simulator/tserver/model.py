@@ -37,6 +37,8 @@ class Agent:
     dn: str
     state: str = tlib.NOT_READY
     ready_since: int = 0
+    wrap_up: int | None = None  # µs of automatic after-call work when a call ends, or None
+    change: int = 0  # counts state changes, so a stale wrap-up timer knows it is stale
 
 
 @dataclass(slots=True)
@@ -57,6 +59,7 @@ class Party:
     role: str
     internal: bool  # a configured DN: gets events; an external number does not
     had_ringing: bool = False
+    had_answered: bool = False  # the party was ever Established (only talked calls bring ACW)
 
 
 @dataclass(slots=True)
