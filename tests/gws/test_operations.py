@@ -153,3 +153,39 @@ def test_http_exchanges_are_journaled():
     assert [e.kind for e in entries] == [J.HTTP_REQUEST, J.HTTP_RESPONSE]
     assert entries[0].payload["request"] == entries[1].payload["request"] == "mine"
     assert entries[1].payload["status"] == 404
+
+
+def test_after_call_work_ready_and_not_ready_on_the_voice_channel():
+    world = make_world()
+    start = mark(world)
+    answer = world.gws.http("agent1", "POST", "/api/v2/me/channels/voice",
+                            {"operationName": "AfterCallWork", "wrapUpTime": 5})
+    assert answer.body == {"statusCode": 0}
+    advance(world, 0.02)
+    (request,) = [e.payload for e in world.journal.of_kind(J.TLIB_REQUEST) if e.seq > start]
+    assert request.name == "RequestAgentNotReady"
+    assert request.attrs["AgentWorkMode"] == "AgentAfterCallWork" and request.attrs["Extensions"] == {"WrapUpTime": 5}
+    (message,) = cometd(world, start)
+    assert message["data"]["devices"][0]["userState"] == {"id": "agent1", "displayName": "AfterCallWork",
+                                                         "state": "NotReady", "workMode": "AfterCallWork"}
+    advance(world, 5)
+    assert world.tserver.dns["15000"].agent.state == tlib.READY
+    for body, code in [({"operationName": "Teleport"}, 10), ({"operationName": "AfterCallWork", "wrapUpTime": -1}, 10),
+                       ({"operationName": "NotReady"}, 0), ({"operationName": "Ready"}, 0)]:
+        assert world.gws.http("agent1", "POST", "/api/v2/me/channels/voice", body).body["statusCode"] == code
+
+
+def test_complete_needs_a_released_call_and_removes_it():
+    world = make_world()
+    call = ringing_call(world)
+    answer = post(world, call.call_uuid, {"operationName": "Complete"})
+    assert (answer.status, answer.body["statusCode"]) == (400, 2)
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    advance(world, 0.02)
+    start = mark(world)
+    assert post(world, call.call_uuid, {"operationName": "Complete"}).body == {"statusCode": 0}
+    (message,) = cometd(world, start)
+    assert message["data"]["call"]["state"] == "Completed" and message["data"]["call"]["capabilities"] == []
+    again = post(world, call.call_uuid, {"operationName": "Hangup"})
+    assert again.body["statusCode"] == 6 and "was completed" in again.body["statusMessage"]
+    assert world.gws.http("agent1", "GET", "/api/v2/me/calls").body["calls"] == []

@@ -59,3 +59,34 @@ def test_routing_point_routes_to_its_target():
         ("EventDialing", "15001"), ("EventRouteRequest", "17000"), ("EventRouteUsed", "17000"),
         ("EventDiverted", "17000")]
     assert call.parties["15000"].state == tlib.RINGING
+
+
+def test_wrap_up_puts_the_agent_in_after_call_work_then_ready():
+    world = make_world()
+    world.tserver.dns["15000"].agent.wrap_up = 10_000_000
+    call = dial(world)
+    world.tserver.phone(lambda: calls.answer(world.tserver, "15000", call))
+    start = mark(world)
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    world.env.run(until=world.env.now + 20_000_000)
+    agent_events = [(e.name, e.attrs.get("AgentWorkMode")) for e in events(world, since=start)
+                    if e.name.startswith("EventAgent")]
+    assert agent_events == [("EventAgentNotReady", "AgentAfterCallWork"), ("EventAgentReady", None)]
+    not_ready = events(world, "EventAgentNotReady", since=start)[0]
+    assert not_ready.attrs["Extensions"] == {"WrapUpTime": 10}
+
+
+def test_unanswered_calls_bring_no_after_call_work_and_a_manual_change_cancels_the_timer():
+    world = make_world()
+    world.tserver.dns["15000"].agent.wrap_up = 10_000_000
+    call = dial(world)
+    start = mark(world)
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))  # never answered
+    assert not [e for e in events(world, since=start) if e.name.startswith("EventAgent")]
+    call = dial(world)
+    world.tserver.phone(lambda: calls.answer(world.tserver, "15000", call))
+    world.tserver.phone(lambda: calls.release(world.tserver, "15000", call))
+    world.tserver.phone(lambda: agents.set_state(world.tserver, "15000", tlib.NOT_READY))
+    start = mark(world)
+    world.env.run(until=world.env.now + 20_000_000)
+    assert events(world, "EventAgentReady", since=start) == []  # the stale wrap-up timer did nothing
