@@ -3,16 +3,23 @@
 A T-Server client (``reporting``) registered on every DN, as ICON is. Rules:
 
 - It follows each call by ConnID from the events it receives. The call **ends**
-  for reporting when every DN it has seen on the call has been released
-  (EventReleased / EventAbandoned). The user data at that moment is what the
-  call's record holds (ICON's G_USERDATA_HISTORY, facts §3).
-- An **EventUserEvent** naming the ConnID has its UserData applied on top of
-  the call's attached data, in arrival order, unless:
+  for reporting when every DN it has seen on the call has left it (EventReleased
+  or EventAbandoned, or EventPartyChanged moving the DN to another call when a
+  transfer or conference completes).
+- Until then, each change to the call's attached data (EventAttachedDataChanged,
+  or any call event whose UserData differs from the last seen) is recorded,
+  as ICON's G_USERDATA_HISTORY does (facts §3).
+- An **EventUserEvent** naming the ConnID sets its UserData keys, unless:
   - ``store_event_data`` is ``none`` (ICON's default; tsim's default is
     ``all``, a deployment set up to take dispositions from user events), or
   - it arrives more than ``user_event_data_timeout`` after the call ended
     (Info Mart ``[gim-etl] user-event-data-timeout``, default 3600 s): ignored.
-- At the end of the run it journals, per call, the data reporting holds.
+- **The last change wins**: for each key, reporting ends with the value of the
+  latest change that set it, whether it came as attached data or as a user
+  event; a key removed from the attached data is gone unless a user event set
+  it since. (inference) How Info Mart merges the two sources is configured per
+  site; "last change wins" is the simple rule a site would expect.
+- At the end of the run it journals, per call, what reporting holds.
 
 Every decision is journaled (``reporting``), with the reason when something is
 ignored.
@@ -30,9 +37,10 @@ from . import tlib
 from .timeunits import format_time
 
 CLIENT = "reporting"
-CALL_EVENTS_WITH_PARTIES = frozenset({"EventDialing", "EventRinging", "EventEstablished", "EventHeld",
-                                      "EventRetrieved", "EventAttachedDataChanged"})
-PARTY_END_EVENTS = frozenset({"EventReleased", "EventAbandoned"})
+JOINING_EVENTS = frozenset({"EventDialing", "EventRinging", "EventEstablished", "EventHeld", "EventRetrieved",
+                            "EventAttachedDataChanged", "EventPartyChanged", "EventPartyAdded"})
+LEAVING_EVENTS = frozenset({"EventReleased", "EventAbandoned"})
+_ABSENT = object()
 
 
 @dataclass(slots=True)
@@ -46,12 +54,19 @@ class CallRecord:
     conn_id: str
     call_uuid: str
     live_dns: set[str] = field(default_factory=set)
-    user_data: dict[str, Any] = field(default_factory=dict)  # attached data, as of the call's end
-    event_data: dict[str, Any] = field(default_factory=dict)  # accepted user-event data, applied on top
+    attached: dict[str, Any] = field(default_factory=dict)  # the attached data as last seen
+    holds: dict[str, Any] = field(default_factory=dict)  # what reporting holds: the last change wins
     ended_at: int | None = None
 
-    def holds(self) -> dict[str, Any]:
-        return {**self.user_data, **self.event_data}
+    def attached_changed(self, data: dict[str, Any]) -> None:
+        before = self.attached
+        for key, value in data.items():
+            if before.get(key, _ABSENT) != value:
+                self.holds[key] = value
+        for key in before.keys() - data.keys():
+            if self.holds.get(key, _ABSENT) == before[key]:
+                del self.holds[key]
+        self.attached = data
 
 
 class ReportingSink:
@@ -73,20 +88,26 @@ class ReportingSink:
         call = self.calls.get(conn_id)
         if call is None:
             call = self.calls[conn_id] = CallRecord(conn_id, attrs["CallUuid"])
+        previous = attrs.get("PreviousConnID")
+        if previous is not None and previous in self.calls:
+            self._leave(self.calls[previous], attrs["ThisDN"], attrs)
         if call.ended_at is not None:
             return
-        dn = attrs["ThisDN"]
-        if "UserData" in attrs:
-            call.user_data = dict(attrs["UserData"])
-        if name in PARTY_END_EVENTS:
-            call.live_dns.discard(dn)
-            if not call.live_dns:
-                call.ended_at = self.env.now
-                self.journal.append(J.REPORTING, {"connId": conn_id, "callUuid": call.call_uuid,
-                                                  "what": "call-end", "userData": dict(call.user_data)},
-                                    {"event": attrs["EventSequenceNumber"]})
-        elif name in CALL_EVENTS_WITH_PARTIES:
-            call.live_dns.add(dn)
+        data = attrs.get("UserData")
+        if data is not None and data != call.attached:
+            call.attached_changed(dict(data))
+        if name in LEAVING_EVENTS:
+            self._leave(call, attrs["ThisDN"], attrs)
+        elif name in JOINING_EVENTS:
+            call.live_dns.add(attrs["ThisDN"])
+
+    def _leave(self, call: CallRecord, dn: str, attrs: dict[str, Any]) -> None:
+        call.live_dns.discard(dn)
+        if not call.live_dns and call.ended_at is None:
+            call.ended_at = self.env.now
+            self.journal.append(J.REPORTING, {"connId": call.conn_id, "callUuid": call.call_uuid,
+                                              "what": "call-end", "userData": dict(call.holds)},
+                                {"event": attrs["EventSequenceNumber"]})
 
     def _user_event(self, event: tlib.TEvent) -> None:
         attrs = event.attrs
@@ -105,7 +126,7 @@ class ReportingSink:
                       f"user-event-data-timeout of {format_time(self.settings.user_event_data_timeout)}")
         entry["accepted"] = reason is None
         if reason is None:
-            call.event_data.update(data)
+            call.holds.update(data)
         else:
             entry["reason"] = reason
         meta = {"event": attrs["EventSequenceNumber"]}
@@ -118,5 +139,5 @@ class ReportingSink:
         for call in self.calls.values():
             self.journal.append(J.REPORTING_FINAL, {
                 "connId": call.conn_id, "callUuid": call.call_uuid, "ended": call.ended_at is not None,
-                "userData": call.holds(),
+                "userData": dict(call.holds),
             })

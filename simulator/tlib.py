@@ -21,11 +21,17 @@ REQUESTS: dict[str, int] = {
     "RequestReleaseCall": 17,
     "RequestHoldCall": 18,
     "RequestRetrieveCall": 19,
+    "RequestInitiateConference": 20,
+    "RequestCompleteConference": 21,
+    "RequestInitiateTransfer": 23,
+    "RequestSingleStepTransfer": 25,
+    "RequestCompleteTransfer": 26,
     "RequestAttachUserData": 30,
     "RequestUpdateUserData": 31,
     "RequestDeleteUserData": 32,
     "RequestDeletePair": 33,
     "RequestDistributeUserEvent": 48,
+    "RequestSingleStepConference": 120,
 }
 
 EVENTS: dict[str, int] = {
@@ -40,6 +46,9 @@ EVENTS: dict[str, int] = {
     "EventReleased": 65,
     "EventHeld": 66,
     "EventRetrieved": 67,
+    "EventPartyChanged": 68,
+    "EventPartyAdded": 69,
+    "EventPartyDeleted": 70,
     "EventRouteRequest": 71,
     "EventRouteUsed": 72,
     "EventAgentLogin": 73,

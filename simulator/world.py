@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 import simpy
 
 from . import journal as J
+from . import timing
 from .gws import CLIENT as GWS_CLIENT
 from .gws import GwsSettings, User, WebServices
 from .ids import IdAllocator
 from .links import Link
 from .reporting import CLIENT as REPORTING_CLIENT
 from .reporting import ReportingSettings, ReportingSink
-from . import timing
 from .scenario.schema import Latency, Scenario
 from .tserver import DN, TServer
 from .tserver import agents as agent_ops

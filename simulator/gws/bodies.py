@@ -54,6 +54,20 @@ class Destination(BaseModel):
     phoneNumber: NonEmpty
 
 
+class DestinationBody(Body):
+    """InitiateTransfer, InitiateConference, SingleStepTransfer, SingleStepConference."""
+
+    destination: Destination
+    location: StrictStr | None = None
+    userData: UserData | None = None
+
+
+class CompleteConsultBody(Body):
+    """CompleteTransfer, CompleteConference: the consult call, or GWS finds it."""
+
+    consultCallUri: NonEmpty | None = None
+
+
 class DialBody(Body):
     operationName: Literal["Dial"]
     destination: Destination

@@ -27,6 +27,15 @@ class Operation:
     attrs: Callable[[Any], dict[str, Any]] = lambda body: {}
 
 
+def _destination(body: Any) -> dict[str, Any]:
+    attrs: dict[str, Any] = {"OtherDN": body.destination.phoneNumber}
+    if body.userData:
+        attrs["UserData"] = dict(body.userData)
+    if body.location is not None:
+        attrs["Location"] = body.location
+    return attrs
+
+
 OPERATIONS: dict[str, Operation] = {
     "Answer": Operation("RequestAnswerCall", bodies.NoParameters),
     "Hangup": Operation("RequestReleaseCall", bodies.NoParameters),
@@ -38,8 +47,14 @@ OPERATIONS: dict[str, Operation] = {
                                 lambda body: {"UserData": dict(body.userData)}),
     "DeleteUserDataPair": Operation("RequestDeletePair", bodies.DeletePairBody, lambda body: {"Key": body.key}),
     "DeleteUserData": Operation("RequestDeleteUserData", bodies.NoParameters),
+    "InitiateTransfer": Operation("RequestInitiateTransfer", bodies.DestinationBody, _destination),
+    "InitiateConference": Operation("RequestInitiateConference", bodies.DestinationBody, _destination),
+    "SingleStepTransfer": Operation("RequestSingleStepTransfer", bodies.DestinationBody, _destination),
+    "SingleStepConference": Operation("RequestSingleStepConference", bodies.DestinationBody, _destination),
 }
-SUPPORTED = (*OPERATIONS, "SetCallDisposition", "Complete")
+CONSULT_COMPLETIONS = {"CompleteTransfer": ("RequestCompleteTransfer", "TransferConnID"),
+                       "CompleteConference": ("RequestCompleteConference", "ConferenceConnID")}
+SUPPORTED = (*OPERATIONS, *CONSULT_COMPLETIONS, "SetCallDisposition", "Complete")
 
 
 def operation_name(body: Any) -> str:
@@ -54,6 +69,8 @@ def operation_name(body: Any) -> str:
 
 
 def call_operation(gws: WebServices, user: User, name: str, call_id: str, raw: Any, rid: str) -> int:
+    if name in CONSULT_COMPLETIONS:
+        return complete_consult(gws, user, name, call_id, raw, rid)
     operation = OPERATIONS.get(name)
     if operation is None:
         raise GwsError(status.INPUT_VALIDATION,
@@ -107,4 +124,29 @@ def voice_channel(gws: WebServices, user: User, raw: Any, rid: str) -> int:
             attrs["Extensions"] = {"WrapUpTime": body.wrapUpTime}
     ref = gws.next_reference()
     gws.send(ref, request, attrs, Pending(user.name, name, None, None, rid))
+    return ref
+
+
+def complete_consult(gws: WebServices, user: User, name: str, call_id: str, raw: Any, rid: str) -> int:
+    """CompleteTransfer / CompleteConference, sent on the held original call or on
+    the consult call. Without ``consultCallUri`` GWS finds the consult call itself
+    (facts §1.5). With no consult call in progress: statusCode 2."""
+    view = require_view(user, call_id)
+    body = bodies.parse(bodies.CompleteConsultBody, raw)
+    if view.parent is not None:  # sent on the consult call
+        original, consult = require_view(user, view.parent), view
+    else:
+        original = view
+        if body.consultCallUri is not None:
+            consult = require_view(user, body.consultCallUri.rstrip("/").rsplit("/", 1)[-1])
+        else:
+            consult = next((v for v in user.calls.values() if v.parent == view.id and v.active), None)
+    if consult is None or consult.parent != original.id or not consult.active:
+        raise GwsError(status.INVALID_STATE, f"{name}: call {original.id} has no consult call in progress")
+    if original.state != "Held":
+        raise GwsError(status.INVALID_STATE, f"{name} is not valid for a call that is {original.state}")
+    request, link = CONSULT_COMPLETIONS[name]
+    ref = gws.next_reference()
+    attrs = {"ThisDN": user.dn, "ConnID": original.conn_id, link: consult.conn_id}
+    gws.send(ref, request, attrs, Pending(user.name, name, original.id, original.conn_id, rid))
     return ref

@@ -38,7 +38,9 @@ from ..timeunits import format_time
 from . import status
 from .messages import CallStateChange, CometdMessage, DeviceStateChange, VoiceError
 from .status import GwsError
-from .view import EVENT_STATE, CallView
+from .view import EVENT_STATE, CallView, participants_after
+
+PARTY_EVENTS = frozenset({"EventPartyChanged", "EventPartyAdded", "EventPartyDeleted"})
 
 CLIENT = "gws"
 
@@ -75,11 +77,15 @@ class User:
     device_id: str
     calls: dict[str, CallView] = field(default_factory=dict)  # by call id (= CallUuid)
     completed: dict[str, int] = field(default_factory=dict)  # call id → when it was completed (µs)
+    moved: dict[str, str] = field(default_factory=dict)  # consult call id → the call its party moved onto
 
 
 def require_view(user: User, call_id: str) -> CallView:
     """The user's view of a call, or statusCode 6."""
     view = user.calls.get(call_id)
+    if view is None and call_id in user.moved:
+        raise GwsError(status.NOT_FOUND, f"Requested resource not found: call {call_id} is now call "
+                                         f"{user.moved[call_id]} (the transfer or conference completed)")
     if view is None and call_id in user.completed:
         raise GwsError(status.NOT_FOUND, f"Requested resource not found: call {call_id} was completed "
                                          f"at {format_time(user.completed[call_id])}")
@@ -220,11 +226,14 @@ class WebServices:
             view = user.calls.get(attrs["CallUuid"])
             if view is None:
                 view = user.calls[attrs["CallUuid"]] = CallView.from_event(event, state, self.env.now)
+                view.parent = self._consulted(user, attrs)
             else:
                 view.apply_state(event, state)
             self._cometd(self._call_message(user, "StatusChange", view), meta)
             if state == tlib.RELEASED:
                 self._released(user, view)
+        elif name in PARTY_EVENTS:
+            self._party_event(user, event, meta)
         elif name == "EventAttachedDataChanged":
             view = user.calls.get(attrs["CallUuid"])
             if view is not None:
@@ -235,6 +244,32 @@ class WebServices:
             work_mode = "AfterCallWork" if attrs.get("AgentWorkMode") == "AgentAfterCallWork" else None
             self._cometd(DeviceStateChange(user.name, user.device_id, user.dn,
                                            tlib.READY if ready else tlib.NOT_READY, work_mode), meta)
+
+    @staticmethod
+    def _consulted(user: User, attrs: dict[str, Any]) -> str | None:
+        """For a consult call's first event: the id of the call it consults from."""
+        original = attrs.get("TransferConnID") or attrs.get("ConferenceConnID")
+        if original is None:
+            return None
+        return next((v.id for v in user.calls.values() if v.conn_id == original), None)
+
+    def _party_event(self, user: User, event: tlib.TEvent, meta: dict[str, Any]) -> None:
+        attrs = event.attrs
+        previous = attrs.get("PreviousConnID")
+        if previous is not None:  # this device's party moved from a consult call onto this call
+            old = next((v for v in user.calls.values() if v.conn_id == previous), None)
+            state = old.state if old is not None else tlib.ESTABLISHED
+            if old is not None:
+                del user.calls[old.id]
+                user.moved[old.id] = attrs["CallUuid"]
+            view = CallView.from_event(event, state, old.created_at if old is not None else self.env.now)
+            user.calls[view.id] = view
+            self._cometd(self._call_message(user, "StatusChange", view), meta)
+            return
+        view = user.calls.get(attrs["CallUuid"])
+        if view is not None:
+            view.participants = participants_after(view, event)
+            self._cometd(self._call_message(user, "ParticipantsUpdated", view), meta)
 
     def _on_error(self, event: tlib.TEvent, pending: Pending, meta: dict[str, Any]) -> None:
         attrs = event.attrs

@@ -16,8 +16,15 @@ EventReleased       Released
 EventAbandoned      Released
 ==================  ===========
 
-A released call stays in the view (SetCallDisposition after release needs it);
-(core) nothing removes it yet.
+A released call stays in the view (SetCallDisposition after release needs it)
+until it is completed (``WebServices.complete``).
+
+Participants follow the call: EventPartyAdded adds ``ThirdPartyDN``,
+EventPartyDeleted removes it, EventPartyChanged names the new other party; each
+is a ``ParticipantsUpdated`` notification. EventPartyChanged with
+``PreviousConnID`` means the device's party moved from a consult call onto
+another call (a completed transfer or conference): the consult call leaves
+the view and the call it joined takes its place, under its own id.
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ class CallView:
     participants: tuple[str, ...]
     created_at: int
     user_data: dict[str, Any] = field(default_factory=dict)
+    parent: str | None = None  # a consult call: the id of the call it consults from
 
     @property
     def active(self) -> bool:
@@ -69,6 +77,17 @@ class CallView:
         data = event.attrs.get("UserData")
         if data is not None:
             self.user_data = data
+
+
+def participants_after(view: CallView, event: tlib.TEvent) -> tuple[str, ...]:
+    """The call's other parties after a party event."""
+    attrs = event.attrs
+    third = attrs.get("ThirdPartyDN")
+    if event.name == "EventPartyAdded" and third and third not in view.participants:
+        return (*view.participants, third)
+    if event.name == "EventPartyDeleted":
+        return tuple(p for p in view.participants if p != third)
+    return _participants(attrs) or view.participants
 
 
 def _participants(attrs: dict[str, Any]) -> tuple[str, ...]:

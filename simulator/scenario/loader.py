@@ -156,9 +156,10 @@ def _cross_check(loaded: LoadedScenario, shown: str) -> None:
         elif step.action == "gws":
             if args.user not in users:
                 fail(loc + ("user",), f"no user {args.user!r} (users: {', '.join(users) or 'none'})")
-            if step.call is not None and not (args.post and DIAL_PATH.match(args.post)):
-                fail(("steps", i, "call"), "`call:` on a gws step names the call a Dial creates "
-                                           "(post: /api/v2/me/devices/{id}/calls)")
+            if step.call is not None and not _creates_a_call(args):
+                fail(("steps", i, "call"), "`call:` on a gws step names the call a Dial (post: "
+                                           "/api/v2/me/devices/{id}/calls) or an InitiateTransfer or "
+                                           "InitiateConference creates")
         if step.call is not None:
             if step.call in defined:
                 fail(("steps", i, "call"), f"call {step.call!r} is already created by an earlier step")
@@ -180,6 +181,15 @@ def _cross_check(loaded: LoadedScenario, shown: str) -> None:
         user = getattr(args, "user", None)
         if user is not None and user not in users:
             fail(loc + ("user",), f"no user {user!r}")
+
+
+def _creates_a_call(request: GwsStep) -> bool:
+    operation = request.body.get("operationName") if isinstance(request.body, dict) else None
+    if request.post is None:
+        return False
+    if DIAL_PATH.match(request.post):
+        return True
+    return operation in ("InitiateTransfer", "InitiateConference")
 
 
 def _step_call_refs(step) -> Iterator[str]:

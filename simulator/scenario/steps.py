@@ -109,7 +109,8 @@ def call_named(world: World, name: str) -> Call:
             if event.name == "EventDialing" and event.attrs.get("ReferenceID") == reference:
                 call = world.calls[name] = world.tserver.calls[event.attrs["ConnID"]]
                 return call
-    raise NotRun(f"call {name!r} does not exist (the step that was to create it had no effect)")
+    raise NotRun(f"call {name!r} does not exist (the step that was to create it had no effect, or its answer "
+                 "has not reached Web Services yet)")
 
 
 def _phone(world: World, action: Callable[[], None]) -> str | None:

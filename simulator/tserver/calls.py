@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .. import tlib
-from .model import EXTENSION, ROLE_ORIGINATION, Call, Party, TError
 from .agents import after_call
+from .model import EXTENSION, ROLE_ORIGINATION, Call, Party, TError
 from .routing import deliver, distribute
 from .server import TServer
 from .states import transition
@@ -65,19 +65,36 @@ def retrieve(ts: TServer, dn: str, call: Call, reference_id: int | None = None) 
 
 def release(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -> None:
     """A party hangs up; with fewer than two parties left, the call ends."""
+    party = release_party(ts, call, dn, reference_id=reference_id)
+    end_if_alone(ts, call, leavers=(party,))
+
+
+def release_party(ts: TServer, call: Call, dn: str, reference_id: int | None = None,
+                  quiet_others: bool = False) -> Party:
+    """Release one party; if two or more remain, they hear EventPartyDeleted."""
     party = ts.party_on(call, dn)
     party.state, event = transition("release", party.state)
     ts.call_event(event, call, dn, reference_id=reference_id)
-    released = [party]
     remaining = call.live_parties()
-    if len(remaining) < 2:
+    if len(remaining) >= 2 and not quiet_others:
+        for other in remaining:
+            ts.call_event("EventPartyDeleted", call, other.dn, ThirdPartyDN=dn)
+    return party
+
+
+def end_if_alone(ts: TServer, call: Call, leavers: tuple[Party, ...] = ()) -> None:
+    """End a call left with fewer than two parties, then start after-call work
+    for the agents who talked on it and let queues distribute."""
+    ended: list[Party] = []
+    remaining = call.live_parties()
+    if len(remaining) < 2 and not call.released:
         for other in remaining:
             name = "EventAbandoned" if other.state == tlib.RINGING and other.had_ringing else "EventReleased"
             other.state = tlib.RELEASED
             ts.call_event(name, call, other.dn)
-            released.append(other)
+            ended.append(other)
         _end(ts, call)
-    for gone in released:
+    for gone in (*leavers, *ended):
         if gone.had_answered:
             after_call(ts, gone.dn)
     if call.released:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .. import tlib
-from . import agents, calls, userdata
 from ..timeunits import US_PER_SECOND
+from . import agents, calls, transfers, userdata
 from .model import TError
 from .server import TServer
 
@@ -53,12 +53,40 @@ def _agent_state(state: str) -> Handler:
     return handler
 
 
+def _initiate(link: str) -> Handler:
+    def handler(ts: TServer, req: tlib.TRequest) -> None:
+        call = ts.live_call(req.attrs.get("ConnID"))
+        transfers.initiate(ts, req.attrs.get("ThisDN"), call, req.attrs.get("OtherDN"), link,
+                           req.attrs.get("UserData"), reference_id=req.reference_id)
+    return handler
+
+
+def _complete(operation, link: str) -> Handler:
+    def handler(ts: TServer, req: tlib.TRequest) -> None:
+        call = ts.live_call(req.attrs.get("ConnID"))
+        operation(ts, req.attrs.get("ThisDN"), call, req.attrs.get(link), reference_id=req.reference_id)
+    return handler
+
+
+def _single_step(operation) -> Handler:
+    def handler(ts: TServer, req: tlib.TRequest) -> None:
+        call = ts.live_call(req.attrs.get("ConnID"))
+        operation(ts, req.attrs.get("ThisDN"), call, req.attrs.get("OtherDN"), reference_id=req.reference_id)
+    return handler
+
+
 REQUEST_HANDLERS: dict[str, Handler] = {
     "RequestMakeCall": _make_call,
     "RequestAnswerCall": _on_call(calls.answer),
     "RequestReleaseCall": _on_call(calls.release),
     "RequestHoldCall": _on_call(calls.hold),
     "RequestRetrieveCall": _on_call(calls.retrieve),
+    "RequestInitiateTransfer": _initiate(transfers.TRANSFER),
+    "RequestCompleteTransfer": _complete(transfers.complete_transfer, transfers.TRANSFER),
+    "RequestSingleStepTransfer": _single_step(transfers.single_step_transfer),
+    "RequestInitiateConference": _initiate(transfers.CONFERENCE),
+    "RequestCompleteConference": _complete(transfers.complete_conference, transfers.CONFERENCE),
+    "RequestSingleStepConference": _single_step(transfers.single_step_conference),
     "RequestAttachUserData": _user_data(userdata.attach),
     "RequestUpdateUserData": _user_data(userdata.update),
     "RequestDeleteUserData": _on_call(userdata.delete_all),

@@ -74,6 +74,7 @@ class Call:
     user_data: dict[str, Any] = field(default_factory=dict)
     released_at: int | None = None
     queue: str | None = None  # the ACDQueue the call passed through, if any
+    links: dict[str, str] = field(default_factory=dict)  # a consult call: {"TransferConnID" | "ConferenceConnID": …}
 
     @property
     def released(self) -> bool:

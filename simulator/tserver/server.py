@@ -142,6 +142,8 @@ class TServer:
         attrs["DNIS"] = call.dnis
         if call.queue is not None:
             attrs["ThisQueue"] = call.queue
+        if call.links:
+            attrs.update(call.links)
         attrs["UserData"] = dict(call.user_data)
         if reference_id is not None:
             attrs["ReferenceID"] = reference_id

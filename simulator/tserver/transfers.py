@@ -1,0 +1,135 @@
+"""Transfers and conferences.
+
+Two-step (consult) operations put the agent's party on the original call on
+hold and make a **consult call**: a call of its own, with its own ConnID and
+CallUuid, CallType ``Consult``, carrying ``TransferConnID`` or
+``ConferenceConnID`` = the original ConnID on its events, and starting with a
+copy of the original's user data ((inference) T-Servers commonly copy it).
+
+- **CompleteTransfer**: the agent leaves both calls (EventReleased on each);
+  the consulted party moves onto the original call and gets
+  **EventPartyChanged** with ``PreviousConnID`` = the consult ConnID; the other
+  parties of the original call get EventPartyChanged naming the newcomer
+  (``ThirdPartyDN``). The consult call ends.
+- **CompleteConference**: the consulted party moves onto the original call
+  (EventPartyChanged with PreviousConnID), the agent leaves the consult call and
+  is retrieved on the original (EventRetrieved); the others get
+  **EventPartyAdded**. The consult call ends.
+- **SingleStepTransfer**: the destination rings on the *same* call (same
+  ConnID), then the agent's party is released; the others get
+  EventPartyChanged.
+- **SingleStepConference**: the destination rings on the same call; every
+  live party gets EventPartyAdded.
+
+When a party leaves a call that still has two or more parties, those get
+**EventPartyDeleted**. The original call keeps its user data.
+"""
+
+from __future__ import annotations
+
+from .. import tlib
+from .calls import end_if_alone, release_party
+from .model import ROLE_ORIGINATION, Call, Party, TError
+from .routing import deliver
+from .server import TServer
+from .states import transition
+
+TRANSFER = "TransferConnID"
+CONFERENCE = "ConferenceConnID"
+
+
+def initiate(ts: TServer, dn: str, call: Call, destination: str, link: str,
+             user_data: dict | None = None, reference_id: int | None = None) -> Call:
+    """InitiateTransfer / InitiateConference: hold the call, dial the consult call."""
+    party = ts.party_on(call, dn)
+    if not destination or destination == dn:
+        raise TError(tlib.TERR_INV_CALD_DN, f"Invalid called DN {destination!r}")
+    party.state, event = transition("hold", party.state)
+    ts.call_event(event, call, dn, reference_id=reference_id)
+    consult = ts.new_call("Consult", ani=dn, dnis=destination)
+    consult.user_data.update(call.user_data)
+    if user_data:
+        consult.user_data.update(user_data)
+    consult.links[link] = call.conn_id
+    consult.parties[dn] = Party(dn, tlib.DIALING, ROLE_ORIGINATION, internal=True, had_answered=True)
+    ts.call_event("EventDialing", consult, dn, other_dn=destination, reference_id=reference_id)
+    deliver(ts, consult, destination)
+    return consult
+
+
+def _consult_of(ts: TServer, dn: str, call: Call, consult_conn_id: object, link: str) -> Call:
+    consult = ts.live_call(consult_conn_id)
+    if consult.links.get(link) != call.conn_id:
+        raise TError(tlib.TERR_INVALID_ATTR, f"{consult.conn_id} is not a consult call of {call.conn_id}")
+    if ts.party_on(call, dn).state != tlib.HELD:
+        raise TError(tlib.TERR_UNSUP_OPER, f"DN {dn} is not holding call {call.conn_id}")
+    ts.party_on(consult, dn)
+    return consult
+
+
+def _move(ts: TServer, consult: Call, call: Call, dn: str) -> list[Party]:
+    """Move every party but ``dn`` from the consult call onto ``call``."""
+    movers = [p for p in consult.live_parties() if p.dn != dn]
+    for party in movers:
+        del consult.parties[party.dn]
+        call.parties[party.dn] = party
+        ts.call_event("EventPartyChanged", call, party.dn, PreviousConnID=consult.conn_id)
+    return movers
+
+
+def complete_transfer(ts: TServer, dn: str, call: Call, consult_conn_id: object,
+                      reference_id: int | None = None) -> None:
+    consult = _consult_of(ts, dn, call, consult_conn_id, TRANSFER)
+    release_party(ts, consult, dn, reference_id=reference_id, quiet_others=True)
+    movers = _move(ts, consult, call, dn)
+    release_party(ts, call, dn, quiet_others=True)
+    for other in call.live_parties():
+        if other not in movers:
+            for mover in movers:
+                ts.call_event("EventPartyChanged", call, other.dn, ThirdPartyDN=mover.dn)
+    end_if_alone(ts, consult)
+    end_if_alone(ts, call, leavers=(call.parties[dn],))
+
+
+def complete_conference(ts: TServer, dn: str, call: Call, consult_conn_id: object,
+                        reference_id: int | None = None) -> None:
+    consult = _consult_of(ts, dn, call, consult_conn_id, CONFERENCE)
+    release_party(ts, consult, dn, reference_id=reference_id, quiet_others=True)
+    movers = _move(ts, consult, call, dn)
+    party = call.parties[dn]
+    party.state, event = transition("retrieve", party.state)
+    ts.call_event(event, call, dn)
+    for other in call.live_parties():
+        if other not in movers:
+            for mover in movers:
+                ts.call_event("EventPartyAdded", call, other.dn, ThirdPartyDN=mover.dn)
+    end_if_alone(ts, consult)
+    end_if_alone(ts, call)
+
+
+def single_step_transfer(ts: TServer, dn: str, call: Call, destination: str,
+                         reference_id: int | None = None) -> None:
+    party = ts.party_on(call, dn)
+    if party.state not in (tlib.ESTABLISHED, tlib.HELD):
+        raise TError(tlib.TERR_UNSUP_OPER, f"Cannot transfer a party that is {party.state}")
+    if not destination or destination in call.parties:
+        raise TError(tlib.TERR_INV_CALD_DN, f"Invalid called DN {destination!r}")
+    others = [p for p in call.live_parties() if p.dn != dn]
+    deliver(ts, call, destination)  # the destination rings before the transferring party leaves
+    release_party(ts, call, dn, reference_id=reference_id, quiet_others=True)
+    for other in others:
+        ts.call_event("EventPartyChanged", call, other.dn, ThirdPartyDN=destination)
+    end_if_alone(ts, call, leavers=(party,))
+
+
+def single_step_conference(ts: TServer, dn: str, call: Call, destination: str,
+                           reference_id: int | None = None) -> None:
+    party = ts.party_on(call, dn)
+    if party.state != tlib.ESTABLISHED:
+        raise TError(tlib.TERR_UNSUP_OPER, f"Cannot conference from a party that is {party.state}")
+    if not destination or destination in call.parties:
+        raise TError(tlib.TERR_INV_CALD_DN, f"Invalid called DN {destination!r}")
+    for other in call.live_parties():
+        ref = reference_id if other.dn == dn else None
+        ts.call_event("EventPartyAdded", call, other.dn, reference_id=ref, ThirdPartyDN=destination)
+    deliver(ts, call, destination)
