@@ -189,3 +189,26 @@ def test_complete_needs_a_released_call_and_removes_it():
     again = post(world, call.call_uuid, {"operationName": "Hangup"})
     assert again.body["statusCode"] == 6 and "was completed" in again.body["statusMessage"]
     assert world.gws.http("agent1", "GET", "/api/v2/me/calls").body["calls"] == []
+
+
+def test_transfer_operations_and_their_refusals():
+    world = make_world()
+    call = ringing_call(world)
+    post(world, call.call_uuid, {"operationName": "Answer"})
+    advance(world, 0.02)
+    missing = post(world, call.call_uuid, {"operationName": "InitiateTransfer"})
+    assert missing.body["statusCode"] == 1
+    no_consult = post(world, call.call_uuid, {"operationName": "CompleteTransfer"})
+    assert (no_consult.status, no_consult.body["statusCode"]) == (400, 2)
+    start = mark(world)
+    assert post(world, call.call_uuid, {"operationName": "InitiateTransfer",
+                                        "destination": {"phoneNumber": "15002"}}).body["statusCode"] == 0
+    advance(world, 0.02)
+    views = world.gws.users["agent1"].calls
+    (consult_id,) = [i for i, v in views.items() if v.parent == call.call_uuid]
+    states = [(m["data"]["call"]["id"], m["data"]["call"]["state"], m["data"]["call"]["callType"])
+              for m in cometd(world, start) if m["data"]["phoneNumber"] == "15000"]
+    assert states == [(call.call_uuid, "Held", "Internal"), (consult_id, "Dialing", "Consult")]
+    assert post(world, consult_id, {"operationName": "CompleteTransfer"}).body["statusCode"] == 0  # on the consult
+    advance(world, 0.02)
+    assert views[call.call_uuid].state == views[consult_id].state == "Released"

@@ -1,0 +1,98 @@
+"""Transfers and conferences at T-Server."""
+
+from simulator import tlib
+from simulator.tlib import TRequest
+from simulator.tserver import calls
+
+from ..helpers import events, make_world, mark
+from .test_calls import dial
+
+
+def talking(world):
+    call = dial(world, "15001", "15000")
+    world.tserver.phone(lambda: calls.answer(world.tserver, "15000", call))
+    return call
+
+
+def send(world, name, **attrs):
+    start = mark(world)
+    world.tserver.receive(TRequest(name, "gws", 5, attrs))
+    return events(world, since=start)
+
+
+def consult(world, call, kind="RequestInitiateTransfer"):
+    out = send(world, kind, ThisDN="15000", ConnID=call.conn_id, OtherDN="15002")
+    held, dialing, ringing = out
+    assert (held.name, held.attrs["ConnID"]) == ("EventHeld", call.conn_id)
+    assert dialing.name == "EventDialing" and dialing.attrs["CallType"] == "Consult"
+    assert dialing.attrs["ConnID"] != call.conn_id and dialing.attrs["CallUuid"] != call.call_uuid
+    assert ringing.name == "EventRinging" and ringing.attrs["ThisDN"] == "15002"
+    new = world.tserver.calls[dialing.attrs["ConnID"]]
+    world.tserver.phone(lambda: calls.answer(world.tserver, "15002", new))
+    return new
+
+
+def test_two_step_transfer_moves_the_consulted_party_with_party_changed():
+    world = make_world()
+    call = talking(world)
+    call.user_data["Account"] = "7"
+    helper = consult(world, call)
+    assert helper.links == {"TransferConnID": call.conn_id} and helper.user_data == {"Account": "7"}
+    out = send(world, "RequestCompleteTransfer", ThisDN="15000", ConnID=call.conn_id, TransferConnID=helper.conn_id)
+    names = [(e.name, e.attrs["ThisDN"], e.attrs["ConnID"]) for e in out if not e.name.startswith("EventAgent")]
+    assert names == [("EventReleased", "15000", helper.conn_id),
+                     ("EventPartyChanged", "15002", call.conn_id),
+                     ("EventReleased", "15000", call.conn_id),
+                     ("EventPartyChanged", "15001", call.conn_id)]
+    changed = out[1]
+    assert changed.attrs["PreviousConnID"] == helper.conn_id and changed.attrs["CallType"] == "Internal"
+    assert helper.released and not call.released
+    assert set(p.dn for p in call.live_parties()) == {"15001", "15002"}
+
+
+def test_complete_transfer_needs_a_consult_of_that_call():
+    world = make_world()
+    call = talking(world)
+    (error,) = send(world, "RequestCompleteTransfer", ThisDN="15000", ConnID=call.conn_id,
+                    TransferConnID="0000000000000001")
+    assert error.attrs["ErrorCode"] == tlib.TERR_INV_CONNID
+    other = dial(world, "15002", "15001")
+    (error,) = send(world, "RequestCompleteTransfer", ThisDN="15000", ConnID=call.conn_id,
+                    TransferConnID=other.conn_id)
+    assert error.attrs["ErrorCode"] == tlib.TERR_INVALID_ATTR
+
+
+def test_two_step_conference_adds_the_party():
+    world = make_world()
+    call = talking(world)
+    helper = consult(world, call, "RequestInitiateConference")
+    out = send(world, "RequestCompleteConference", ThisDN="15000", ConnID=call.conn_id,
+               ConferenceConnID=helper.conn_id)
+    names = [(e.name, e.attrs["ThisDN"]) for e in out]
+    assert names == [("EventReleased", "15000"), ("EventPartyChanged", "15002"), ("EventRetrieved", "15000"),
+                     ("EventPartyAdded", "15001"), ("EventPartyAdded", "15000")]
+    assert len(call.live_parties()) == 3
+    start = mark(world)
+    world.tserver.phone(lambda: calls.release(world.tserver, "15000", call))  # one leaves: the call goes on
+    assert [(e.name, e.attrs["ThisDN"]) for e in events(world, since=start) if not e.name.startswith("EventAgent")] \
+        == [("EventReleased", "15000"), ("EventPartyDeleted", "15001"), ("EventPartyDeleted", "15002")]
+    assert not call.released
+
+
+def test_single_step_transfer_keeps_the_conn_id():
+    world = make_world()
+    call = talking(world)
+    out = send(world, "RequestSingleStepTransfer", ThisDN="15000", ConnID=call.conn_id, OtherDN="15002")
+    assert [(e.name, e.attrs["ThisDN"]) for e in out if not e.name.startswith("EventAgent")] == [
+        ("EventRinging", "15002"), ("EventReleased", "15000"), ("EventPartyChanged", "15001")]
+    assert all(e.attrs["ConnID"] == call.conn_id for e in out if "ConnID" in e.attrs)
+    (error,) = send(world, "RequestSingleStepTransfer", ThisDN="15001", ConnID=call.conn_id, OtherDN="15002")
+    assert error.attrs["ErrorCode"] == tlib.TERR_INV_CALD_DN  # already on the call
+
+
+def test_single_step_conference_rings_the_destination_on_the_same_call():
+    world = make_world()
+    call = talking(world)
+    out = send(world, "RequestSingleStepConference", ThisDN="15000", ConnID=call.conn_id, OtherDN="15002")
+    assert [(e.name, e.attrs["ThisDN"]) for e in out] == [("EventPartyAdded", "15001"), ("EventPartyAdded", "15000"),
+                                                          ("EventRinging", "15002")]
