@@ -66,10 +66,18 @@ def cli() -> None:
 @click.option("--tie-break", type=click.Choice(["fifo", "random"]), default=None,
               help="Order of same-instant events: fifo (file order) or seeded random. Overrides the scenarios'.")
 @click.option("--quiet", "-q", is_flag=True, help="One line per scenario.")
-def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str | None, quiet: bool) -> None:
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the results as JUnit XML to this file.")
+@click.option("--golden", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Compare each run's journal with <golden>/<scenario-name>.jsonl; a difference fails.")
+@click.option("--update-golden", is_flag=True, help="With --golden: write the golden journals instead.")
+def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str | None, quiet: bool,
+        junit: Path | None, golden: Path | None, update_golden: bool) -> None:
     """Run SCENARIOS (files, or folders of *.yaml) and write their reports.
 
     Exits 0 when every expectation holds, 1 when one fails, 2 on bad input."""
+    if update_golden and golden is None:
+        raise click.UsageError("--update-golden needs --golden DIR")
     loaded = _load_all(scenarios)
     names: dict[str, Path] = {}
     for item in loaded:
@@ -79,15 +87,30 @@ def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str
                        "their reports would overwrite each other", err=True)
             raise SystemExit(EXIT_BAD_INPUT)
         names[name] = item.path
+    from .output import golden as goldens
     from .output.files import write_reports
+    from .output.junit import write_junit
     from .output.summary import console
 
     failed = 0
+    results, golden_failures = [], {}
     for item in loaded:
         result = run_scenario(item, seed=seed, tie_break=tie_break)
         out_dir = write_reports(result, out / item.scenario.name)
         click.echo(console(result, str(out_dir), quiet=quiet))
-        failed += not result.passed
+        ok = result.passed
+        if golden is not None and update_golden:
+            click.echo(f"  golden journal written: {goldens.update(result, golden)}")
+        elif golden is not None:
+            difference = goldens.compare(result, golden)
+            if difference is not None:
+                golden_failures[result.scenario.name] = str(difference)
+                click.echo("  ✗ " + str(difference).replace("\n", "\n    "))
+                ok = False
+        results.append(result)
+        failed += not ok
+    if junit is not None:
+        write_junit(junit, results, golden_failures)
     if len(loaded) > 1:
         click.echo(f"{len(loaded)} scenarios: {len(loaded) - failed} passed, {failed} failed")
     sys.exit(EXIT_FAILED if failed else 0)

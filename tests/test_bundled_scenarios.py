@@ -23,3 +23,11 @@ def test_bundled_scenario(path):
     failures = [f"line {e.line}: {e.text}: {e.problems}" for e in result.expectations if not e.passed]
     assert not failures, failures
     assert result.dispositions, "every bundled scenario exercises SetCallDisposition"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_bundled_scenario_matches_its_golden_journal(path):
+    from simulator.output.golden import compare
+
+    difference = compare(run_scenario(load_scenario(path)), SCENARIOS / "golden")
+    assert difference is None, str(difference)

@@ -99,3 +99,21 @@ def test_console_script_runs_without_traceback(tmp_path):
     result = subprocess.run([sys.executable, "-m", "simulator", "run", str(tmp_path / "nope.yaml")],
                             capture_output=True, text=True)
     assert result.returncode == 2 and "no such file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_golden_and_junit(tmp_path):
+    scenario = SCENARIOS / "view-lag.yaml"
+    golden = tmp_path / "golden"
+    missing = invoke("run", scenario, "--out", tmp_path / "o", "--golden", golden)
+    assert missing.exit_code == 1 and "no golden journal" in missing.output
+    assert invoke("run", scenario, "--out", tmp_path / "o", "--golden", golden, "--update-golden").exit_code == 0
+    assert invoke("run", scenario, "--out", tmp_path / "o", "--golden", golden).exit_code == 0
+    lines = (golden / "view-lag.jsonl").read_text().splitlines()
+    (golden / "view-lag.jsonl").write_text("\n".join(lines[:-1]) + "\n")
+    result = invoke("run", scenario, "--out", tmp_path / "o", "--golden", golden, "--junit", tmp_path / "j.xml")
+    assert result.exit_code == 1
+    assert f"view-lag.jsonl:{len(lines)}: the journal differs" in result.output and "(ends here)" in result.output
+    xml = (tmp_path / "j.xml").read_text()
+    assert '<testsuites name="tsim" tests="6" failures="1">' in xml
+    assert 'name="journal matches the golden run"' in xml
+    assert CliRunner().invoke(cli, ["run", str(scenario), "--update-golden"]).exit_code == 2

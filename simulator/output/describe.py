@@ -63,6 +63,8 @@ def entry_line(entry: J.Entry) -> str | None:
         view = f"view {p['view']} → " if p.get("view") else ""
         return (f"GWS decides {p['request']}: {view}{p['path']} path{source}, "
                 f"{p['key']}={p['disposition']!r}, ref {p['referenceId']}")
+    if kind == J.GWS_OUTCOME:
+        return f"GWS hears {p['event']} for {p['request']} (ref {p['referenceId']})"
     if kind == J.REPORTING:
         if p["what"] == "call-end":
             return f"reporting: call {p['connId']} ended holding {p['userData']}"

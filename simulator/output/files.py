@@ -35,6 +35,11 @@ def _entries(result: RunResult, *kinds: str) -> Iterable[dict[str, Any]]:
     return (entry.to_dict() for entry in result.journal.of_kind(*kinds))
 
 
+def journal_text(result: RunResult) -> str:
+    """The whole journal as JSON lines (``journal.jsonl``, and golden files)."""
+    return _jsonl(e.to_dict() for e in result.journal)
+
+
 def manifest(result: RunResult) -> dict[str, Any]:
     sc = result.scenario
     return {
@@ -63,7 +68,7 @@ def write_reports(result: RunResult, out_dir: Path) -> Path:
     try:
         files = {
             "manifest.json": json.dumps(manifest(result), ensure_ascii=False, indent=2) + "\n",
-            "journal.jsonl": _jsonl(e.to_dict() for e in result.journal),
+            "journal.jsonl": journal_text(result),
             "events.jsonl": _jsonl(_entries(result, J.TLIB_REQUEST, J.TLIB_EVENT)),
             "http.jsonl": _jsonl(_entries(result, J.HTTP_REQUEST, J.HTTP_RESPONSE)),
             "cometd.jsonl": _jsonl(_entries(result, J.COMETD)),

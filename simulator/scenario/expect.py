@@ -24,6 +24,7 @@ class ExpectationResult:
     text: str
     passed: bool
     problems: list[str]
+    focus: int | None = None  # the simulated time (µs) the result is about, for timeline excerpts
 
     def to_dict(self) -> dict[str, Any]:
         return {"index": self.index, "line": self.line, "expectation": self.text, "passed": self.passed,
@@ -55,8 +56,9 @@ class Checker:
         return {e.payload["request"]: e.payload for e in self.journal.of_kind(J.HTTP_RESPONSE)}
 
     def check(self, index: int, line: int | None, expectation: Expectation) -> ExpectationResult:
+        self._focus: int | None = getattr(expectation.args, "after", None)
         problems = getattr(self, f"_{expectation.kind}")(expectation.args)
-        return ExpectationResult(index, line, describe(expectation), not problems, problems)
+        return ExpectationResult(index, line, describe(expectation), not problems, problems, self._focus)
 
     def _call(self, name: str | None) -> CallIds | None:
         return self.calls.get(name) if name is not None else None
@@ -77,6 +79,7 @@ class Checker:
         if not chosen:
             return [f"no SetCallDisposition was made on {label}"]
         problems = []
+        self._focus = round(chosen[0]["requestedAt"] * 1_000_000)
         for record in chosen:
             actual = {
                 "path": record["path"],
@@ -135,6 +138,8 @@ class Checker:
             if want.workMode is not None and m.work_mode != want.workMode:
                 continue
             found.append(entry)
+        if found:
+            self._focus = found[0].t
         return _count_problems("CometD message", found, want.count, absent)
 
     def _no_cometd(self, want) -> list[str]:
@@ -155,6 +160,8 @@ class Checker:
             if want.errorCode is not None and attrs.get("ErrorCode") != want.errorCode:
                 continue
             found.append(entry)
+        if found:
+            self._focus = found[0].t
         return _count_problems(want.event, found, want.count, absent)
 
     def _no_tlib(self, want) -> list[str]:

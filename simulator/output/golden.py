@@ -1,0 +1,58 @@
+"""Golden runs: compare a run's journal with a stored one.
+
+A golden file is the ``journal.jsonl`` of a run that was checked and kept
+(``<golden dir>/<scenario-name>.jsonl``). Any difference — an event more or
+less, another order, another attribute — is reported at its first line, with
+the two versions of that line, so an unintended change in behaviour is caught.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..run import RunResult
+from .files import journal_text
+
+
+@dataclass(frozen=True)
+class GoldenDifference:
+    path: Path
+    line: int | None  # None: no golden file yet
+    expected: str | None
+    actual: str | None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return f"{self.path}: no golden journal (write it with --update-golden)"
+        return (f"{self.path}:{self.line}: the journal differs from the golden run\n"
+                f"  golden: {self.expected if self.expected is not None else '(ends here)'}\n"
+                f"  actual: {self.actual if self.actual is not None else '(ends here)'}")
+
+
+def golden_path(folder: Path, result: RunResult) -> Path:
+    return Path(folder) / f"{result.scenario.name}.jsonl"
+
+
+def compare(result: RunResult, folder: Path) -> GoldenDifference | None:
+    """The first difference between the run's journal and its golden file, or None."""
+    path = golden_path(folder, result)
+    if not path.exists():
+        return GoldenDifference(path, None, None, None)
+    expected = path.read_text(encoding="utf-8").splitlines()
+    actual = journal_text(result).splitlines()
+    for number, (want, got) in enumerate(zip(expected, actual, strict=False), start=1):
+        if want != got:
+            return GoldenDifference(path, number, want, got)
+    if len(expected) != len(actual):
+        number = min(len(expected), len(actual)) + 1
+        return GoldenDifference(path, number, expected[number - 1] if len(expected) >= number else None,
+                                actual[number - 1] if len(actual) >= number else None)
+    return None
+
+
+def update(result: RunResult, folder: Path) -> Path:
+    path = golden_path(folder, result)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(journal_text(result), encoding="utf-8")
+    return path
