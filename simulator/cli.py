@@ -117,6 +117,49 @@ def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str
 
 
 @cli.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--vary", required=True, metavar="TARGET=FROM:TO:STEP",
+              help="What to vary: ID.at (a step's id or request name, or steps[N]), latency.NAME, or seed; "
+                   "e.g. dispose.at=266s:266.1s:5ms or latency.tserver_to_gws=0ms:100ms:10ms.")
+@click.option("--anchor", default=None, metavar="ID",
+              help="Show times relative to this step (its id, request name or steps[N]), e.g. the hangup.")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
+              show_default=True, help="The sweep's files go to <out>/<scenario-name>/sweep/.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: every core).")
+def sweep(scenario: Path, vary: str, anchor: str | None, out: Path, jobs: int | None) -> None:
+    """Run SCENARIO over a range of one value; print where the outcome changes.
+
+    Writes sweep.csv, sweep.md and sweep.svg (the outcome plotted against the value)."""
+    from .output import sweep_report
+    from .sweep import SweepError
+    from .sweep import sweep as run_sweep
+
+    (loaded,) = _load_all((scenario,))
+    try:
+        from .sweep import parse_variation
+
+        count = len(parse_variation(vary, loaded.scenario).values)
+        if not sys.stderr.isatty():  # no bar in logs and pipes
+            result = run_sweep(loaded, vary, anchor=anchor, jobs=jobs)
+        else:
+            with click.progressbar(length=count, label=f"{count} variants", file=sys.stderr,
+                                   show_pos=True) as bar:
+                def progress(results):
+                    for item in results:
+                        bar.update(1)
+                        yield item
+
+                result = run_sweep(loaded, vary, anchor=anchor, jobs=jobs, progress=progress)
+    except SweepError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(EXIT_BAD_INPUT) from None
+    files = sweep_report.write(result, out / loaded.scenario.name / "sweep")
+    click.echo(sweep_report.console_table(result))
+    click.echo("")
+    click.echo("wrote " + ", ".join(str(p) for p in files.values()))
+
+
+@cli.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(scenarios: tuple[Path, ...]) -> None:
     """Check SCENARIOS (files or folders) without running them. Exits 2 if one is bad."""

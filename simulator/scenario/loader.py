@@ -165,6 +165,10 @@ def _cross_check(loaded: LoadedScenario, shown: str) -> None:
                 fail(("steps", i, "call"), f"call {step.call!r} is already created by an earlier step")
             defined.add(step.call)
 
+    ids = [s.id for s in sc.steps if s.id is not None]
+    for name in {i for i in ids if ids.count(i) > 1}:
+        index = max(i for i, s in enumerate(sc.steps) if s.id == name)
+        fail(("steps", index, "id"), f"step id {name!r} is used twice")
     requests = [s.gws.name for s in sc.steps if s.gws is not None and s.gws.name is not None]
     for name in {r for r in requests if requests.count(r) > 1}:
         index = next(i for i, s in enumerate(sc.steps) if s.gws is not None and s.gws.name == name)

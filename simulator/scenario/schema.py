@@ -216,6 +216,7 @@ class Step(Strict):
     """One action at a simulated time. Exactly one action key per step."""
 
     at: Duration
+    id: Name | None = Field(None, description="a name for this step, e.g. for `tsim sweep --vary ID.at=...`")
     call: CallName | None = Field(None, description="dial / gws Dial: the name the new call gets")
     note: str | None = Field(None, description="shown in the timeline, for trainees")
     dial: DialStep | None = None

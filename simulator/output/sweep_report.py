@@ -1,0 +1,155 @@
+"""A sweep's table (CSV, Markdown, console) and its picture (SVG).
+
+- ``sweep.csv``: one row per variant and disposition (long format, for a
+  spreadsheet or pandas).
+- ``sweep.md``: the runs of equal outcome, the boundaries, and every variant.
+- ``sweep.svg``: outcome (one strip per distinct outcome) against the varied
+  value, boundaries marked, a legend spelling each outcome out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from ..sweep import SweepResult, SweepRow, describe_outcome
+
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#000000")
+
+
+def runs(result: SweepResult) -> list[tuple[SweepRow, SweepRow, int]]:
+    """Consecutive variants with the same outcome: (first, last, how many)."""
+    out: list[tuple[SweepRow, SweepRow, int]] = []
+    for row in result.rows:
+        if out and out[-1][1].outcome == row.outcome:
+            first, _, count = out[-1]
+            out[-1] = (first, row, count + 1)
+        else:
+            out.append((row, row, 1))
+    return out
+
+
+def _heading(result: SweepResult) -> str:
+    anchor = f", relative to step {result.anchor}" if result.anchor else ""
+    values = result.rows
+    return (f"{result.scenario.name}: {result.variation.target} from {values[0].label} to {values[-1].label} "
+            f"in {len(values)} variants{anchor}")
+
+
+def console_table(result: SweepResult) -> str:
+    lines = [_heading(result), ""]
+    width = max(len(f"{a.label} … {b.label}") for a, b, _ in runs(result))
+    lines.append(f"{'values'.ljust(width)}  {'runs':>4}  outcome")
+    for first, last, count in runs(result):
+        span = first.label if count == 1 else f"{first.label} … {last.label}"
+        lines.append(f"{span.ljust(width)}  {count:>4}  {describe_outcome(first.outcome)}")
+    lines.append("")
+    boundaries = result.boundaries
+    if boundaries:
+        lines.append(f"{len(boundaries)} boundary(ies) where the outcome changes:")
+        lines += [f"  - {b}" for b in boundaries]
+    else:
+        lines.append("The outcome is the same for every value.")
+    return "\n".join(lines)
+
+
+def markdown(result: SweepResult) -> str:
+    out = [f"# Sweep: {_heading(result)}", "", "## Runs of equal outcome", "", "| values | variants | outcome |",
+           "|---|---|---|"]
+    for first, last, count in runs(result):
+        span = first.label if count == 1 else f"{first.label} … {last.label}"
+        out.append(f"| {span} | {count} | {describe_outcome(first.outcome)} |")
+    out += ["", "## Boundaries", ""]
+    out += [f"- {b}" for b in result.boundaries] or ["The outcome is the same for every value."]
+    out += ["", "## Every variant", "", "| value | outcome | expectations |", "|---|---|---|"]
+    for row in result.rows:
+        out.append(f"| {row.label} | {describe_outcome(row.outcome)} | {'pass' if row.passed else 'fail'} |")
+    return "\n".join(out) + "\n"
+
+
+def csv_text(result: SweepResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["value_us" if result.variation.is_time else "value", "label", "request", "path", "tserver",
+                     "cometd", "reporting", "holds", "expectations"])
+    for row in result.rows:
+        for request, path, answer, cometd, fate, holds in row.outcome or (("", "", "", "", "", ""),):
+            writer.writerow([row.value, row.label, request, path, answer, cometd, fate, holds,
+                             "pass" if row.passed else "fail"])
+    return buffer.getvalue()
+
+
+def svg(result: SweepResult) -> str:
+    """Outcome against value: one strip per distinct outcome, boundaries dashed."""
+    rows = result.rows
+    kinds: list[tuple] = []
+    for row in rows:
+        if row.outcome not in kinds:
+            kinds.append(row.outcome)
+    left, right, top, strip, gap = 70, 30, 74, 34, 10
+    plot_w = 820
+    plot_h = len(kinds) * (strip + gap) - gap
+    legend_top = top + plot_h + 70
+    height = legend_top + 22 * len(kinds) + 20
+    width = left + plot_w + right
+    cell = plot_w / len(rows)
+
+    def x_of(index: int) -> float:
+        return left + index * cell
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif">',
+             f'<rect width="{width}" height="{height}" fill="white"/>',
+             f'<text x="{left}" y="28" font-size="16" font-weight="bold">{escape(result.scenario.name)}: '
+             f'outcome by {escape(result.variation.target)}</text>',
+             f'<text x="{left}" y="46" font-size="12" fill="#555">{len(rows)} variants'
+             f'{escape(", relative to step " + result.anchor) if result.anchor else ""}; '
+             f'dashed lines: where the outcome changes</text>']
+    for k, _ in enumerate(kinds):
+        y = top + k * (strip + gap)
+        parts.append(f'<rect x="{left}" y="{y}" width="{plot_w}" height="{strip}" fill="#f3f3f3"/>')
+        parts.append(f'<text x="{left - 10}" y="{y + strip / 2 + 5}" font-size="14" text-anchor="end" '
+                     f'font-weight="bold" fill="{PALETTE[k % len(PALETTE)]}">{chr(65 + k)}</text>')
+    for index, row in enumerate(rows):
+        k = kinds.index(row.outcome)
+        y = top + k * (strip + gap)
+        parts.append(f'<rect x="{x_of(index):.2f}" y="{y}" width="{max(cell, 1):.2f}" height="{strip}" '
+                     f'fill="{PALETTE[k % len(PALETTE)]}"><title>{escape(row.label)}: '
+                     f'{escape(describe_outcome(row.outcome))}</title></rect>')
+    for boundary in result.boundaries:
+        index = rows.index(boundary.after)
+        x = x_of(index)
+        parts.append(f'<line x1="{x:.2f}" y1="{top - 6}" x2="{x:.2f}" y2="{top + plot_h + 6}" stroke="#222" '
+                     f'stroke-width="1.5" stroke-dasharray="5,4"/>')
+        parts.append(f'<text x="{x:.2f}" y="{top - 9}" font-size="11" text-anchor="middle" fill="#222">'
+                     f'{escape(boundary.before.label)} | {escape(boundary.after.label)}</text>')
+    axis_y = top + plot_h + 14
+    parts.append(f'<line x1="{left}" y1="{axis_y}" x2="{left + plot_w}" y2="{axis_y}" stroke="#222"/>')
+    ticks = min(6, len(rows))
+    for t in range(ticks):
+        index = round(t * (len(rows) - 1) / max(ticks - 1, 1))
+        x = x_of(index) + cell / 2
+        parts.append(f'<line x1="{x:.2f}" y1="{axis_y}" x2="{x:.2f}" y2="{axis_y + 5}" stroke="#222"/>')
+        parts.append(f'<text x="{x:.2f}" y="{axis_y + 20}" font-size="12" text-anchor="middle">'
+                     f'{escape(rows[index].label)}</text>')
+    parts.append(f'<text x="{left + plot_w / 2}" y="{axis_y + 40}" font-size="13" text-anchor="middle">'
+                 f'{escape(result.variation.target)}'
+                 f'{" relative to step " + escape(result.anchor) if result.anchor else ""}</text>')
+    for k, kind in enumerate(kinds):
+        y = legend_top + 22 * k
+        parts.append(f'<rect x="{left}" y="{y - 12}" width="14" height="14" fill="{PALETTE[k % len(PALETTE)]}"/>')
+        parts.append(f'<text x="{left + 22}" y="{y}" font-size="13"><tspan font-weight="bold">{chr(65 + k)}</tspan>'
+                     f'  {escape(describe_outcome(kind))}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def write(result: SweepResult, folder: Path) -> dict[str, Path]:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {"sweep.csv": csv_text(result), "sweep.md": markdown(result), "sweep.svg": svg(result)}
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return {name: folder / name for name in files}

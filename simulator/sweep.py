@@ -1,0 +1,201 @@
+"""Sweeps: run a scenario over a range of one value and find where the outcome changes.
+
+``--vary TARGET=FROM:TO:STEP`` (inclusive) where TARGET is
+
+- ``ID.at`` — the time of a step, named by its ``id``, its gws request
+  ``name``, or ``steps[N]``;
+- ``latency.NAME`` — one of the six delays (it becomes a fixed delay);
+- ``seed`` — the run's seed (FROM, TO and STEP are whole numbers).
+
+Each variant is a full run. Its **outcome** is, per disposition record: the
+path, the T-Server answer, whether a CometD message went out, and what
+reporting ends with. A **boundary** is a pair of neighbouring values whose
+outcomes differ. Variants run in a process pool on every core when there are
+enough of them; results are ordered by value whatever finishes first, so a
+sweep is as deterministic as a run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from .run import run_scenario
+from .scenario.loader import LoadedScenario
+from .scenario.schema import Latency, Scenario
+from .timeunits import format_delta, format_duration, format_time, parse_duration
+
+MAX_VARIANTS = 10_000
+POOL_THRESHOLD = 16  # fewer variants than this run in this process: a pool costs more than it saves
+_TARGET = re.compile(r"^(?:(?P<seed>seed)|latency\.(?P<latency>\w+)|(?P<step>steps\[\d+\]|[A-Za-z0-9][\w.-]*?)\.at)$")
+
+
+class SweepError(ValueError):
+    """A --vary or --anchor that cannot be applied to the scenario."""
+
+
+@dataclass(frozen=True)
+class Variation:
+    target: str
+    kind: str  # "at" | "latency" | "seed"
+    key: Any  # step index, latency field name, or None
+    values: tuple[int, ...]
+
+    @property
+    def is_time(self) -> bool:
+        return self.kind != "seed"
+
+    def label(self, value: int, anchor: int | None = None) -> str:
+        if not self.is_time:
+            return str(value)
+        if anchor is not None:
+            return format_delta(value - anchor)
+        return format_time(value) if self.kind == "at" else format_duration(value)
+
+    def apply(self, scenario: Scenario, value: int) -> tuple[Scenario, int | None]:
+        """The scenario with this value, and the seed to run it with (None: its own)."""
+        if self.kind == "seed":
+            return scenario, value
+        variant = scenario.model_copy(deep=True)
+        if self.kind == "latency":
+            setattr(variant.switch.latency, self.key, value)
+        else:
+            variant.steps[self.key].at = value
+        return variant, None
+
+
+def step_index(scenario: Scenario, ref: str) -> int:
+    """A step by ``steps[N]``, its ``id`` or its gws request ``name``."""
+    if m := re.fullmatch(r"steps\[(\d+)\]", ref):
+        index = int(m.group(1))
+        if index >= len(scenario.steps):
+            raise SweepError(f"there is no steps[{index}] (the scenario has {len(scenario.steps)} steps)")
+        return index
+    for index, step in enumerate(scenario.steps):
+        if step.id == ref or (step.gws is not None and step.gws.name == ref):
+            return index
+    known = [s.id for s in scenario.steps if s.id] + [s.gws.name for s in scenario.steps if s.gws and s.gws.name]
+    raise SweepError(f"no step has the id or request name {ref!r} (known: {', '.join(known) or 'none'}; "
+                     "or write steps[N])")
+
+
+def parse_variation(text: str, scenario: Scenario) -> Variation:
+    target, sep, spec = text.partition("=")
+    m = _TARGET.match(target.strip())
+    if not sep or m is None:
+        raise SweepError(f"--vary {text!r}: write TARGET=FROM:TO:STEP, TARGET being ID.at, steps[N].at, "
+                         f"latency.NAME or seed")
+    parts = spec.split(":")
+    if len(parts) != 3:
+        raise SweepError(f"--vary {text!r}: the range is FROM:TO:STEP, e.g. 266s:266.1s:5ms")
+    if m.group("seed"):
+        kind, key = "seed", None
+        try:
+            start, stop, step = (int(p) for p in parts)
+        except ValueError:
+            raise SweepError(f"--vary {text!r}: seeds are whole numbers") from None
+    else:
+        if m.group("latency"):
+            kind, key = "latency", m.group("latency")
+            if key not in Latency.model_fields:
+                raise SweepError(f"--vary {text!r}: no delay {key!r} (delays: {', '.join(Latency.model_fields)})")
+        else:
+            kind, key = "at", step_index(scenario, m.group("step"))
+        try:
+            start, stop, step = (parse_duration(p.strip()) for p in parts)
+        except ValueError as exc:
+            raise SweepError(f"--vary {text!r}: {exc}") from None
+    if step <= 0:
+        raise SweepError(f"--vary {text!r}: the step must be above zero")
+    if stop < start:
+        raise SweepError(f"--vary {text!r}: TO is before FROM")
+    count = (stop - start) // step + 1
+    if count > MAX_VARIANTS:
+        raise SweepError(f"--vary {text!r}: {count} variants; at most {MAX_VARIANTS}")
+    return Variation(target.strip(), kind, key, tuple(range(start, stop + 1, step)))
+
+
+def outcome(result) -> tuple[tuple[str, ...], ...]:
+    """What a sweep compares: per disposition record, its path and fate."""
+    rows = []
+    for r in result.dispositions:
+        t = r["tserver"] or {}
+        answer = t.get("event") or "no answer"
+        if answer == "EventError":
+            answer = f"EventError {t['errorCode']}"
+        if r["path"] == "rejected":
+            answer = f"statusCode {r['http']['statusCode']}"
+        holds = r["reporting"]["holds"]
+        rows.append((r["request"], r["path"], answer, "CometD" if r["cometd"] else "no CometD",
+                     r["reporting"]["outcome"], "nothing" if holds is None else repr(holds)))
+    return tuple(rows)
+
+
+def describe_outcome(signature: tuple[tuple[str, ...], ...]) -> str:
+    if not signature:
+        return "no disposition"
+    many = len(signature) > 1
+    return "; ".join((f"{request}: " if many else "") + f"{path} → {answer}, {cometd}, {fate} ({holds})"
+                     for request, path, answer, cometd, fate, holds in signature)
+
+
+@dataclass(frozen=True)
+class SweepRow:
+    value: int
+    label: str
+    outcome: tuple[tuple[str, ...], ...]
+    passed: bool
+
+
+@dataclass(frozen=True)
+class Boundary:
+    before: SweepRow
+    after: SweepRow
+
+    def __str__(self) -> str:
+        return (f"between {self.before.label} and {self.after.label}: "
+                f"{describe_outcome(self.before.outcome)}  ⟶  {describe_outcome(self.after.outcome)}")
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    scenario: Scenario
+    variation: Variation
+    anchor: str | None
+    rows: list[SweepRow]
+
+    @property
+    def boundaries(self) -> list[Boundary]:
+        return [Boundary(a, b) for a, b in zip(self.rows, self.rows[1:], strict=False) if a.outcome != b.outcome]
+
+
+def _run_variant(args: tuple[Scenario, int | None]) -> tuple[tuple[tuple[str, ...], ...], bool]:
+    scenario, seed = args
+    result = run_scenario(scenario, seed=seed)
+    return outcome(result), result.passed
+
+
+def sweep(loaded: LoadedScenario | Scenario, vary: str, anchor: str | None = None, jobs: int | None = None,
+          progress: Callable[[Iterator[Any]], Iterator[Any]] | None = None) -> SweepResult:
+    """Run every variant of ``vary`` and collect the outcomes, in value order."""
+    scenario = loaded.scenario if isinstance(loaded, LoadedScenario) else loaded
+    variation = parse_variation(vary, scenario)
+    anchor_at = scenario.steps[step_index(scenario, anchor)].at if anchor else None
+    if anchor is not None and not variation.is_time:
+        raise SweepError("--anchor needs a time to vary (ID.at or latency.NAME), not the seed")
+    tasks = [variation.apply(scenario, value) for value in variation.values]
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(tasks) >= POOL_THRESHOLD:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = pool.map(_run_variant, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
+            outcomes = list(progress(results) if progress else results)
+    else:
+        results = map(_run_variant, tasks)
+        outcomes = list(progress(results) if progress else results)
+    rows = [SweepRow(value, variation.label(value, anchor_at), signature, passed)
+            for value, (signature, passed) in zip(variation.values, outcomes, strict=True)]
+    return SweepResult(scenario, variation, anchor, rows)

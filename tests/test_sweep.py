@@ -1,0 +1,85 @@
+"""Sweeps: variants, outcomes, boundaries, files."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+
+from simulator import load_scenario
+from simulator.cli import cli
+from simulator.output import sweep_report
+from simulator.sweep import SweepError, parse_variation, sweep
+
+from .helpers import SCENARIOS
+
+VIEW_LAG = SCENARIOS / "view-lag.yaml"
+
+
+def test_boundaries_sit_at_the_link_delays():
+    result = sweep(load_scenario(VIEW_LAG), "dispose.at=265.9s:266.2s:10ms", anchor="hangup", jobs=1)
+    before, after = result.boundaries
+    # 50 ms each way: an update sent 50 ms before the hangup still lands; Web Services hears of the
+    # release 50 ms after it.
+    assert (before.before.label, before.after.label) == ("-50ms", "-40ms")
+    assert (after.before.label, after.after.label) == ("+40ms", "+50ms")
+    assert before.after.outcome[0][1:5] == ("userData", "EventError 56", "CometD", "lost")
+    assert after.after.outcome[0][1:5] == ("userEvent", "EventUserEvent", "no CometD", "reported")
+
+
+def test_boundary_follows_the_varied_link_delay():
+    result = sweep(load_scenario(VIEW_LAG), "latency.tserver_to_gws=0ms:30ms:2ms", jobs=1)
+    (boundary,) = result.boundaries  # the click is 10 ms after the hangup
+    assert (boundary.before.label, boundary.after.label) == ("10ms", "12ms")
+
+
+def test_a_process_pool_gives_the_same_rows_as_one_process():
+    loaded = load_scenario(VIEW_LAG)
+    one = sweep(loaded, "dispose.at=266s:266.1s:5ms", jobs=1)
+    pool = sweep(loaded, "dispose.at=266s:266.1s:5ms", jobs=2)
+    assert len(one.rows) == 21 and one.rows == pool.rows
+
+
+def test_seed_sweep_replays_a_random_tie_break_both_ways():
+    result = sweep(load_scenario(SCENARIOS / "same-instant-random-tie-break.yaml"), "seed=1:12:1", jobs=1)
+    assert {row.outcome[0][1] for row in result.rows} == {"userData", "userEvent"}
+
+
+@pytest.mark.parametrize("vary,words", [
+    ("dispose.at", "TARGET=FROM:TO:STEP"),
+    ("dispose.at=1s:2s", "FROM:TO:STEP"),
+    ("nobody.at=1s:2s:1s", "no step has the id"),
+    ("steps[99].at=1s:2s:1s", "there is no steps[99]"),
+    ("latency.warp=1ms:2ms:1ms", "no delay 'warp'"),
+    ("dispose.at=2s:1s:1s", "TO is before FROM"),
+    ("dispose.at=1s:2s:0s", "above zero"),
+    ("dispose.at=0s:3h:1us", "at most"),
+    ("seed=a:b:c", "whole numbers"),
+    ("dispose.at=soon:2s:1s", "expected a duration"),
+])
+def test_bad_variations_say_what_is_wrong(vary, words):
+    with pytest.raises(SweepError, match=words.replace("[", r"\[").replace("]", r"\]")):
+        parse_variation(vary, load_scenario(VIEW_LAG).scenario)
+
+
+def test_reports_and_picture(tmp_path):
+    result = sweep(load_scenario(VIEW_LAG), "dispose.at=265.95s:266.1s:10ms", anchor="hangup", jobs=1)
+    files = sweep_report.write(result, tmp_path)
+    csv_lines = files["sweep.csv"].read_text().splitlines()
+    assert csv_lines[0] == "value_us,label,request,path,tserver,cometd,reporting,holds,expectations"
+    assert len(csv_lines) == 1 + len(result.rows)
+    markdown = files["sweep.md"].read_text()
+    assert "## Boundaries" in markdown and "between -50ms and -40ms" in markdown
+    root = ET.fromstring(files["sweep.svg"].read_text())
+    texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "view-lag: outcome by dispose.at" in texts and "-50ms | -40ms" in texts
+
+
+def test_cli_sweep(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["sweep", str(VIEW_LAG), "--vary", "dispose.at=265.9s:266.2s:10ms",
+                                 "--anchor", "hangup", "--out", str(tmp_path), "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert "2 boundary(ies) where the outcome changes" in result.output
+    assert (tmp_path / "view-lag" / "sweep" / "sweep.svg").exists()
+    bad = runner.invoke(cli, ["sweep", str(VIEW_LAG), "--vary", "nobody.at=1s:2s:1s"])
+    assert bad.exit_code == 2 and "no step has the id" in bad.output
