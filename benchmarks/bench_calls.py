@@ -4,7 +4,7 @@ Compares the full simulation with a bare simpy floor measured in the same run
 (the same step arrivals scheduled as simpy events whose callbacks do nothing),
 and prints the ratio — machines here are noisy, ratios are not.
 
-    python benchmarks/bench_calls.py [--calls 5000] [--repeat 3]
+    python benchmarks/bench_calls.py [--calls 5000] [--repeat 7]
 
 Half the calls are dispositioned while Established (userData path), half
 after the caller hung up (userEvent path); one in ten races the hangup by
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import statistics
 import time
 
 import simpy
@@ -66,7 +67,7 @@ def floor(model: Scenario) -> None:
     env = simpy.Environment()
 
     def call(times: list[int]):
-        for delay in (b - a for a, b in zip(times, times[1:])):
+        for delay in (b - a for a, b in zip(times, times[1:], strict=False)):
             yield env.timeout(delay)
 
     def arrivals():
@@ -82,25 +83,31 @@ def _referenced_call(step) -> str:
     return step.gws.path.rsplit("{", 1)[1].rstrip("}")
 
 
-def best_of(repeat: int, action) -> tuple[float, object]:
-    best, value = float("inf"), None
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        value = action()
-        best = min(best, time.perf_counter() - start)
-    return best, value
+def timed(action) -> tuple[float, object]:
+    gc.collect()
+    start = time.perf_counter()
+    value = action()
+    return time.perf_counter() - start, value
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
 
     model = scenario(args.calls)
-    floor_s, _ = best_of(args.repeat, lambda: floor(model))
-    sim_s, result = best_of(args.repeat, lambda: run_scenario(model))
+    # Floor and tsim alternate, so both see the same machine; the ratio of each
+    # pair is taken, and the median of those ratios is the figure.
+    floors, sims, ratios = [], [], []
+    result = None
+    for _ in range(args.repeat):
+        floor_s, _ = timed(lambda: floor(model))
+        sim_s, result = timed(lambda: run_scenario(model))
+        floors.append(floor_s)
+        sims.append(sim_s)
+        ratios.append(floor_s / sim_s)
+    floor_s, sim_s = statistics.median(floors), statistics.median(sims)
     paths: dict[str, int] = {}
     for record in result.dispositions:
         key = f"{record['path']}/{record['reporting']['outcome']}"
@@ -108,9 +115,10 @@ def main() -> None:
     floor_rate, sim_rate = args.calls / floor_s, args.calls / sim_s
     print(f"calls: {args.calls} ({len(model.steps)} steps, {len(result.dispositions)} dispositions)")
     print(f"outcomes: {', '.join(f'{k} {v}' for k, v in sorted(paths.items()))}")
-    print(f"bare simpy floor: {floor_rate:12,.0f} calls/s  ({floor_s * 1000:8.1f} ms)")
-    print(f"tsim:             {sim_rate:12,.0f} calls/s  ({sim_s * 1000:8.1f} ms)")
-    print(f"ratio tsim/floor: {sim_rate / floor_rate:.3f}")
+    print(f"bare simpy floor: {floor_rate:12,.0f} calls/s  (median {floor_s * 1000:8.1f} ms)")
+    print(f"tsim:             {sim_rate:12,.0f} calls/s  (median {sim_s * 1000:8.1f} ms)")
+    print(f"ratio tsim/floor: {statistics.median(ratios):.3f}  (median of {args.repeat} interleaved pairs; "
+          f"range {min(ratios):.3f}–{max(ratios):.3f})")
     print(f"journal entries per call: {len(result.journal) / args.calls:.1f}")
 
 

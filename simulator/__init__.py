@@ -8,7 +8,12 @@ stack, made to show what happens to a call disposition.
 """
 
 from .run import RunResult, run_scenario
-from .scenario.loader import LoadedScenario, ScenarioError, load_scenario, parse_scenario
+from .scenario.loader import (
+           LoadedScenario,
+           ScenarioError,
+           load_scenario,
+           parse_scenario,
+)
 
 __version__ = "0.1.0"
 

@@ -15,6 +15,7 @@ run does not pay for JSON it never writes.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import Any
 
 from .timeunits import seconds
@@ -32,22 +33,22 @@ REPORTING = "reporting"
 REPORTING_FINAL = "reporting.final"
 
 
-class Entry:
+class Entry(tuple):
     """One journal line: ``seq``, time ``t`` (µs), ``kind`` and a payload.
 
     ``payload`` is either a dict or an object with ``to_dict()``; ``meta``
     carries correlations (ReferenceID, the event that caused a message) that
-    are part of the record but not of the message itself.
+    are part of the record but not of the message itself. An entry is an
+    immutable tuple: cheap to make, which a long run does tens of thousands
+    of times.
     """
 
-    __slots__ = ("seq", "t", "kind", "payload", "meta")
-
-    def __init__(self, seq: int, t: int, kind: str, payload: Any, meta: dict[str, Any] | None):
-        self.seq = seq
-        self.t = t
-        self.kind = kind
-        self.payload = payload
-        self.meta = meta
+    __slots__ = ()
+    seq: int = property(itemgetter(0))  # type: ignore[assignment]
+    t: int = property(itemgetter(1))  # type: ignore[assignment]
+    kind: str = property(itemgetter(2))  # type: ignore[assignment]
+    payload: Any = property(itemgetter(3))
+    meta: dict[str, Any] | None = property(itemgetter(4))  # type: ignore[assignment]
 
     def data(self) -> dict[str, Any]:
         payload = self.payload
@@ -64,6 +65,9 @@ class Entry:
         return f"Entry({self.seq}, t={self.t}, {self.kind})"
 
 
+_new = tuple.__new__
+
+
 class Journal:
     """Append-only, ordered by append; time is the simulation clock's ``now``."""
 
@@ -73,7 +77,7 @@ class Journal:
 
     def append(self, kind: str, payload: Any, meta: dict[str, Any] | None = None) -> Entry:
         entries = self.entries
-        entry = Entry(len(entries) + 1, self._env.now, kind, payload, meta)
+        entry = _new(Entry, (len(entries) + 1, self._env.now, kind, payload, meta))
         entries.append(entry)
         return entry
 

@@ -54,7 +54,12 @@ def at_delivery_priority(env: simpy.Environment, delay: int, action: Callable[[]
 
 
 class Link:
-    """A one-way FIFO link; ``delay`` is µs or a sampler drawing µs per message."""
+    """A one-way FIFO link; ``delay`` is µs or a sampler drawing µs per message.
+
+    Build one with ``link()``, which picks the cheapest kind that keeps the
+    rules: a constant zero delay delivers at once, a constant delay needs no
+    draws, a varying one keeps messages in order.
+    """
 
     __slots__ = ("env", "delay", "deliver", "name", "_in_flight", "_last_due")
 
@@ -69,10 +74,6 @@ class Link:
         self._in_flight: deque[tuple[Any, bool]] = deque()
         self._last_due = 0
 
-    def _draw(self) -> int:
-        delay = self.delay
-        return delay if isinstance(delay, int) else delay()
-
     def send(self, message: Any) -> None:
         self._send(message, False)
 
@@ -80,10 +81,14 @@ class Link:
         """Send several messages at once: they arrive together, in order."""
         self._send(messages, True)
 
+    def _due(self, now: int) -> int:
+        delay = self.delay
+        return max(now + (delay if isinstance(delay, int) else delay()), self._last_due)
+
     def _send(self, payload: Any, batch: bool) -> None:
         env = self.env
         now = env.now
-        due = max(now + self._draw(), self._last_due)
+        due = self._due(now)
         if due == now and not self._in_flight:
             self._arrive(payload, batch)
             return
@@ -102,3 +107,33 @@ class Link:
                 self.deliver(message)
         else:
             self.deliver(payload)
+
+
+class ConstantLink(Link):
+    """A link whose delay never varies: due times never go backwards, no draw needed."""
+
+    __slots__ = ()
+
+    def _due(self, now: int) -> int:
+        return now + self.delay
+
+
+class DirectLink(Link):
+    """A link with no delay at all: every message is delivered inside the send."""
+
+    __slots__ = ()
+
+    def send(self, message: Any) -> None:
+        self.deliver(message)
+
+    def send_all(self, messages: list[Any]) -> None:
+        deliver = self.deliver
+        for message in messages:
+            deliver(message)
+
+
+def link(env: simpy.Environment, delay: int | Sampler, deliver: Callable[[Any], None], name: str = "") -> Link:
+    """The cheapest link that keeps the rules for ``delay``."""
+    if isinstance(delay, int):
+        return (DirectLink if delay == 0 else ConstantLink)(env, delay, deliver, name)
+    return Link(env, delay, deliver, name)

@@ -90,20 +90,34 @@ def describe(spec: Any) -> str:
 
 
 class Environment(simpy.Environment):
-    """A simpy environment with a named tie-break policy for same-instant events."""
+    """A simpy environment that names its tie-break policy: ``fifo``, simpy's own order."""
 
-    def __init__(self, tie_break: str = FIFO, rng: random.Random | None = None):
+    tie_break = FIFO
+
+    def __init__(self) -> None:
         super().__init__(initial_time=0)
-        if tie_break not in TIE_BREAKS:
-            raise ValueError(f"tie-break must be one of {', '.join(TIE_BREAKS)}")
-        self.tie_break = tie_break
-        self._tie_rng = rng or random.Random(0)
+
+
+class RandomTieBreakEnvironment(Environment):
+    """Same-instant events in a seeded random order (the ``random`` policy)."""
+
+    tie_break = RANDOM
+
+    def __init__(self, rng: random.Random):
+        super().__init__()
+        self._tie_rng = rng
         self._order = count()
 
     def schedule(self, event: Any, priority: Any = 1, delay: Any = 0) -> None:
-        if self.tie_break == FIFO:
-            super().schedule(event, priority, delay)
-            return
-        # simpy pops (time, priority, eid, event); under ``random`` the priority
-        # is ignored and the eid is a random key with a counter to break its ties.
+        # simpy pops (time, priority, eid, event); here the priority is ignored and
+        # the eid is a random key, with a counter to break its own ties.
         heappush(self._queue, (self._now + delay, 0, (self._tie_rng.random(), next(self._order)), event))
+
+
+def environment(tie_break: str = FIFO, rng: random.Random | None = None) -> Environment:
+    """The clock for a run under ``tie_break``."""
+    if tie_break == FIFO:
+        return Environment()
+    if tie_break == RANDOM:
+        return RandomTieBreakEnvironment(rng or random.Random(0))
+    raise ValueError(f"tie-break must be one of {', '.join(TIE_BREAKS)}")

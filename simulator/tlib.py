@@ -8,6 +8,7 @@ the numbers are carried so that journals can be read against real logs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 REQUESTS: dict[str, int] = {
@@ -136,18 +137,19 @@ class TRequest:
         }
 
 
-@dataclass(slots=True)
-class TEvent:
-    """A T-Library event as T-Server emits it.
+class TEvent(tuple):
+    """A T-Library event as T-Server emits it: ``TEvent((name, attrs, recipients))``.
 
     ``attrs`` are the event's attributes in the order T-Library names them;
     ``EventSequenceNumber`` and ``time`` are added by T-Server when it emits.
-    ``recipients`` lists the clients it is distributed to.
+    ``recipients`` lists the clients it is distributed to. A tuple, so that the
+    many events of a long run are cheap to make.
     """
 
-    name: str
-    attrs: dict[str, Any]
-    recipients: tuple[str, ...] = ()
+    __slots__ = ()
+    name: str = property(itemgetter(0))  # type: ignore[assignment]
+    attrs: dict[str, Any] = property(itemgetter(1))  # type: ignore[assignment]
+    recipients: tuple[str, ...] = property(itemgetter(2))  # type: ignore[assignment]
 
     @property
     def seq(self) -> int:

@@ -24,6 +24,7 @@ from .gws import CLIENT as GWS_CLIENT
 from .gws import GwsSettings, User, WebServices
 from .ids import IdAllocator
 from .links import Link
+from .links import link as make_link
 from .reporting import CLIENT as REPORTING_CLIENT
 from .reporting import ReportingSettings, ReportingSink
 from .scenario.schema import Latency, Scenario
@@ -52,11 +53,11 @@ def _link(env: simpy.Environment, seed: int, latency: Latency, name: str, delive
     fixed = timing.constant(spec)
     stream_name = f"{name}:{who}" if who else name
     delay = fixed if fixed is not None else timing.sampler(spec, timing.stream(seed, stream_name))
-    return Link(env, delay, deliver, stream_name)
+    return make_link(env, delay, deliver, stream_name)
 
 
 def build_world(scenario: Scenario, seed: int, tie_break: str | None = None) -> World:
-    env = timing.Environment(tie_break or scenario.tie_break, timing.stream(seed, "tie-break"))
+    env = timing.environment(tie_break or scenario.tie_break, timing.stream(seed, "tie-break"))
     journal = J.Journal(env)
     rng = random.Random(seed)
     ids = IdAllocator(rng)

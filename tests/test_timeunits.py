@@ -1,6 +1,11 @@
 import pytest
 
-from simulator.timeunits import format_delta, format_duration, format_time, parse_duration
+from simulator.timeunits import (
+    format_delta,
+    format_duration,
+    format_time,
+    parse_duration,
+)
 
 
 @pytest.mark.parametrize("text,us", [

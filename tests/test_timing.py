@@ -9,7 +9,7 @@ import simpy
 from simulator import parse_scenario, run_scenario
 from simulator.links import Link, at_step_priority
 from simulator.scenario.schema import DelaySpec
-from simulator.timing import Environment, constant, describe, sampler, stream
+from simulator.timing import constant, describe, environment, sampler, stream
 
 from .helpers import SCENARIOS
 
@@ -113,7 +113,7 @@ def test_random_tie_break_keeps_a_fixed_scenario_passing():
 
 def test_environment_refuses_unknown_policy():
     with pytest.raises(ValueError):
-        Environment("lifo")
+        environment("lifo")
 
 
 def test_desktop_and_processing_delays_show_in_the_record_times():

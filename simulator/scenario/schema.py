@@ -243,7 +243,7 @@ class Step(Strict):
 
     @property
     def action(self) -> str:
-        return self._action
+        return self.__pydantic_private__["_action"]  # the fast path to the private attribute
 
     @property
     def args(self) -> BaseModel:
@@ -336,7 +336,7 @@ class Expectation(Strict):
 
     @property
     def kind(self) -> str:
-        return self._kind
+        return self.__pydantic_private__["_kind"]
 
     @property
     def args(self) -> BaseModel:

@@ -10,7 +10,15 @@ and is delivered when an agent becomes Ready or frees up.
 from __future__ import annotations
 
 from .. import tlib
-from .model import ACD_QUEUE, EXTENSION, ROLE_DESTINATION, ROUTING_POINT, Call, Party, TError
+from .model import (
+    ACD_QUEUE,
+    EXTENSION,
+    ROLE_DESTINATION,
+    ROUTING_POINT,
+    Call,
+    Party,
+    TError,
+)
 from .server import TServer
 
 MAX_ROUTE_HOPS = 8

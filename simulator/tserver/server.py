@@ -183,7 +183,7 @@ class TServer:
                 attrs = {"EventSequenceNumber": 0, "TimeinSecs": 0, "TimeinuSecs": 0, **attrs}
             attrs["EventSequenceNumber"] = self._seq
             attrs["TimeinSecs"], attrs["TimeinuSecs"] = divmod(self.epoch_us + self.env.now, US_PER_SECOND)
-            event = tlib.TEvent(name, attrs, recipients)
+            event = tlib.TEvent((name, attrs, recipients))
             append(J.TLIB_EVENT, event)
             for client in recipients:
                 batch = batches.get(client)
