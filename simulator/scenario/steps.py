@@ -28,6 +28,9 @@ from ..world import World
 from .loader import REFERENCE, REFERENCE_BODY
 from .schema import Step
 
+Action = Callable[[World, Step, Any, "StepRecord"], "str | None"]
+"""What a step does: (world, step, the step's action arguments, its journal record) → a result line."""
+
 
 class NotRun(Exception):
     """A step that cannot run at all (its call was never created)."""
@@ -91,7 +94,7 @@ def run_step(world: World, index: int, step: Step, action: str, line: int | None
     record = StepRecord(index, line, step, action)
     world.journal.append(J.STEP, record)
     try:
-        result = ACTIONS[action](world, step, getattr(step, action))
+        result = ACTIONS[action](world, step, getattr(step, action), record)
         if result is not None:
             record.result = result
     except NotRun as exc:
@@ -118,7 +121,7 @@ def _phone(world: World, action: Callable[[], None]) -> str | None:
     return f"no effect: {why}" if why else None
 
 
-def _dial(world: World, step: Step, dial) -> str | None:
+def _dial(world: World, step: Step, dial, record: StepRecord) -> str | None:
     ts = world.tserver
     created: list[Call] = []
     if dial.from_ in ts.dns:
@@ -132,31 +135,30 @@ def _dial(world: World, step: Step, dial) -> str | None:
     return None
 
 
-def _on_call(operation) -> Callable[[World, Step, Any], str | None]:
-    def action(world: World, step: Step, args) -> str | None:
+def _on_call(operation) -> Action:
+    def action(world: World, step: Step, args, record: StepRecord) -> str | None:
         call = call_named(world, args.call)
         ts = world.tserver
         return _phone(world, lambda: operation(ts, args.dn, ts.live_call(call.conn_id)))
     return action
 
 
-def _agent(world: World, step: Step, args) -> str | None:
+def _agent(world: World, step: Step, args, record: StepRecord) -> str | None:
     ts = world.tserver
     return _phone(world, lambda: agents.set_state(ts, args.dn, args.state))
 
 
-def _update_user_data(world: World, step: Step, args) -> str | None:
+def _update_user_data(world: World, step: Step, args, record: StepRecord) -> str | None:
     ts = world.tserver
     call = call_named(world, args.call)
     return _phone(world, lambda: userdata.update(ts, args.dn, ts.live_call(call.conn_id), dict(args.data)))
 
 
-def _gws(world: World, step: Step, request) -> None:
+def _gws(world: World, step: Step, request, record: StepRecord) -> None:
     """The desktop sends the request; Web Services handles it when it arrives."""
     path = resolve(world, request.path)
     body = resolve(world, request.body)
     sent_at = world.env.now
-    record = world.journal.entries[-1].payload  # this step's StepRecord
 
     def arrive() -> None:
         answer = world.gws.http(request.user, request.method, path, body, request.name, sent_at)
@@ -191,7 +193,7 @@ def _identifier(world: World, reference: str) -> str:
     return call.call_uuid
 
 
-ACTIONS: dict[str, Callable[[World, Step, Any], str | None]] = {
+ACTIONS: dict[str, Action] = {
     "dial": _dial,
     "answer": _on_call(calls.answer),
     "hold": _on_call(calls.hold),

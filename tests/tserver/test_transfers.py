@@ -1,23 +1,12 @@
 """Transfers and conferences at T-Server."""
 
 from simulator import tlib
-from simulator.tlib import TRequest
 from simulator.tserver import calls
 
 from ..helpers import events, make_world, mark
 from .test_calls import dial
-
-
-def talking(world):
-    call = dial(world, "15001", "15000")
-    world.tserver.phone(lambda: calls.answer(world.tserver, "15000", call))
-    return call
-
-
-def send(world, name, **attrs):
-    start = mark(world)
-    world.tserver.receive(TRequest(name, "gws", 5, attrs))
-    return events(world, since=start)
+from .test_userdata import established as talking
+from .test_userdata import send
 
 
 def consult(world, call, kind="RequestInitiateTransfer"):
