@@ -26,7 +26,7 @@ from typing import Any
 import simpy
 from simpy.events import NORMAL, URGENT, Event
 
-from .timing import Sampler
+from .timing import FIFO, Sampler
 
 
 class _Scheduled(Event):
@@ -118,6 +118,26 @@ class ConstantLink(Link):
         return now + self.delay
 
 
+class ConstantFifoLink(Link):
+    """A constant delay under the ``fifo`` policy: simpy's own order keeps the
+    messages in order, so each one simply travels in its own event."""
+
+    __slots__ = ()
+
+    def send(self, message: Any) -> None:
+        deliver = self.deliver
+        _Scheduled(self.env, self.delay, URGENT, lambda _event: deliver(message))
+
+    def send_all(self, messages: list[Any]) -> None:
+        deliver = self.deliver
+
+        def arrive(_event: Any) -> None:
+            for message in messages:
+                deliver(message)
+
+        _Scheduled(self.env, self.delay, URGENT, arrive)
+
+
 class DirectLink(Link):
     """A link with no delay at all: every message is delivered inside the send."""
 
@@ -135,5 +155,8 @@ class DirectLink(Link):
 def link(env: simpy.Environment, delay: int | Sampler, deliver: Callable[[Any], None], name: str = "") -> Link:
     """The cheapest link that keeps the rules for ``delay``."""
     if isinstance(delay, int):
-        return (DirectLink if delay == 0 else ConstantLink)(env, delay, deliver, name)
+        if delay == 0:
+            return DirectLink(env, delay, deliver, name)
+        fifo = getattr(env, "tie_break", FIFO) == FIFO
+        return (ConstantFifoLink if fifo else ConstantLink)(env, delay, deliver, name)
     return Link(env, delay, deliver, name)

@@ -70,12 +70,14 @@ def build_world(scenario: Scenario, seed: int, tie_break: str | None = None) -> 
     gws = WebServices(env, journal, GwsSettings(ws.disposition_key, ws.base_uri.rstrip("/"),
                                                 ws.fallback_to_user_event, ws.call_completion, ws.retention),
                       users)
-    tserver.processing = _link(env, seed, latency, "tserver_processing", tserver.handle)
+    if timing.constant(latency.tserver_processing) != 0:  # else T-Server handles a request as it arrives
+        tserver.processing = _link(env, seed, latency, "tserver_processing", tserver.handle)
     gws.to_tserver = _link(env, seed, latency, "gws_to_tserver", tserver.receive)
     tserver.connect(GWS_CLIENT, _link(env, seed, latency, "tserver_to_gws", gws.on_event), [u.dn for u in users])
     desktops = {}
     for user in users:
-        gws.to_desktop[user.name] = _link(env, seed, latency, "gws_to_desktop", gws.on_desktop, user.name)
+        if timing.constant(latency.gws_to_desktop) != 0:  # else CometD reaches the desktop at once
+            gws.to_desktop[user.name] = _link(env, seed, latency, "gws_to_desktop", gws.on_desktop, user.name)
         desktops[user.name] = _link(env, seed, latency, "desktop_to_gws", lambda request: request(), user.name)
 
     rep = scenario.reporting

@@ -155,7 +155,7 @@ class WebServices:
         return HttpAnswer(rid, http, answer, reference_id)
 
     def _route(self, user: User, method: str, path: str, body: Any, rid: str) -> tuple[int | None, dict]:
-        from . import disposition, operations
+        from . import disposition, operations  # noqa: PLC0415 - they build on this module
 
         ok = {"statusCode": status.SUCCESS}
         if m := _CALL.match(path):
@@ -317,7 +317,7 @@ class WebServices:
         """Publish to the user's desktop; journaled when it arrives there."""
         link = self.to_desktop.get(message.user)
         if link is None:
-            self.on_desktop((message, meta, self.env.now))
+            self.journal.append(J.COMETD, message, meta)
         else:
             link.send((message, meta, self.env.now))
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from .. import journal as J
 from ..links import at_step_priority
+from ..timing import FIFO
 from ..tserver import agents, calls, userdata
 from ..tserver.model import Call
 from ..world import World
@@ -39,31 +40,45 @@ class NotRun(Exception):
 def schedule_steps(world: World, lines: Callable[[int], int | None]) -> None:
     """Play the steps in time order, one instant's group at a time.
 
-    All steps of an instant are scheduled together (so the tie-break policy
-    orders them: file order under ``fifo``); the last of them to run schedules
-    the next instant's group. Under ``fifo`` this is the same order as
-    scheduling every step up front, with a small event queue however long the
-    script.
+    Under ``fifo`` one event plays an instant's steps in file order; under
+    ``random`` each step is an event of its own, so the policy can order them
+    among themselves and the deliveries due then. The group that runs last
+    schedules the next instant's. Either way the event queue stays small
+    however long the script is, and the order is the one the policy defines.
     """
     steps = world.scenario.steps
-    groups: dict[int, list[tuple[int, Step, str]]] = {}
+    groups: dict[int, list[tuple[int, Step, str, int | None]]] = {}
     for index, step in enumerate(steps):
-        groups.setdefault(step.at, []).append((index, step, step.action))
+        groups.setdefault(step.at, []).append((index, step, step.action, lines(index)))
     times = sorted(groups)
     env = world.env
+    one_event_per_instant = env.tie_break == FIFO
 
     def schedule(position: int) -> None:
         group = groups[times[position]]
+        delay = times[position] - env.now
+        if one_event_per_instant:
+            at_step_priority(env, delay, lambda: play_all(position, group))
+            return
         left = [len(group)]
 
-        def play(index: int, step: Step, action: str) -> None:
-            run_step(world, index, step, action, lines(index))
+        def play_one(item: tuple[int, Step, str, int | None]) -> None:
+            run_step(world, *item)
             left[0] -= 1
-            if left[0] == 0 and position + 1 < len(times):
-                schedule(position + 1)
+            if left[0] == 0:
+                next_instant(position)
 
-        for index, step, action in group:
-            at_step_priority(env, times[position] - env.now, lambda i=index, s=step, a=action: play(i, s, a))
+        for item in group:
+            at_step_priority(env, delay, lambda item=item: play_one(item))
+
+    def play_all(position: int, group: list[tuple[int, Step, str, int | None]]) -> None:
+        for item in group:
+            run_step(world, *item)
+        next_instant(position)
+
+    def next_instant(position: int) -> None:
+        if position + 1 < len(times):
+            schedule(position + 1)
 
     if times:
         schedule(0)

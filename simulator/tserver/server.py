@@ -36,6 +36,19 @@ from .model import ACD_QUEUE, DN, Call, Party, TError
 PHONE = "phone"
 
 
+def _handlers() -> dict:
+    """The request dispatch table (imported late: the handlers need this module)."""
+    global _HANDLERS
+    if _HANDLERS is None:
+        from .handlers import REQUEST_HANDLERS
+
+        _HANDLERS = REQUEST_HANDLERS
+    return _HANDLERS
+
+
+_HANDLERS: dict | None = None
+
+
 class TServer:
     def __init__(self, env: simpy.Environment, journal: J.Journal, ids: IdAllocator,
                  dns: dict[str, DN], epoch_seconds: int):
@@ -72,9 +85,7 @@ class TServer:
 
     def handle(self, request: tlib.TRequest) -> None:
         """Carry out a request, or answer EventError."""
-        from .handlers import REQUEST_HANDLERS
-
-        handler = REQUEST_HANDLERS.get(request.name)
+        handler = _handlers().get(request.name)
         try:
             if handler is None:
                 raise TError(tlib.TERR_UNSUP_OPER, f"{request.name} is not supported")
@@ -131,15 +142,15 @@ class TServer:
         if dn not in self.dns:
             return
         party = call.parties.get(dn)
-        attrs: dict[str, Any] = {"EventSequenceNumber": 0, "TimeinSecs": 0, "TimeinuSecs": 0, "ThisDN": dn}
-        if party is not None:
-            attrs["ThisDNRole"] = party.role
-        attrs["OtherDN"] = call.other_dn(dn) if other_dn is None else other_dn
-        attrs["ConnID"] = call.conn_id
-        attrs["CallUuid"] = call.call_uuid
-        attrs["CallType"] = call.call_type
-        attrs["ANI"] = call.ani
-        attrs["DNIS"] = call.dnis
+        attrs: dict[str, Any] = {
+            "EventSequenceNumber": 0, "TimeinSecs": 0, "TimeinuSecs": 0, "ThisDN": dn,
+            "ThisDNRole": party.role if party is not None else None,
+            "OtherDN": call.other_dn(dn) if other_dn is None else other_dn,
+            "ConnID": call.conn_id, "CallUuid": call.call_uuid, "CallType": call.call_type,
+            "ANI": call.ani, "DNIS": call.dnis,
+        }
+        if party is None:
+            del attrs["ThisDNRole"]
         if call.queue is not None:
             attrs["ThisQueue"] = call.queue
         if call.links:
