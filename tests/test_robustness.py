@@ -63,7 +63,7 @@ def test_random_requests_get_documented_answers():
         if n % 50 == 0:
             world = make_world()
             made = []
-            world.tserver.phone(lambda w=world: made.append(calls.make_call(w.tserver, "15001", "15000")))
+            world.tserver.phone(lambda w=world, m=made: m.append(calls.make_call(w.tserver, "15001", "15000")))
             advance(world, 0.02)
             call_id, device = made[0].call_uuid, world.gws.users["agent1"].device_id
         body = {k: rng.choice(VALUES) for k in rng.sample(KEYS, rng.randrange(0, 5))}
