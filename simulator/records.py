@@ -41,7 +41,8 @@ class JournalIndex:
         self.http_response: dict[str, J.Entry] = {}
         self.http_request: dict[str, J.Entry] = {}
         self.gws_outcome: dict[int, J.Entry] = {}
-        self.state_events: dict[tuple[str, str], list[J.Entry]] = defaultdict(list)
+        # (DN, ConnID) → [(entry, the party's state after it)]: T-Server's truth, per party
+        self.states: dict[tuple[str, str], list[tuple[J.Entry, str]]] = defaultdict(list)
         self.decisions: list[J.Entry] = []
         self.calls: dict[str, dict[str, Any]] = {}  # by ConnID, in order of first event
         for entry in journal:
@@ -55,8 +56,12 @@ class JournalIndex:
                 ref = attrs.get("ReferenceID")
                 if ref is not None and event.name in OUTCOME_EVENTS and "gws" in event.recipients:
                     self.outcome_by_ref.setdefault(ref, entry)
-                if event.name in EVENT_STATE:
-                    self.state_events[(event.attrs["ThisDN"], event.attrs["ConnID"])].append(entry)
+                state = EVENT_STATE.get(event.name)
+                if state is not None:
+                    self.states[(attrs["ThisDN"], conn)].append((entry, state))
+                elif "PreviousConnID" in attrs:  # the party moved here from a consult call, as it was
+                    before = self.states.get((attrs["ThisDN"], attrs["PreviousConnID"]))
+                    self.states[(attrs["ThisDN"], conn)].append((entry, before[-1][1] if before else tlib.ESTABLISHED))
             elif kind == J.TLIB_REQUEST:
                 if entry.payload.client == "gws":
                     self.requests_by_ref[entry.payload.reference_id] = entry
@@ -91,20 +96,21 @@ class JournalIndex:
 
     def released_before(self, dn: str | None, conn_id: str | None, before_seq: int) -> J.Entry | None:
         """The event that released ``dn``'s party on ``conn_id`` before journal entry ``before_seq``."""
-        for entry in self.state_events.get((dn, conn_id), ()):
+        for entry, state in self.states.get((dn, conn_id), ()):
             if entry.seq > before_seq:
                 break
-            if EVENT_STATE[entry.payload.name] == tlib.RELEASED:
+            if state == tlib.RELEASED:
                 return entry
         return None
 
     def tserver_state(self, dn: str | None, conn_id: str | None, before_seq: int) -> str | None:
-        state = None
-        for entry in self.state_events.get((dn, conn_id), ()):
+        """``dn``'s party state on ``conn_id`` at T-Server as of journal entry ``before_seq``."""
+        current = None
+        for entry, state in self.states.get((dn, conn_id), ()):
             if entry.seq > before_seq:
                 break
-            state = EVENT_STATE[entry.payload.name]
-        return state
+            current = state
+        return current
 
 
 def disposition_records(source: J.Journal | JournalIndex) -> list[dict[str, Any]]:

@@ -54,12 +54,12 @@ def markdown(result: RunResult) -> str:
             if t.get("at") is not None:
                 outcome += f" at {format_seconds(t['at'])}"
             rep = r["reporting"]
-            reporting = f"{rep['outcome']}: holds {rep['holds']!r}"
+            reporting = f"{rep['outcome']}: holds {repr(rep['holds']) if rep['holds'] is not None else 'nothing'}"
             if rep["reason"]:
                 reporting += f" — {rep['reason']}"
             out.append(
                 f"| {r['request']} | {format_seconds(r['requestedAt'])} | {r['user']} | "
-                f"{_cell(r['key'])}={_cell(r['disposition'])} | {_cell(r['gwsView'])} | {_cell(r['tserverState'])} | "
+                f"{r['key'] or 'disposition'}={_cell(r['disposition'])} | {_cell(r['gwsView'])} | {_cell(r['tserverState'])} | "
                 f"{r['path']} | {r['http']['status']} / {r['http']['statusCode']} | {_cell(outcome)} | "
                 f"{_cell(', '.join(r['cometd']) or 'none')} | {_cell(reporting)} |")
 
