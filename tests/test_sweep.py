@@ -80,6 +80,7 @@ def test_cli_sweep(tmp_path):
                                  "--anchor", "hangup", "--out", str(tmp_path), "--jobs", "2"])
     assert result.exit_code == 0, result.output
     assert "2 boundary(ies) where the outcome changes" in result.output
+    assert "Lost from -40ms to +40ms (relative to step hangup): dispose" in result.output
     assert (tmp_path / "view-lag" / "sweep" / "sweep.svg").exists()
     bad = runner.invoke(cli, ["sweep", str(VIEW_LAG), "--vary", "nobody.at=1s:2s:1s"])
     assert bad.exit_code == 2 and "no step has the id" in bad.output

@@ -31,6 +31,18 @@ def runs(result: SweepResult) -> list[tuple[SweepRow, SweepRow, int]]:
     return out
 
 
+def losses(result: SweepResult) -> list[str]:
+    """One line per run of values where a disposition is lost to reporting."""
+    out = []
+    relative = f" (relative to step {result.anchor})" if result.anchor else ""
+    for first, last, count in runs(result):
+        lost = [row[0] for row in first.outcome if row[4] == "lost"]
+        if lost:
+            span = f"at {first.label}" if count == 1 else f"from {first.label} to {last.label}"
+            out.append(f"Lost {span}{relative}: {', '.join(lost)}")
+    return out + ([""] if out else [])
+
+
 def _heading(result: SweepResult) -> str:
     anchor = f", relative to step {result.anchor}" if result.anchor else ""
     values = result.rows
@@ -46,6 +58,7 @@ def console_table(result: SweepResult) -> str:
         span = first.label if count == 1 else f"{first.label} … {last.label}"
         lines.append(f"{span.ljust(width)}  {count:>4}  {describe_outcome(first.outcome)}")
     lines.append("")
+    lines += losses(result)
     boundaries = result.boundaries
     if boundaries:
         lines.append(f"{len(boundaries)} boundary(ies) where the outcome changes:")
@@ -61,7 +74,7 @@ def markdown(result: SweepResult) -> str:
     for first, last, count in runs(result):
         span = first.label if count == 1 else f"{first.label} … {last.label}"
         out.append(f"| {span} | {count} | {describe_outcome(first.outcome)} |")
-    out += ["", "## Boundaries", ""]
+    out += ["", *losses(result), "## Boundaries", ""]
     out += [f"- {b}" for b in result.boundaries] or ["The outcome is the same for every value."]
     out += ["", "## Every variant", "", "| value | outcome | expectations |", "|---|---|---|"]
     for row in result.rows:
