@@ -114,6 +114,19 @@ class HttpAnswer:
     reference_id: int | None = None
 
 
+def _operation_modules():
+    """The modules of the operations (imported late: they build on this one)."""
+    global _OPERATION_MODULES
+    if _OPERATION_MODULES is None:
+        from . import disposition, operations
+
+        _OPERATION_MODULES = (disposition, operations)
+    return _OPERATION_MODULES
+
+
+_OPERATION_MODULES: tuple | None = None
+
+
 class WebServices:
     def __init__(self, env: simpy.Environment, journal: J.Journal, settings: GwsSettings, users: list[User]):
         self.env = env
@@ -155,8 +168,7 @@ class WebServices:
         return HttpAnswer(rid, http, answer, reference_id)
 
     def _route(self, user: User, method: str, path: str, body: Any, rid: str) -> tuple[int | None, dict]:
-        from . import disposition, operations  # noqa: PLC0415 - they build on this module
-
+        disposition, operations = _operation_modules()
         ok = {"statusCode": status.SUCCESS}
         if m := _CALL.match(path):
             call_id = m.group(1)

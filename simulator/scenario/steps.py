@@ -191,7 +191,7 @@ def resolve(world: World, value: Any) -> Any:
             return value
         return REFERENCE.sub(lambda m: _identifier(world, m.group(1)), value)
     if isinstance(value, dict):
-        return {resolve(world, k): resolve(world, v) for k, v in value.items()}
+        return {(resolve(world, k) if "{" in k else k): resolve(world, v) for k, v in value.items()}
     if isinstance(value, list):
         return [resolve(world, v) for v in value]
     return value
