@@ -32,6 +32,7 @@ REQUESTS: dict[str, int] = {
     "RequestDeleteUserData": 32,
     "RequestDeletePair": 33,
     "RequestDistributeUserEvent": 48,
+    "RequestSendDTMF": 97,
     "RequestSingleStepConference": 120,
 }
 
@@ -58,6 +59,7 @@ EVENTS: dict[str, int] = {
     "EventAgentNotReady": 76,
     "EventAttachedDataChanged": 85,
     "EventUserEvent": 96,
+    "EventDTMFSent": 98,
     "EventAgentAfterCallWork": 118,
 }
 

@@ -37,6 +37,12 @@ class UserDataBody(Body):
     userData: Annotated[UserData, Field(min_length=1)]
 
 
+class SendDtmfBody(Body):
+    """SendDtmf: ``digits``, a string of 0–9 (facts §1.5; * and # are accepted too)."""
+
+    digits: Annotated[StrictStr, Field(min_length=1, pattern=r"^[0-9*#]+$")]
+
+
 class DeletePairBody(Body):
     key: NonEmpty
 

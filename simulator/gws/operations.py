@@ -47,6 +47,7 @@ OPERATIONS: dict[str, Operation] = {
                                 lambda body: {"UserData": dict(body.userData)}),
     "DeleteUserDataPair": Operation("RequestDeletePair", bodies.DeletePairBody, lambda body: {"Key": body.key}),
     "DeleteUserData": Operation("RequestDeleteUserData", bodies.NoParameters),
+    "SendDtmf": Operation("RequestSendDTMF", bodies.SendDtmfBody, lambda body: {"DTMFDigits": body.digits}),
     "InitiateTransfer": Operation("RequestInitiateTransfer", bodies.DestinationBody, _destination),
     "InitiateConference": Operation("RequestInitiateConference", bodies.DestinationBody, _destination),
     "SingleStepTransfer": Operation("RequestSingleStepTransfer", bodies.DestinationBody, _destination),

@@ -251,6 +251,10 @@ class WebServices:
             if view is not None:
                 view.user_data = attrs.get("UserData") or {}
                 self._cometd(self._call_message(user, "AttachedDataChanged", view), meta)
+        elif name == "EventDTMFSent":
+            view = user.calls.get(attrs["CallUuid"])
+            if view is not None:
+                self._cometd(self._call_message(user, "DtmfSent", view), meta)
         elif name in ("EventAgentReady", "EventAgentNotReady", "EventAgentLogin"):
             ready = name == "EventAgentReady"
             work_mode = "AfterCallWork" if attrs.get("AgentWorkMode") == "AgentAfterCallWork" else None

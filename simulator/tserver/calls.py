@@ -63,6 +63,16 @@ def retrieve(ts: TServer, dn: str, call: Call, reference_id: int | None = None) 
     ts.call_event(event, call, dn, reference_id=reference_id)
 
 
+def send_dtmf(ts: TServer, dn: str, call: Call, digits: object, reference_id: int | None = None) -> None:
+    """RequestSendDTMF: an Established party sends digits; EventDTMFSent confirms them."""
+    party = ts.party_on(call, dn)
+    if party.state != tlib.ESTABLISHED:
+        raise TError(tlib.TERR_UNSUP_OPER, f"Cannot send DTMF from a party that is {party.state}")
+    if not isinstance(digits, str) or not digits or any(d not in "0123456789*#" for d in digits):
+        raise TError(tlib.TERR_INVALID_ATTR, f"Invalid DTMF digits {digits!r}")
+    ts.call_event("EventDTMFSent", call, dn, reference_id=reference_id, DTMFDigits=digits)
+
+
 def release(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -> None:
     """A party hangs up; with fewer than two parties left, the call ends."""
     party = release_party(ts, call, dn, reference_id=reference_id)

@@ -37,6 +37,11 @@ def _delete_pair(ts: TServer, req: tlib.TRequest) -> None:
     userdata.delete_pair(ts, req.attrs.get("ThisDN"), call, req.attrs.get("Key"), reference_id=req.reference_id)
 
 
+def _send_dtmf(ts: TServer, req: tlib.TRequest) -> None:
+    call = ts.live_call(req.attrs.get("ConnID"))
+    calls.send_dtmf(ts, req.attrs.get("ThisDN"), call, req.attrs.get("DTMFDigits"), reference_id=req.reference_id)
+
+
 def _user_event(ts: TServer, req: tlib.TRequest) -> None:
     userdata.distribute_user_event(ts, req.attrs.get("ThisDN"), req.attrs.get("UserEvent"),
                                    reference_id=req.reference_id)
@@ -92,6 +97,7 @@ REQUEST_HANDLERS: dict[str, Handler] = {
     "RequestDeleteUserData": _on_call(userdata.delete_all),
     "RequestDeletePair": _delete_pair,
     "RequestDistributeUserEvent": _user_event,
+    "RequestSendDTMF": _send_dtmf,
     "RequestAgentReady": _agent_state(tlib.READY),
     "RequestAgentNotReady": _agent_state(tlib.NOT_READY),
 }

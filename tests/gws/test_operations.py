@@ -212,3 +212,20 @@ def test_transfer_operations_and_their_refusals():
     assert post(world, consult_id, {"operationName": "CompleteTransfer"}).body["statusCode"] == 0  # on the consult
     advance(world, 0.02)
     assert views[call.call_uuid].state == views[consult_id].state == "Released"
+
+
+def test_send_dtmf():
+    world = make_world()
+    call = ringing_call(world)
+    assert post(world, call.call_uuid, {"operationName": "SendDtmf", "digits": "12"}).body["statusCode"] == 2
+    post(world, call.call_uuid, {"operationName": "Answer"})
+    advance(world, 0.02)
+    assert post(world, call.call_uuid, {"operationName": "SendDtmf", "digits": "1a"}).body["statusCode"] == 10
+    assert post(world, call.call_uuid, {"operationName": "SendDtmf"}).body["statusCode"] == 1
+    start = mark(world)
+    assert post(world, call.call_uuid, {"operationName": "SendDtmf", "digits": "4711#"}).body["statusCode"] == 0
+    advance(world, 0.02)
+    (sent,) = events(world, "EventDTMFSent", since=start)
+    assert sent.attrs["DTMFDigits"] == "4711#" and sent.attrs["ReferenceID"]
+    (message,) = cometd(world, start)
+    assert message["data"]["notificationType"] == "DtmfSent"
