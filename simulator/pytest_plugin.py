@@ -92,16 +92,17 @@ class ScenarioItem(pytest.Item):
 
 def _explain(result, expectation) -> str:
     """Expected against actual, then the timeline around the moment it is about."""
-    from .output.describe import entry_line
+    from .output.describe import call_names, entry_line
     from .timeunits import format_time
 
     lines = [f"line {expectation.line}: {expectation.text}"]
     lines += [f"  ✗ {problem}" for problem in expectation.problems]
+    names = call_names(result.calls)
     entries = [e for e in result.journal if entry_line(e) is not None]
     if expectation.focus is not None and entries:
         at = next((i for i, e in enumerate(entries) if e.t >= expectation.focus), len(entries) - 1)
         lines.append(f"  timeline around {format_time(expectation.focus)}:")
         for entry in entries[max(0, at - EXCERPT_BEFORE): at + EXCERPT_AFTER]:
             mark = "→" if entry is entries[at] else " "
-            lines.append(f"  {mark} #{entry.seq:<5} {format_time(entry.t):>12}  {entry_line(entry)}")
+            lines.append(f"  {mark} #{entry.seq:<5} {format_time(entry.t):>12}  {entry_line(entry, names)}")
     return "\n".join(lines)

@@ -8,8 +8,21 @@ from .. import journal as J
 from ..timeunits import format_seconds
 
 
-def entry_line(entry: J.Entry) -> str | None:
-    """A one-line description of a journal entry, or None to leave it out."""
+def call_names(calls: list[dict[str, Any]]) -> dict[str, str]:
+    """ConnID and CallUuid → the scenario's name for the call (from a run's call table)."""
+    names: dict[str, str] = {}
+    for row in calls:
+        if row["name"]:
+            names[row["connId"]] = names[row["callUuid"]] = row["name"]
+    return names
+
+
+def entry_line(entry: J.Entry, names: dict[str, str] | None = None) -> str | None:
+    """A one-line description of a journal entry, or None to leave it out.
+
+    ``names`` (from ``call_names``) adds the scenario's call names to ConnIDs.
+    """
+    names = names or {}
     kind = entry.kind
     p = entry.payload
     if kind == J.STEP:
@@ -29,12 +42,12 @@ def entry_line(entry: J.Entry) -> str | None:
         return text
     if kind == J.TLIB_REQUEST:
         a = p.attrs
-        where = " ".join(f"{k} {a[k]}" for k in ("ThisDN", "OtherDN", "ConnID") if k in a)
+        where = _where(a, names)
         data = f" {a['UserData']}" if "UserData" in a else ""
         return f"T-Server ← {p.client}: {p.name} ref {p.reference_id} {where}{data}"
     if kind == J.TLIB_EVENT:
         a = p.attrs
-        where = " ".join(f"{k} {a[k]}" for k in ("ThisDN", "OtherDN", "ConnID") if k in a)
+        where = _where(a, names)
         extra = ""
         if p.name == "EventError":
             extra = f" {a['ErrorCode']} {a['ErrorMessage']}"
@@ -54,7 +67,12 @@ def entry_line(entry: J.Entry) -> str | None:
     if kind == J.COMETD:
         m = p
         what = m.notification_type or m.message_type
-        state = f" {m.state}" if getattr(m, "state", None) and m.message_type == "CallStateChangeMessage" else ""
+        state = ""
+        if m.message_type == "CallStateChangeMessage":
+            call = names.get(m.call_id, f"…{m.call_id[-6:]}")
+            state = f" {m.state} (call {call})"
+        elif m.message_type == "DeviceStateChangeMessage":
+            state = f" {m.state}" + (f"/{m.work_mode}" if m.work_mode else "")
         return f"CometD → {m.user} {m.channel}: {what}{state}"
     if kind == J.GWS_DISPOSITION:
         if p["path"] == "rejected":
@@ -66,13 +84,30 @@ def entry_line(entry: J.Entry) -> str | None:
     if kind == J.GWS_OUTCOME:
         return f"GWS hears {p['event']} for {p['request']} (ref {p['referenceId']})"
     if kind == J.REPORTING:
+        call = _call(p["connId"], names)
         if p["what"] == "call-end":
-            return f"reporting: call {p['connId']} ended holding {p['userData']}"
+            return f"reporting: call {call} ended holding {p['userData']}"
         verdict = "stored" if p["accepted"] else f"ignored ({p['reason']})"
-        return f"reporting: user event for {p['connId']} {p['userData']} {verdict}"
+        return f"reporting: user event for {call} {p['userData']} {verdict}"
     if kind == J.REPORTING_FINAL:
-        return f"reporting ends with {p['userData']} for {p['connId']}"
+        return f"reporting ends with {p['userData']} for {_call(p['connId'], names)}"
     return None
+
+
+def _call(conn_id: Any, names: dict[str, str]) -> str:
+    name = names.get(conn_id)
+    return f"{conn_id} ({name})" if name else str(conn_id)
+
+
+def _where(attrs: dict[str, Any], names: dict[str, str]) -> str:
+    parts = []
+    for key in ("ThisDN", "OtherDN", "ThirdPartyDN", "ConnID", "PreviousConnID", "TransferConnID",
+                "ConferenceConnID"):
+        if key in attrs:
+            value = attrs[key]
+            name = names.get(value) if key.endswith("ConnID") else None
+            parts.append(f"{key} {value}" + (f" ({name})" if name else ""))
+    return " ".join(parts)
 
 
 def record_line(r: dict[str, Any]) -> str:

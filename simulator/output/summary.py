@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..run import RunResult
 from ..timeunits import format_duration, format_seconds, format_time
 from ..timing import describe
-from .describe import entry_line, record_line
+from .describe import call_names, entry_line, record_line
 
 TIMELINE_LIMIT = 2000
 LATENCY_NAMES = {
@@ -73,8 +73,9 @@ def markdown(result: RunResult) -> str:
 
     out += ["", "## Timeline", "", "| # | t | what |", "|---|---|---|"]
     shown = 0
+    names = call_names(result.calls)
     for entry in result.journal:
-        line = entry_line(entry)
+        line = entry_line(entry, names)
         if line is None:
             continue
         if shown == TIMELINE_LIMIT:
