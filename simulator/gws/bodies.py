@@ -6,8 +6,9 @@ a value is needed answers statusCode 10.
 
 SetCallDisposition follows the reference page: ``callUuid`` and
 ``disposition`` are required; ``dispositionKey`` is optional (the server's
-configured key is used); ``callUri`` is optional here because the path already
-names the call — when given, it must name the same call.
+configured key is used); (inference) ``callUri`` is optional here because the
+path already names the call (the page does not say) — when given, it must name
+the same call.
 """
 
 from __future__ import annotations

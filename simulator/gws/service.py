@@ -178,7 +178,7 @@ class WebServices:
             name = operations.operation_name(body)
             if name == "SetCallDisposition":
                 return disposition.set_call_disposition(self, user, call_id, body, rid), ok
-            if name == "Complete":
+            if name == "Complete":  # (inference) the operation name; WWE's "Done" does this
                 self.complete(user, require_view(user, call_id), by_agent=True)
                 return None, ok
             return operations.call_operation(self, user, name, call_id, body, rid), ok

@@ -121,6 +121,11 @@ class TServer:
 
     @staticmethod
     def party_on(call: Call, dn: str) -> Party:
+        """The live party of ``dn`` on ``call``, or TERR_PARTY_NOT_ON_CALL (470).
+
+        (inference) 470 is a switch-specific code (tliberr.h); the facts file
+        names no generic one for a DN that is not on the call.
+        """
         party = call.parties.get(dn)
         if party is None or party.state == tlib.RELEASED:
             raise TError(tlib.TERR_PARTY_NOT_ON_CALL, f"DN {dn} is not a party on call {call.conn_id}")

@@ -3,7 +3,8 @@
 Two-step (consult) operations put the agent's party on the original call on
 hold and make a **consult call**: a call of its own, with its own ConnID and
 CallUuid, CallType ``Consult``, carrying ``TransferConnID`` or
-``ConferenceConnID`` = the original ConnID on its events, and starting with a
+``ConferenceConnID`` = the original ConnID on its events ((inference) the
+T-Library attributes exist; which events carry them is not in the facts file), and starting with a
 copy of the original's user data ((inference) T-Servers commonly copy it).
 
 - **CompleteTransfer**: the agent leaves both calls (EventReleased on each);
