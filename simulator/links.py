@@ -24,33 +24,38 @@ from collections.abc import Callable
 from typing import Any
 
 import simpy
-from simpy.events import NORMAL, URGENT, Event
+from simpy.events import NORMAL, URGENT
 
 from .timing import FIFO, Sampler
 
 
-class _Scheduled(Event):
-    """An event that fires ``action`` after ``delay`` at a given priority."""
+class _Fire:
+    """The least simpy needs of a triggered event: its callbacks, and that it succeeded.
 
-    __slots__ = ()
+    simpy's loop pops an item, takes its ``callbacks`` and checks ``_ok``; a full
+    ``Event`` would carry more than that for every one of a run's many messages.
+    """
 
-    def __init__(self, env: simpy.Environment, delay: int, priority: int, action: Callable[[Any], None]):
-        # Inlined Event.__init__ + trigger, as simpy's Timeout does.
-        self.env = env
-        self.callbacks = [action]
-        self._value = None
-        self._ok = True
-        env.schedule(self, priority, delay)
+    __slots__ = ("callbacks",)
+    _ok = True
+    _value = None
+
+
+def _schedule(env: simpy.Environment, delay: int, priority: int, action: Callable[[Any], None]) -> None:
+    """Fire ``action`` after ``delay`` µs at ``priority``."""
+    item = _Fire()
+    item.callbacks = [action]
+    env.schedule(item, priority, delay)
 
 
 def at_step_priority(env: simpy.Environment, delay: int, action: Callable[[], None]) -> None:
     """Run a scripted step ``delay`` µs from now (after deliveries due then)."""
-    _Scheduled(env, delay, NORMAL, lambda _event: action())
+    _schedule(env, delay, NORMAL, lambda _event: action())
 
 
 def at_delivery_priority(env: simpy.Environment, delay: int, action: Callable[[], None]) -> None:
     """Run a component's own timer ``delay`` µs from now, with the deliveries due then."""
-    _Scheduled(env, delay, URGENT, lambda _event: action())
+    _schedule(env, delay, URGENT, lambda _event: action())
 
 
 class Link:
@@ -94,7 +99,7 @@ class Link:
             return
         self._last_due = due
         self._in_flight.append((payload, batch))
-        _Scheduled(env, due - now, URGENT, self._next)
+        _schedule(env, due - now, URGENT, self._next)
 
     def _next(self, _event: Any) -> None:
         # Whichever of the events due now fires first delivers the oldest message.
@@ -126,7 +131,7 @@ class ConstantFifoLink(Link):
 
     def send(self, message: Any) -> None:
         deliver = self.deliver
-        _Scheduled(self.env, self.delay, URGENT, lambda _event: deliver(message))
+        _schedule(self.env, self.delay, URGENT, lambda _event: deliver(message))
 
     def send_all(self, messages: list[Any]) -> None:
         deliver = self.deliver
@@ -135,7 +140,7 @@ class ConstantFifoLink(Link):
             for message in messages:
                 deliver(message)
 
-        _Scheduled(self.env, self.delay, URGENT, arrive)
+        _schedule(self.env, self.delay, URGENT, arrive)
 
 
 class DirectLink(Link):
