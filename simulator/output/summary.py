@@ -59,7 +59,8 @@ def markdown(result: RunResult) -> str:
                 reporting += f" — {rep['reason']}"
             out.append(
                 f"| {r['request']} | {format_seconds(r['requestedAt'])} | {r['user']} | "
-                f"{r['key'] or 'disposition'}={_cell(r['disposition'])} | {_cell(r['gwsView'])} | {_cell(r['tserverState'])} | "
+                f"{r['key'] or 'disposition'}={_cell(r['disposition'])} | {_cell(r['gwsView'])} | "
+                f"{_cell(r['tserverState'])} | "
                 f"{r['path']} | {r['http']['status']} / {r['http']['statusCode']} | {_cell(outcome)} | "
                 f"{_cell(', '.join(r['cometd']) or 'none')} | {_cell(reporting)} |")
 
