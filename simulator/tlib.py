@@ -98,22 +98,17 @@ ERROR_NAMES: dict[int, str] = {
     TERR_PARTY_NOT_ON_CALL: "TERR_PARTY_NOT_ON_CALL",
 }
 
-# TCallType, as GWS spells it in callType.
-CALL_TYPES = ("Unknown", "Internal", "Inbound", "Outbound", "Consult")
-
 # Party (per-DN) states; GWS shows the same names in call.state.
 DIALING = "Dialing"
 RINGING = "Ringing"
 ESTABLISHED = "Established"
 HELD = "Held"
 RELEASED = "Released"
-PARTY_STATES = (DIALING, RINGING, ESTABLISHED, HELD, RELEASED)
 
 # Agent states (T-Server side) and TAgentWorkMode names.
 READY = "Ready"
 NOT_READY = "NotReady"
 AFTER_CALL_WORK = "AfterCallWork"
-AGENT_STATES = (READY, NOT_READY, AFTER_CALL_WORK)
 
 
 @dataclass(slots=True)
@@ -156,9 +151,6 @@ class TEvent(tuple):
     @property
     def seq(self) -> int:
         return self.attrs["EventSequenceNumber"]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.attrs.get(key, default)
 
     def to_dict(self) -> dict[str, Any]:
         return {

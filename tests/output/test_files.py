@@ -31,6 +31,7 @@ def test_files_are_split_from_the_one_journal(tmp_path):
 
 def test_summary_reads_as_a_report(tmp_path):
     result = run_scenario(SCENARIOS / "view-lag.yaml")
+    assert result.disposition("dispose")["tserver"]["errorCode"] == 56
     text = (write_reports(result, tmp_path / "v") / "summary.md").read_text()
     assert text.startswith("# view-lag — PASSED")
     for heading in ("## Calls", "## Dispositions", "## Expectations", "## Timeline"):
