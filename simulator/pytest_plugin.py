@@ -71,7 +71,9 @@ class ScenarioItem(pytest.Item):
             from .output.files import write_reports
 
             write_reports(result, Path(reports) / result.scenario.name)
-        problems = [_explain(result, e) for e in result.expectations if not e.passed]
+        failed = [e for e in result.expectations if not e.passed]
+        timeline = _timeline(result) if failed else []
+        problems = [_explain(timeline, e) for e in failed]
         golden_dir = self.path.parent / "golden"
         if (golden_dir / f"{result.scenario.name}.jsonl").exists() and self.config.getoption("tsim_seed") is None:
             difference = golden.compare(result, golden_dir)
@@ -90,19 +92,29 @@ class ScenarioItem(pytest.Item):
         return self.path, 0, f"tsim scenario {self.name}"
 
 
-def _explain(result, expectation) -> str:
-    """Expected against actual, then the timeline around the moment it is about."""
+def _timeline(result) -> list[tuple[int, str]]:
+    """(time, readable line) for every journal entry a person would read."""
     from .output.describe import call_names, entry_line
+    from .timeunits import format_time
+
+    names = call_names(result.calls)
+    lines = []
+    for entry in result.journal:
+        text = entry_line(entry, names)
+        if text is not None:
+            lines.append((entry.t, f"#{entry.seq:<5} {format_time(entry.t):>12}  {text}"))
+    return lines
+
+
+def _explain(timeline: list[tuple[int, str]], expectation) -> str:
+    """Expected against actual, then the timeline around the moment it is about."""
     from .timeunits import format_time
 
     lines = [f"line {expectation.line}: {expectation.text}"]
     lines += [f"  ✗ {problem}" for problem in expectation.problems]
-    names = call_names(result.calls)
-    entries = [e for e in result.journal if entry_line(e) is not None]
-    if expectation.focus is not None and entries:
-        at = next((i for i, e in enumerate(entries) if e.t >= expectation.focus), len(entries) - 1)
+    if expectation.focus is not None and timeline:
+        at = next((i for i, (t, _) in enumerate(timeline) if t >= expectation.focus), len(timeline) - 1)
         lines.append(f"  timeline around {format_time(expectation.focus)}:")
-        for entry in entries[max(0, at - EXCERPT_BEFORE): at + EXCERPT_AFTER]:
-            mark = "→" if entry is entries[at] else " "
-            lines.append(f"  {mark} #{entry.seq:<5} {format_time(entry.t):>12}  {entry_line(entry, names)}")
+        for i in range(max(0, at - EXCERPT_BEFORE), min(len(timeline), at + EXCERPT_AFTER)):
+            lines.append(f"  {'→' if i == at else ' '} {timeline[i][1]}")
     return "\n".join(lines)

@@ -209,9 +209,10 @@ def _reporting(index: JournalIndex, record: dict[str, Any], ref: int | None,
     out: dict[str, Any] = {"holds": holds, "outcome": "lost", "reason": None}
     if final is not None and not final["ended"]:
         out["callEnded"] = False
-    arrived, why_not = _arrived(index, record, ref)
+    arrived, why_not = _arrived(index, record, ref, record["tserver"])
     if not arrived and fallback_ref is not None:
-        arrived, fallback_why = _arrived(index, {**record, "path": "userEvent"}, fallback_ref)
+        arrived, fallback_why = _arrived(index, {**record, "path": "userEvent"}, fallback_ref,
+                                         record["fallback"]["tserver"])
         why_not = why_not if arrived else f"{why_not}; the fallback user event: {fallback_why}"
     if not arrived:
         out["reason"] = why_not
@@ -224,13 +225,13 @@ def _reporting(index: JournalIndex, record: dict[str, Any], ref: int | None,
     return out
 
 
-def _arrived(index: JournalIndex, record: dict[str, Any], ref: int | None) -> tuple[bool, str | None]:
-    """Did this disposition reach reporting? If not, why."""
+def _arrived(index: JournalIndex, record: dict[str, Any], ref: int | None,
+             outcome: dict[str, Any] | None) -> tuple[bool, str | None]:
+    """Did this disposition (with T-Server's ``outcome`` for ``ref``) reach reporting? If not, why."""
     if record["path"] == "rejected":
         http = record["http"]
         return False, f"refused by Web Services (statusCode {http['statusCode']}: {http.get('statusMessage')}); " \
                       "nothing was sent"
-    outcome = _tserver_outcome(index, ref)
     if outcome is None or outcome["event"] is None:
         return False, "T-Server had not answered when the run ended"
     if outcome["event"] == "EventError":

@@ -36,6 +36,8 @@ from typing import Any
 
 import simpy
 
+from .timeunits import format_duration
+
 FIFO = "fifo"
 RANDOM = "random"
 TIE_BREAKS = (FIFO, RANDOM)
@@ -76,8 +78,8 @@ def constant(spec: Any) -> int | None:
 
 
 def describe(spec: Any) -> str:
-    from .timeunits import format_duration as f
-
+    """A delay as a person reads it: ``5ms``, ``uniform 1ms–3ms``."""
+    f = format_duration
     if isinstance(spec, int):
         return f(spec)
     if spec.dist == "fixed":

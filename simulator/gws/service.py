@@ -114,19 +114,6 @@ class HttpAnswer:
     reference_id: int | None = None
 
 
-def _operation_modules():
-    """The modules of the operations (imported late: they build on this one)."""
-    global _OPERATION_MODULES
-    if _OPERATION_MODULES is None:
-        from . import disposition, operations
-
-        _OPERATION_MODULES = (disposition, operations)
-    return _OPERATION_MODULES
-
-
-_OPERATION_MODULES: tuple | None = None
-
-
 class WebServices:
     def __init__(self, env: simpy.Environment, journal: J.Journal, settings: GwsSettings, users: list[User]):
         self.env = env
@@ -168,7 +155,6 @@ class WebServices:
         return HttpAnswer(rid, http, answer, reference_id)
 
     def _route(self, user: User, method: str, path: str, body: Any, rid: str) -> tuple[int | None, dict]:
-        disposition, operations = _operation_modules()
         ok = {"statusCode": status.SUCCESS}
         if m := _CALL.match(path):
             call_id = m.group(1)
@@ -293,9 +279,7 @@ class WebServices:
         self._cometd(VoiceError(user.name, user.dn, pending.operation, attrs["ErrorCode"], attrs["ErrorMessage"],
                                 pending.call_id, pending.conn_id, attrs["ReferenceID"]), meta)
         if pending.disposition is not None and self.settings.fallback_to_user_event:
-            from .disposition import fall_back
-
-            fall_back(self, user, pending, attrs["ReferenceID"])
+            disposition.fall_back(self, user, pending, attrs["ReferenceID"])
 
     # -- call completion -------------------------------------------------------
     def _released(self, user: User, view: CallView) -> None:
@@ -342,3 +326,7 @@ class WebServices:
         if sent_at != self.env.now:
             meta["sentAt"] = sent_at
         self.journal.append(J.COMETD, message, meta)
+
+
+# The operations build on WebServices, so they are imported once it exists.
+from . import disposition, operations  # noqa: E402

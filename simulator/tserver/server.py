@@ -36,19 +36,6 @@ from .model import ACD_QUEUE, DN, Call, Party, TError
 PHONE = "phone"
 
 
-def _handlers() -> dict:
-    """The request dispatch table (imported late: the handlers need this module)."""
-    global _HANDLERS
-    if _HANDLERS is None:
-        from .handlers import REQUEST_HANDLERS
-
-        _HANDLERS = REQUEST_HANDLERS
-    return _HANDLERS
-
-
-_HANDLERS: dict | None = None
-
-
 class TServer:
     def __init__(self, env: simpy.Environment, journal: J.Journal, ids: IdAllocator,
                  dns: dict[str, DN], epoch_seconds: int):
@@ -85,7 +72,7 @@ class TServer:
 
     def handle(self, request: tlib.TRequest) -> None:
         """Carry out a request, or answer EventError."""
-        handler = _handlers().get(request.name)
+        handler = REQUEST_HANDLERS.get(request.name)
         try:
             if handler is None:
                 raise TError(tlib.TERR_UNSUP_OPER, f"{request.name} is not supported")
@@ -209,3 +196,7 @@ class TServer:
                     batch.append(event)
         for client, events in batches.items():
             self._links[client].send_all(events)
+
+
+# The handlers build on TServer, so their table is imported once it exists.
+from .handlers import REQUEST_HANDLERS  # noqa: E402
