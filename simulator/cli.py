@@ -1,7 +1,9 @@
 """The ``tsim`` command line.
 
 Exit codes: 0 every expectation held; 1 an expectation failed; 2 bad input
-(a scenario file, a flag); 3 an internal error in tsim (a bug: please report it).
+(a scenario file, a flag, a file-system problem such as a folder that cannot be
+written); 3 an internal error in tsim — a bug, which no input should reach:
+please report it.
 """
 
 from __future__ import annotations
@@ -13,42 +15,64 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .errors import TsimError
+from .output import golden as goldens
+from .output.files import write_reports
+from .output.folders import ReportsError
+from .output.junit import write_junit
+from .output.summary import console
 from .run import run_scenario
+from .scenario.discovery import scenario_files
 from .scenario.loader import LoadedScenario, ScenarioError, load_scenario
 from .scenario.schema import Scenario
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
-SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
-def _expand(paths: tuple[Path, ...]) -> list[Path]:
-    """Files as given; a folder stands for every scenario file directly in it."""
+def _error(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+
+
+def _expand(paths: tuple[Path, ...]) -> tuple[list[Path], list[str]]:
+    """(files, problems): files as given; a folder stands for every scenario file under it."""
     files: list[Path] = []
+    problems: list[str] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in SCENARIO_SUFFIXES and p.is_file())
+            found, others = scenario_files(path)
+            for other in others:
+                click.echo(f"skipped {other}: not a tsim scenario (no version or steps at the top)", err=True)
             if not found:
-                raise click.UsageError(f"{path}: no scenario files (*.yaml, *.yml) in this folder")
+                problems.append(f"{path}: no scenario files (*.yaml, *.yml) in this folder or under it")
             files += found
         else:
             files.append(path)
-    return files
+    return files, problems
 
 
-def _load_all(paths: tuple[Path, ...]) -> list[LoadedScenario]:
-    loaded, bad = [], []
-    for file in _expand(paths):
+def _load_all(paths: tuple[Path, ...]) -> tuple[list[LoadedScenario], int]:
+    """Load every file; report each bad one. Returns (the good ones, how many were bad)."""
+    files, problems = _expand(paths)
+    loaded: list[LoadedScenario] = []
+    names: dict[str, Path] = {}
+    for file in files:
         try:
-            loaded.append(load_scenario(file))
+            item = load_scenario(file)
         except ScenarioError as exc:
-            bad.append(str(exc))
-    if bad:
-        for message in bad:
-            click.echo(f"error: {message}", err=True)
-        raise SystemExit(EXIT_BAD_INPUT)
-    return loaded
+            problems.append(str(exc))
+            continue
+        name = item.scenario.name
+        if name in names:
+            problems.append(f"{item.path}: name {name!r} is also the name of {names[name]}; their reports "
+                            "would overwrite each other (not run)")
+            continue
+        names[name] = item.path
+        loaded.append(item)
+    for message in problems:
+        _error(message)
+    return loaded, len(problems)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,47 +97,46 @@ def cli() -> None:
 @click.option("--update-golden", is_flag=True, help="With --golden: write the golden journals instead.")
 def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str | None, quiet: bool,
         junit: Path | None, golden: Path | None, update_golden: bool) -> None:
-    """Run SCENARIOS (files, or folders of *.yaml) and write their reports.
+    """Run SCENARIOS (files, or folders: every scenario file under them, recursively)
+    and write each one's reports to <out>/<scenario-name>/.
 
-    Exits 0 when every expectation holds, 1 when one fails, 2 on bad input."""
+    A bad file is reported and the others still run. Exits 0 when every
+    expectation holds, 1 when one fails, 2 when a file or folder was bad."""
     if update_golden and golden is None:
         raise click.UsageError("--update-golden needs --golden DIR")
-    loaded = _load_all(scenarios)
-    names: dict[str, Path] = {}
-    for item in loaded:
-        name = item.scenario.name
-        if name in names:
-            click.echo(f"error: {item.path}: name {name!r} is also the name of {names[name]}; "
-                       "their reports would overwrite each other", err=True)
-            raise SystemExit(EXIT_BAD_INPUT)
-        names[name] = item.path
-    from .output import golden as goldens
-    from .output.files import write_reports
-    from .output.junit import write_junit
-    from .output.summary import console
-
+    loaded, bad = _load_all(scenarios)
     failed = 0
     results, golden_failures = [], {}
     for item in loaded:
         result = run_scenario(item, seed=seed, tie_break=tie_break)
-        out_dir = write_reports(result, out / item.scenario.name)
+        try:
+            out_dir = write_reports(result, out / item.scenario.name)
+        except ReportsError as exc:
+            _error(f"{item.path}: the reports cannot be written: {exc}")
+            bad += 1
+            continue
         click.echo(console(result, str(out_dir), quiet=quiet))
         ok = result.passed
-        if golden is not None and update_golden:
-            click.echo(f"  golden journal written: {goldens.update(result, golden)}")
-        elif golden is not None:
-            difference = goldens.compare(result, golden)
-            if difference is not None:
-                golden_failures[result.scenario.name] = str(difference)
-                click.echo("  ✗ " + str(difference).replace("\n", "\n    "))
-                ok = False
+        try:
+            if golden is not None and update_golden:
+                click.echo(f"  golden journal written: {goldens.update(result, golden)}")
+            elif golden is not None:
+                difference = goldens.compare(result, golden)
+                if difference is not None:
+                    golden_failures[result.scenario.name] = str(difference)
+                    click.echo("  ✗ " + str(difference).replace("\n", "\n    "))
+                    ok = False
+        except ReportsError as exc:
+            _error(f"{item.path}: golden journal: {exc}")
+            bad += 1
         results.append(result)
         failed += not ok
     if junit is not None:
         write_junit(junit, results, golden_failures)
-    if len(loaded) > 1:
-        click.echo(f"{len(loaded)} scenarios: {len(loaded) - failed} passed, {failed} failed")
-    sys.exit(EXIT_FAILED if failed else 0)
+    if len(loaded) + bad > 1:
+        bad_part = f", {bad} could not run" if bad else ""
+        click.echo(f"{len(loaded)} scenarios: {len(results) - failed} passed, {failed} failed{bad_part}")
+    sys.exit(EXIT_BAD_INPUT if bad else EXIT_FAILED if failed else 0)
 
 
 @cli.command()
@@ -124,7 +147,8 @@ def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str
 @click.option("--anchor", default=None, metavar="ID",
               help="Show times relative to this step (its id, request name or steps[N]), e.g. the hangup.")
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
-              show_default=True, help="The sweep's files go to <out>/<scenario-name>/sweep/.")
+              show_default=True,
+              help="The sweep's files go to <out>/<scenario-name>/sweep-<target>/ (one folder per varied value).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: every core).")
 def sweep(scenario: Path, vary: str, anchor: str | None, out: Path, jobs: int | None) -> None:
     """Run SCENARIO over a range of one value; print where the outcome changes.
@@ -134,7 +158,10 @@ def sweep(scenario: Path, vary: str, anchor: str | None, out: Path, jobs: int | 
     from .sweep import SweepError
     from .sweep import sweep as run_sweep
 
-    (loaded,) = _load_all((scenario,))
+    found, bad = _load_all((scenario,))
+    if bad or len(found) != 1:
+        raise SystemExit(EXIT_BAD_INPUT)
+    (loaded,) = found
     try:
         from .sweep import parse_variation
 
@@ -153,8 +180,8 @@ def sweep(scenario: Path, vary: str, anchor: str | None, out: Path, jobs: int | 
     except SweepError as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(EXIT_BAD_INPUT) from None
-    files = sweep_report.write(result, out / loaded.scenario.name / "sweep")
     click.echo(sweep_report.console_table(result))
+    files = sweep_report.write(result, out / loaded.scenario.name)
     click.echo("")
     click.echo("wrote " + ", ".join(str(p) for p in files.values()))
 
@@ -163,9 +190,12 @@ def sweep(scenario: Path, vary: str, anchor: str | None, out: Path, jobs: int | 
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(scenarios: tuple[Path, ...]) -> None:
     """Check SCENARIOS (files or folders) without running them. Exits 2 if one is bad."""
-    for item in _load_all(scenarios):
+    loaded, bad = _load_all(scenarios)
+    for item in loaded:
         sc = item.scenario
         click.echo(f"ok  {item.path}  ({sc.name}: {len(sc.steps)} steps, {len(sc.expect)} expectations)")
+    if bad:
+        raise SystemExit(EXIT_BAD_INPUT)
 
 
 @cli.command()
@@ -177,12 +207,25 @@ def schema() -> None:
     click.echo(json.dumps(document, indent=2))
 
 
+def _tolerant_output() -> None:
+    """Print what the console can show: a character its encoding lacks becomes
+    an escape instead of an error (Windows' cp1252 when output is redirected)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main() -> None:
-    """Entry point: no traceback reaches a user."""
+    """Entry point: no traceback reaches a user; tsim's own errors are bad input (2)."""
+    _tolerant_output()
     try:
         cli.main(prog_name="tsim")
     except SystemExit:
         raise
+    except TsimError as exc:
+        _error(str(exc))
+        sys.exit(EXIT_BAD_INPUT)
     except KeyboardInterrupt:
         click.echo("tsim: interrupted", err=True)
         sys.exit(130)

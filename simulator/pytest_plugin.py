@@ -1,52 +1,78 @@
-"""pytest plugin: scenario files with expectations are test items.
+"""pytest plugin: scenario files are test items.
 
 Registered through the package's ``pytest11`` entry point, so once tsim is
 installed, ``pytest scenarios/`` (or a folder of your own scenarios) runs every
-YAML file that is a tsim scenario with an ``expect:`` list, one test each.
+scenario file under the collected folders, one test each. Which files are
+scenarios is ``scenario.discovery``'s rule (a mapping with ``version`` or
+``steps`` at the top); one that fails to load is a **collection error** with
+the loader's message, never a silent skip.
+
+A test passes when every expectation holds and, where a ``golden/`` folder sits
+beside the scenario, the run's journal matches ``golden/<scenario-name>.jsonl``.
+In a folder with ``golden/``, a scenario without its golden journal fails
+(``--tsim-update-golden`` writes it), as ``tsim run --golden`` does.
 
 A failing test shows each failed expectation — what was expected, what
-happened — and the part of the run's timeline around it. If a ``golden/``
-folder beside the scenario holds ``<scenario-name>.jsonl``, the run's journal
-must match it too (see ``tsim run --golden``).
+happened — and the part of the run's timeline around it.
 
-Options: ``--tsim-seed N`` runs every scenario with seed N;
-``--tsim-reports DIR`` writes each scenario's reports into DIR/<name>/.
+Options: ``--tsim-seed N`` runs every scenario with seed N (golden journals are
+then not compared, and the run says so); ``--tsim-reports DIR`` writes each
+scenario's reports into DIR/<name>/; ``--tsim-update-golden`` writes the golden
+journals instead of comparing them.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
-SCENARIO_MARKERS = (re.compile(r"^version:", re.M), re.compile(r"^switch:", re.M), re.compile(r"^expect:", re.M))
 EXCERPT_BEFORE, EXCERPT_AFTER = 6, 10
+GOLDEN_FOLDER = "golden"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("tsim", "tsim scenario files")
-    group.addoption("--tsim-seed", type=int, default=None, help="run every scenario with this seed")
+    group.addoption("--tsim-seed", type=int, default=None,
+                    help="run every scenario with this seed (golden journals are then not compared)")
     group.addoption("--tsim-reports", default=None, metavar="DIR", help="write each scenario's reports here")
+    group.addoption("--tsim-update-golden", action="store_true", default=False,
+                    help="write each scenario's golden journal (in a golden/ folder beside it) instead of comparing")
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    seed = config.getoption("tsim_seed")
+    if seed is not None:
+        return (f"tsim: --tsim-seed {seed}: scenarios run with seed {seed}; golden journals are NOT compared "
+                "(they were recorded with each scenario's own seed)")
+    return None
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:  # noqa: ARG001
+    if config.getoption("tsim_seed") is not None and getattr(config, "_tsim_golden_skipped", 0):
+        terminalreporter.write_line(f"tsim: golden journals not compared for {config._tsim_golden_skipped} "
+                                    "scenario(s) because of --tsim-seed", yellow=True)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.suffix in (".yaml", ".yml") and _is_scenario(file_path):
+    from .scenario.discovery import looks_like_scenario
+
+    if looks_like_scenario(file_path):
         return ScenarioFile.from_parent(parent, path=file_path)
     return None
 
 
-def _is_scenario(path: Path) -> bool:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    return all(marker.search(text) for marker in SCENARIO_MARKERS)
-
-
 class ScenarioFile(pytest.File):
     def collect(self):
-        yield ScenarioItem.from_parent(self, name=self.path.stem)
+        from .scenario.loader import ScenarioError, load_scenario
+
+        try:
+            loaded = load_scenario(self.path)
+        except ScenarioError as exc:
+            raise self.CollectError(f"bad scenario file: {exc}") from None
+        item = ScenarioItem.from_parent(self, name=self.path.stem)
+        item.loaded = loaded
+        yield item
 
 
 class ScenarioFailure(Exception):
@@ -56,29 +82,41 @@ class ScenarioFailure(Exception):
 
 
 class ScenarioItem(pytest.Item):
+    loaded = None  # the LoadedScenario, set when collected
+
     def runtest(self) -> None:
         from .output import golden
+        from .output.folders import ReportsError
         from .run import run_scenario
-        from .scenario.loader import ScenarioError, load_scenario
 
-        try:
-            loaded = load_scenario(self.path)
-        except ScenarioError as exc:
-            raise ScenarioFailure(f"bad scenario file: {exc}") from None
-        result = run_scenario(loaded, seed=self.config.getoption("tsim_seed"))
+        seed = self.config.getoption("tsim_seed")
+        result = run_scenario(self.loaded, seed=seed)
+        problems = []
         reports = self.config.getoption("tsim_reports")
         if reports:
             from .output.files import write_reports
 
-            write_reports(result, Path(reports) / result.scenario.name)
+            try:
+                write_reports(result, Path(reports) / result.scenario.name)
+            except ReportsError as exc:
+                problems.append(f"the reports cannot be written: {exc}")
         failed = [e for e in result.expectations if not e.passed]
         timeline = _timeline(result) if failed else []
-        problems = [_explain(timeline, e) for e in failed]
-        golden_dir = self.path.parent / "golden"
-        if (golden_dir / f"{result.scenario.name}.jsonl").exists() and self.config.getoption("tsim_seed") is None:
-            difference = golden.compare(result, golden_dir)
-            if difference is not None:
-                problems.append(str(difference))
+        problems += [_explain(timeline, e) for e in failed]
+        golden_dir = self.path.parent / GOLDEN_FOLDER
+        if golden_dir.is_dir():
+            if seed is not None:
+                self.config._tsim_golden_skipped = getattr(self.config, "_tsim_golden_skipped", 0) + 1
+                self.add_report_section("call", "tsim", f"golden journal not compared: --tsim-seed {seed}")
+            elif self.config.getoption("tsim_update_golden"):
+                golden.update(result, golden_dir)
+            else:
+                try:
+                    difference = golden.compare(result, golden_dir)
+                except ReportsError as exc:
+                    difference = exc
+                if difference is not None:
+                    problems.append(str(difference))
         if problems:
             head = f"{len(problems)} problem(s) in {self.path.name} (seed {result.seed}):"
             raise ScenarioFailure("\n\n".join([head, *problems]))

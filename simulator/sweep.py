@@ -24,6 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import TsimError
 from .run import run_scenario
 from .scenario.loader import LoadedScenario
 from .scenario.schema import Latency, Scenario
@@ -34,7 +35,7 @@ POOL_THRESHOLD = 16  # fewer variants than this run in this process: a pool cost
 _TARGET = re.compile(r"^(?:(?P<seed>seed)|latency\.(?P<latency>\w+)|(?P<step>steps\[\d+\]|[A-Za-z0-9][\w.-]*?)\.at)$")
 
 
-class SweepError(ValueError):
+class SweepError(TsimError, ValueError):
     """A --vary or --anchor that cannot be applied to the scenario."""
 
 

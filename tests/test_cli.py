@@ -1,6 +1,7 @@
 """The tsim command: run, validate, schema; exit codes; no tracebacks."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -66,11 +67,68 @@ def test_bad_flag_and_empty_folder_exit_2(tmp_path):
     assert result.exit_code == 2 and "no scenario files" in result.output
 
 
-def test_duplicate_names_exit_2(tmp_path):
+def test_duplicate_names_exit_2_and_the_first_still_runs(tmp_path):
     for copy in ("a.yaml", "b.yaml"):
         shutil.copy(SCENARIOS / "view-lag.yaml", tmp_path / copy)
     result = CliRunner().invoke(cli, ["run", str(tmp_path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "overwrite" in result.output
+    assert (tmp_path / "out" / "view-lag" / "manifest.json").exists()
+
+
+def test_a_folder_runs_every_good_file_recursively_and_reports_each_bad_one(tmp_path):
+    (tmp_path / "sub" / "deeper").mkdir(parents=True)
+    shutil.copy(SCENARIOS / "view-lag.yaml", tmp_path / "sub" / "deeper" / "view-lag.yaml")
+    shutil.copy(SCENARIOS / "disposition-after-release.yaml", tmp_path / "a.yaml")
+    (tmp_path / "bad.yaml").write_text("version: 1\nname: bad\n")
+    (tmp_path / "other.yml").write_text("key: value\n")
+    result = CliRunner().invoke(cli, ["run", str(tmp_path), "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 2
+    assert f"error: {tmp_path / 'bad.yaml'}:1: description: required but missing" in result.output
+    assert f"skipped {tmp_path / 'other.yml'}: not a tsim scenario" in result.output
+    assert "PASS  view-lag" in result.output and "PASS  disposition-after-release" in result.output
+    assert result.output.splitlines()[-1] == "2 scenarios: 2 passed, 0 failed, 1 could not run"
+
+
+def test_out_folder_problems_are_bad_input_naming_the_path(tmp_path):
+    scenario = SCENARIOS / "view-lag.yaml"
+    (tmp_path / "view-lag").write_text("mine")
+    result = CliRunner().invoke(cli, ["run", str(scenario), "--out", str(tmp_path)])
+    assert result.exit_code == 2 and f"{tmp_path / 'view-lag'}: exists and is not a folder" in result.output
+    (tmp_path / "file").write_text("x")
+    result = CliRunner().invoke(cli, ["run", str(scenario), "--out", str(tmp_path / "file")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert (tmp_path / "view-lag").read_text() == "mine" and (tmp_path / "file").read_text() == "x"
+
+
+def test_a_scenario_named_like_its_own_folder_is_not_deleted(tmp_path):
+    folder = tmp_path / "my-scenarios"
+    folder.mkdir()
+    text = (SCENARIOS / "view-lag.yaml").read_text().replace("name: view-lag", "name: my-scenarios")
+    (folder / "s.yaml").write_text(text)
+    (folder / "notes.txt").write_text("notes")
+    result = CliRunner().invoke(cli, ["run", str(folder / "s.yaml"), "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "not written by tsim" in result.output
+    assert (folder / "s.yaml").read_text() == text and (folder / "notes.txt").read_text() == "notes"
+
+
+def test_golden_file_problems_are_bad_input(tmp_path):
+    scenario = SCENARIOS / "view-lag.yaml"
+    golden = tmp_path / "golden"
+    (golden / "view-lag.jsonl").mkdir(parents=True)
+    result = CliRunner().invoke(cli, ["run", str(scenario), "--out", str(tmp_path / "o"), "--golden", str(golden)])
+    assert result.exit_code == 2 and "is a folder, not a golden journal" in result.output
+    (golden / "view-lag.jsonl").rmdir()
+    (golden / "view-lag.jsonl").write_bytes(b"\xff\xfe not utf-8")
+    result = CliRunner().invoke(cli, ["run", str(scenario), "--out", str(tmp_path / "o"), "--golden", str(golden)])
+    assert result.exit_code == 2 and "is not UTF-8 text" in result.output
+
+
+def test_a_console_that_cannot_show_every_character_gets_escapes(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "simulator", "run", str(SCENARIOS / "view-lag.yaml"),
+                             "--out", str(tmp_path)], capture_output=True,
+                            env={**os.environ, "PYTHONIOENCODING": "cp1252"})
+    assert result.returncode == 0, result.stderr
+    assert b"\\u2192" in result.stdout and b"Traceback" not in result.stderr
 
 
 def test_seed_override_changes_ids_not_outcomes(tmp_path):

@@ -36,8 +36,42 @@ def test_a_bad_scenario_file_fails_with_its_line(pytester):
     text = (SCENARIOS / "view-lag.yaml").read_text().replace("at: 4s", "at: soon")
     (pytester.path / "view-lag.yaml").write_text(text)
     result = pytester.runpytest_subprocess()
-    result.assert_outcomes(failed=1)
+    result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*bad scenario file: *view-lag.yaml:21: steps?1?.at: expected a duration*"])
+
+
+def test_a_typo_or_a_missing_section_is_a_collection_error_not_a_skip(pytester):
+    text = (SCENARIOS / "view-lag.yaml").read_text()
+    (pytester.path / "typo.yaml").write_text(text.replace("expect:", "expects:"))
+    no_switch = text.split("switch:")[0] + "steps: []\n"
+    (pytester.path / "no-switch.yaml").write_text(no_switch)
+    (pytester.path / "broken.yaml").write_text("version: 1\nsteps: [\n")
+    (pytester.path / "docker-compose.yml").write_text("version: '3'\nservices: {web: {image: x}}\n")
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(errors=3)
+    result.stdout.fnmatch_lines(["*broken.yaml:3: not valid YAML*", "*no-switch.yaml:1: switch: required*",
+                                 "*typo.yaml:30: expects: unknown key*"])
+
+
+def test_a_missing_golden_journal_fails_unless_updating(pytester):
+    copy(pytester, "view-lag.yaml")
+    (pytester.path / "golden").mkdir()
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*golden?view-lag.jsonl: no golden journal*"])
+    result = pytester.runpytest_subprocess("--tsim-update-golden")
+    result.assert_outcomes(passed=1)
+    assert (pytester.path / "golden" / "view-lag.jsonl").read_text() == \
+        (SCENARIOS / "golden" / "view-lag.jsonl").read_text()
+    pytester.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+def test_a_seed_override_says_the_golden_check_is_off(pytester):
+    copy(pytester, "view-lag.yaml")
+    (pytester.path / "golden").mkdir()
+    result = pytester.runpytest_subprocess("--tsim-seed", "3")
+    result.stdout.fnmatch_lines(["tsim: --tsim-seed 3: *golden journals are NOT compared*",
+                                 "*golden journals not compared for 1 scenario(s) because of --tsim-seed*"])
 
 
 def test_golden_folder_beside_the_scenarios_is_checked(pytester):

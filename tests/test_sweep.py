@@ -81,6 +81,13 @@ def test_cli_sweep(tmp_path):
     assert result.exit_code == 0, result.output
     assert "2 boundary(ies) where the outcome changes" in result.output
     assert "Lost from -40ms to +40ms (relative to step hangup): dispose" in result.output
-    assert (tmp_path / "view-lag" / "sweep" / "sweep.svg").exists()
+    assert (tmp_path / "view-lag" / "sweep-dispose.at" / "sweep.svg").exists()
+    # a run into the same folder keeps the sweep; a sweep of another value keeps its own folder
+    assert runner.invoke(cli, ["run", str(VIEW_LAG), "--out", str(tmp_path), "-q"]).exit_code == 0
+    other = runner.invoke(cli, ["sweep", str(VIEW_LAG), "--vary", "seed=1:3:1", "--out", str(tmp_path)])
+    assert other.exit_code == 0, other.output
+    assert sorted(p.name for p in (tmp_path / "view-lag").iterdir() if p.is_dir()) == \
+        ["sweep-dispose.at", "sweep-seed"]
+    assert (tmp_path / "view-lag" / "sweep-dispose.at" / "sweep.svg").exists()
     bad = runner.invoke(cli, ["sweep", str(VIEW_LAG), "--vary", "nobody.at=1s:2s:1s"])
     assert bad.exit_code == 2 and "no step has the id" in bad.output

@@ -1,17 +1,14 @@
 """Write a run's reports: JSON lines, a manifest and the Markdown summary.
 
 All files come from the run's journal (and the records read from it). They are
-written to a fresh folder beside the target and moved into place at the end,
-so an interrupted run never leaves a half-written report behind. The same
-scenario and seed give byte-identical files.
+written as one folder that appears whole or not at all and that replaces only a
+folder tsim wrote (``folders``). The same scenario and seed give
+byte-identical files.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -21,6 +18,7 @@ from .. import journal as J
 from ..run import RunResult
 from ..timeunits import format_duration, format_time
 from ..timing import describe
+from .folders import write_folder
 from .summary import markdown
 
 REPORT_FILES = ("manifest.json", "journal.jsonl", "events.jsonl", "http.jsonl", "cometd.jsonl",
@@ -60,27 +58,23 @@ def manifest(result: RunResult) -> dict[str, Any]:
     }
 
 
+def report_files(result: RunResult) -> dict[str, str]:
+    """Every report file of ``result``: name → text."""
+    return {
+        "manifest.json": json.dumps(manifest(result), ensure_ascii=False, indent=2) + "\n",
+        "journal.jsonl": journal_text(result),
+        "events.jsonl": _jsonl(_entries(result, J.TLIB_REQUEST, J.TLIB_EVENT)),
+        "http.jsonl": _jsonl(_entries(result, J.HTTP_REQUEST, J.HTTP_RESPONSE)),
+        "cometd.jsonl": _jsonl(_entries(result, J.COMETD)),
+        "dispositions.jsonl": _jsonl(result.dispositions),
+        "summary.md": markdown(result),
+    }
+
+
 def write_reports(result: RunResult, out_dir: Path) -> Path:
-    """Write every report file of ``result`` into ``out_dir`` (replacing it)."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
-        files = {
-            "manifest.json": json.dumps(manifest(result), ensure_ascii=False, indent=2) + "\n",
-            "journal.jsonl": journal_text(result),
-            "events.jsonl": _jsonl(_entries(result, J.TLIB_REQUEST, J.TLIB_EVENT)),
-            "http.jsonl": _jsonl(_entries(result, J.HTTP_REQUEST, J.HTTP_RESPONSE)),
-            "cometd.jsonl": _jsonl(_entries(result, J.COMETD)),
-            "dispositions.jsonl": _jsonl(result.dispositions),
-            "summary.md": markdown(result),
-        }
-        for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8")
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        os.replace(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out_dir
+    """Write every report file of ``result`` as folder ``out_dir``.
+
+    An existing ``out_dir`` is replaced only if tsim wrote it; what else it
+    holds (an earlier sweep) is kept. Raises ``folders.ReportsError``.
+    """
+    return write_folder(Path(out_dir), report_files(result))

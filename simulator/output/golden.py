@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..run import RunResult
 from .files import journal_text
+from .folders import ReportsError, describe_os_error, write_file
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,18 @@ def golden_path(folder: Path, result: RunResult) -> Path:
 def compare(result: RunResult, folder: Path) -> GoldenDifference | None:
     """The first difference between the run's journal and its golden file, or None."""
     path = golden_path(folder, result)
-    if not path.exists():
+    if Path(folder).exists() and not Path(folder).is_dir():
+        raise ReportsError(folder, "the golden folder is a file")
+    if not path.exists() and not path.is_symlink():
         return GoldenDifference(path, None, None, None)
-    expected = path.read_text(encoding="utf-8").splitlines()
+    try:
+        expected = path.read_text(encoding="utf-8").splitlines()
+    except IsADirectoryError:
+        raise ReportsError(path, "is a folder, not a golden journal") from None
+    except UnicodeDecodeError:
+        raise ReportsError(path, "is not UTF-8 text, so not a golden journal tsim wrote") from None
+    except OSError as exc:
+        raise ReportsError(path, f"cannot read the golden journal: {describe_os_error(exc)}") from None
     actual = journal_text(result).splitlines()
     for number, (want, got) in enumerate(zip(expected, actual, strict=False), start=1):
         if want != got:
@@ -53,6 +63,5 @@ def compare(result: RunResult, folder: Path) -> GoldenDifference | None:
 
 def update(result: RunResult, folder: Path) -> Path:
     path = golden_path(folder, result)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(journal_text(result), encoding="utf-8")
+    write_file(path, journal_text(result))
     return path

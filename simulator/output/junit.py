@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..run import RunResult
+from .folders import write_file
 
 
 def junit_xml(results: list[RunResult], golden_failures: dict[str, str] | None = None) -> str:
@@ -41,6 +42,4 @@ def junit_xml(results: list[RunResult], golden_failures: dict[str, str] | None =
 
 
 def write_junit(path: Path, results: list[RunResult], golden_failures: dict[str, str] | None = None) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(junit_xml(results, golden_failures), encoding="utf-8")
+    write_file(Path(path), junit_xml(results, golden_failures))

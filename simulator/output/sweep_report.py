@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from .. import __version__
 from ..sweep import SweepResult, SweepRow, describe_outcome
+from .folders import SWEEP_MARKER, write_folder
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#000000")
 
@@ -159,10 +163,21 @@ def svg(result: SweepResult) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write(result: SweepResult, folder: Path) -> dict[str, Path]:
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    files = {"sweep.csv": csv_text(result), "sweep.md": markdown(result), "sweep.svg": svg(result)}
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return {name: folder / name for name in files}
+def folder_name(result: SweepResult) -> str:
+    """One folder per varied target (``sweep-dispose.at``): a sweep of another
+    value keeps its own; a new sweep of the same value replaces the last one."""
+    return "sweep-" + re.sub(r"[^A-Za-z0-9._-]+", "_", result.variation.target)
+
+
+def sweep_manifest(result: SweepResult) -> str:
+    return json.dumps({"tsim": __version__, "scenario": result.scenario.name, "vary": result.variation.target,
+                       "variants": len(result.rows), "anchor": result.anchor}, indent=2) + "\n"
+
+
+def write(result: SweepResult, scenario_folder: Path) -> dict[str, Path]:
+    """Write the sweep's files to ``scenario_folder/sweep-<target>/`` (see ``folder_name``)."""
+    folder = Path(scenario_folder) / folder_name(result)
+    files = {"sweep.csv": csv_text(result), "sweep.md": markdown(result), "sweep.svg": svg(result),
+             SWEEP_MARKER: sweep_manifest(result)}
+    write_folder(folder, files)
+    return {name: folder / name for name in files if name != SWEEP_MARKER}

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..errors import TsimError
 from .schema import GwsStep, Scenario
 from .source import SourceError, line_of, load_yaml
 
@@ -22,7 +23,7 @@ REFERENCE_BODY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)(?:\.(id|callUuid|connId
 DIAL_PATH = re.compile(r"^/?api/v2/me/devices/[^/]+/calls$")
 
 
-class ScenarioError(Exception):
+class ScenarioError(TsimError):
     """A scenario file that cannot be run; ``str()`` is the one-line message."""
 
     def __init__(self, file: str, line: int | None, field: str | None, message: str):

@@ -1,8 +1,18 @@
 """YAML → plain data, remembering the line each key and item came from.
 
 ``load_yaml`` returns the data and a map from a path (``("steps", 3, "gws")``)
-to its 1-based line, so that every error can name the line. Duplicate keys,
-which YAML parsers usually let the last one win, are errors here.
+to its 1-based line, so that every error can name the line.
+
+A scenario file is read defensively — any text gives data or a ``SourceError``
+with a line, never a crash:
+
+- duplicate keys are errors (YAML parsers usually let the last one win), and
+  ``15000`` and ``"15000"`` are the same key;
+- nesting deeper than ``MAX_DEPTH`` is refused before anything recursive runs;
+- aliases may expand to at most ``ALIAS_BUDGET`` values in all (no "billion
+  laughs");
+- a value YAML cannot build (an integer of thousands of digits) is an error on
+  its line; dates are not special: ``2001-13-45`` is text, as in JSON.
 """
 
 from __future__ import annotations
@@ -14,6 +24,21 @@ from yaml.constructor import SafeConstructor
 
 Path = tuple[Any, ...]
 
+MAX_DEPTH = 64
+ALIAS_BUDGET = 10_000
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where PyYAML has it
+
+
+class _Loader(_Parser):  # type: ignore[valid-type,misc]
+    """A safe loader that reads dates as text."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != TIMESTAMP_TAG]
+        for first, resolvers in _Parser.yaml_implicit_resolvers.items()
+    }
+
 
 class SourceError(Exception):
     def __init__(self, line: int | None, message: str):
@@ -23,8 +48,9 @@ class SourceError(Exception):
 
 
 def load_yaml(text: str) -> tuple[Any, dict[Path, int]]:
+    _check_depth(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -34,33 +60,83 @@ def load_yaml(text: str) -> tuple[Any, dict[Path, int]]:
     if node is None:
         raise SourceError(1, "the file is empty")
     lines: dict[Path, int] = {(): node.start_mark.line + 1}
-    return _build(node, (), lines, SafeConstructor()), lines
+    builder = _Builder(lines)
+    return builder.build(node, (), 0), lines
 
 
-def _build(node: yaml.Node, path: Path, lines: dict[Path, int], constructor: SafeConstructor) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        constructor.flatten_mapping(node)  # resolve YAML merge keys (<<)
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _build(key_node, path, lines, constructor)
-            if isinstance(key, (dict, list)):
-                raise SourceError(key_node.start_mark.line + 1, "a mapping key must be a plain value")
-            if key in out:
-                raise SourceError(key_node.start_mark.line + 1, f"duplicate key {key!r}")
-            text_key = str(key) if isinstance(key, int) and not isinstance(key, bool) else key
-            lines[path + (text_key,)] = key_node.start_mark.line + 1
-            out[key] = _build(value_node, path + (text_key,), lines, constructor)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, item in enumerate(node.value):
-            lines[path + (index,)] = item.start_mark.line + 1
-            items.append(_build(item, path + (index,), lines, constructor))
-        return items
+def _check_depth(text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, reading events (which is not recursive)."""
+    depth = 0
     try:
-        return constructor.construct_object(node, deep=True)
-    except yaml.YAMLError as exc:
-        raise SourceError(node.start_mark.line + 1, f"bad value: {exc}") from None
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise SourceError(event.start_mark.line + 1,
+                                      f"nested more than {MAX_DEPTH} levels deep; a scenario never needs that")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # compose reports it, with its line
+
+
+class _Builder:
+    """Builds plain data from composed nodes, counting what aliases expand to."""
+
+    def __init__(self, lines: dict[Path, int]):
+        self.lines = lines
+        self.constructor = SafeConstructor()
+        self.seen: set[int] = set()  # collection nodes built once already: another visit is an alias
+        self.expanded = 0
+
+    def build(self, node: yaml.Node, path: Path, expanding: int) -> Any:
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if id(node) in self.seen:
+                expanding += 1
+            self.seen.add(id(node))
+        if expanding:
+            self.expanded += 1
+            if self.expanded > ALIAS_BUDGET:
+                raise SourceError(node.start_mark.line + 1, f"YAML aliases here expand to more than "
+                                                            f"{ALIAS_BUDGET:,} values; tsim refuses such files")
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, expanding)
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                self.lines[path + (index,)] = item.start_mark.line + 1
+                items.append(self.build(item, path + (index,), expanding))
+            return items
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            raise SourceError(node.start_mark.line + 1, f"bad value: {_short(exc)}") from None
+
+    def _mapping(self, node: yaml.MappingNode, path: Path, expanding: int) -> dict[Any, Any]:
+        try:
+            self.constructor.flatten_mapping(node)  # resolve YAML merge keys (<<)
+        except yaml.YAMLError as exc:
+            raise SourceError(node.start_mark.line + 1, f"not valid YAML: {_short(exc)}") from None
+        out: dict[Any, Any] = {}
+        texts: set[str] = set()
+        for key_node, value_node in node.value:
+            key = self.build(key_node, path, expanding)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, (dict, list)):
+                raise SourceError(line, "a mapping key must be a plain value")
+            text_key = str(key) if isinstance(key, (int, float)) and not isinstance(key, bool) else key
+            if key in out or (isinstance(text_key, str) and text_key in texts):
+                raise SourceError(line, f"duplicate key {key!r}")
+            if isinstance(text_key, str):
+                texts.add(text_key)
+            self.lines[path + (text_key,)] = line
+            out[key] = self.build(value_node, path + (text_key,), expanding)
+        return out
+
+
+def _short(exc: Exception) -> str:
+    text = str(getattr(exc, "problem", None) or exc)
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def line_of(lines: dict[Path, int], loc: Path) -> int | None:

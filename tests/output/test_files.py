@@ -40,15 +40,6 @@ def test_summary_reads_as_a_report(tmp_path):
     assert "T-Server had released the call at 266s" in text
 
 
-def test_rewriting_replaces_the_old_report(tmp_path):
-    result = run_scenario(SCENARIOS / "view-lag.yaml")
-    folder = tmp_path / "v"
-    folder.mkdir()
-    (folder / "stale.txt").write_text("old")
-    write_reports(result, folder)
-    assert not (folder / "stale.txt").exists()
-
-
 def test_established_sample_request_lands_in_cometd_jsonl_with_the_reference_shape(tmp_path):
     from ..gws.test_messages import SAMPLE, same_shape
 

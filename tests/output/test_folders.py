@@ -1,0 +1,119 @@
+"""Report folders: whole or not at all, and never what tsim did not write."""
+
+import json
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from simulator import run_scenario
+from simulator.output import folders
+from simulator.output.files import write_reports
+from simulator.output.folders import ReportsError, write_file, write_folder
+
+from ..helpers import SCENARIOS
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run_scenario(SCENARIOS / "view-lag.yaml")
+
+
+def test_a_folder_tsim_did_not_write_is_refused_and_left_alone(tmp_path, result):
+    mine = tmp_path / "view-lag"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("my notes")
+    with pytest.raises(ReportsError, match="not written by tsim"):
+        write_reports(result, mine)
+    assert (mine / "notes.txt").read_text() == "my notes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["view-lag"]  # no staging left behind
+
+
+def test_a_file_in_the_way_is_refused(tmp_path, result):
+    (tmp_path / "view-lag").write_text("a file")
+    with pytest.raises(ReportsError, match="not a folder"):
+        write_reports(result, tmp_path / "view-lag")
+    assert (tmp_path / "view-lag").read_text() == "a file"
+
+
+def test_rewriting_keeps_what_tsim_did_not_write_this_time(tmp_path, result):
+    folder = write_reports(result, tmp_path / "v")
+    (folder / "notes.txt").write_text("kept")
+    sweep = folder / "sweep-dispose.at"
+    write_folder(sweep, {"sweep.json": json.dumps({"tsim": "x"}), "sweep.csv": "a\n"})
+    (folder / "summary.md").write_text("stale")
+    write_reports(result, folder)
+    assert (folder / "notes.txt").read_text() == "kept"
+    assert (sweep / "sweep.csv").read_text() == "a\n"
+    assert (folder / "summary.md").read_text().startswith("# view-lag")
+
+
+def test_a_folder_holding_only_sweeps_is_tsims(tmp_path, result):
+    folder = tmp_path / "v"
+    write_folder(folder / "sweep-seed", {"sweep.json": json.dumps({"tsim": "x"})})
+    write_reports(result, folder)
+    assert (folder / "manifest.json").exists() and (folder / "sweep-seed" / "sweep.json").exists()
+
+
+def test_an_interrupted_write_leaves_the_old_reports_whole(tmp_path, result, monkeypatch):
+    folder = write_reports(result, tmp_path / "v")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    real = type(folder).write_text
+    calls = []
+
+    def failing(self, *args, **kwargs):
+        calls.append(self.name)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(folder), "write_text", failing)
+    with pytest.raises(ReportsError, match="no space left on device"):
+        write_reports(result, folder)
+    monkeypatch.undo()
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v"]
+
+
+def test_folders_follow_the_umask(tmp_path, result):
+    old = os.umask(0o022)
+    try:
+        folder = write_reports(result, tmp_path / "v")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o755
+
+
+@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True,
+                    reason="root writes into read-only folders")
+def test_a_read_only_parent_is_an_error_naming_it(tmp_path, result):  # pragma: no cover - not as root
+    tmp_path.chmod(0o555)
+    try:
+        with pytest.raises(ReportsError, match="permission denied"):
+            write_reports(result, tmp_path / "v")
+    finally:
+        tmp_path.chmod(0o755)
+
+
+def test_write_file_refuses_a_folder_and_names_it(tmp_path):
+    with pytest.raises(ReportsError, match="is a folder"):
+        write_file(tmp_path, "x")
+    write_file(tmp_path / "a" / "b.txt", "text")
+    assert (tmp_path / "a" / "b.txt").read_text() == "text"
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["b.txt"]
+
+
+def test_runs_into_the_same_folder_at_once_all_succeed(tmp_path):
+    scenario = SCENARIOS / "view-lag.yaml"
+    command = [sys.executable, "-m", "simulator", "run", str(scenario), "--out", str(tmp_path), "--quiet"]
+    for _ in range(3):
+        processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+        outcomes = [(p.wait(), p.stderr.read().decode()) for p in processes]
+        for p in processes:
+            p.stdout.close()
+            p.stderr.close()
+        assert outcomes == [(0, "")] * 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["view-lag"]
+    assert folders.written_by_tsim(tmp_path / "view-lag")
