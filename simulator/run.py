@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from . import journal as J
+from .errors import InvalidArgument, UnknownRequest
 from .records import JournalIndex, call_table, disposition_records
 from .scenario.expect import CallIds, Checker, ExpectationResult
-from .scenario.loader import LoadedScenario, load_scenario
+from .scenario.loader import LoadedScenario, check_model, load_scenario, validate_data
 from .scenario.schema import Scenario
 from .scenario.steps import NotRun, call_named, schedule_steps
+from .timing import TIE_BREAKS
 from .world import World, build_world
 
 
@@ -37,21 +39,29 @@ class RunResult:
         return all(result.passed for result in self.expectations)
 
     def disposition(self, request: str) -> dict[str, Any]:
-        """The record of the SetCallDisposition request named (or numbered) ``request``."""
-        return next(r for r in self.dispositions if r["request"] == request)
+        """The record of the SetCallDisposition request named (or numbered) ``request``.
+
+        Raises ``UnknownRequest`` when no record has that name."""
+        for record in self.dispositions:
+            if record["request"] == request:
+                return record
+        known = ", ".join(str(r["request"]) for r in self.dispositions) or "none"
+        raise UnknownRequest(f"no SetCallDisposition request is named {request!r} (requests: {known})")
 
 
-def run_scenario(scenario: LoadedScenario | Scenario | str | Path, seed: int | None = None,
+def run_scenario(scenario: LoadedScenario | Scenario | dict[str, Any] | str | Path, seed: int | None = None,
                  tie_break: str | None = None) -> RunResult:
-    """Run a scenario (a loaded one, a ``Scenario`` model, or a file path).
+    """Run a scenario: a loaded one, a file path, a ``Scenario`` model or a mapping
+    (checked as a file would be).
 
-    ``seed`` and ``tie_break`` override the scenario's own."""
-    if isinstance(scenario, (str, Path)):
-        scenario = load_scenario(scenario)
-    if isinstance(scenario, LoadedScenario):
-        model, source, line = scenario.scenario, scenario.path, scenario.line
-    else:
-        model, source, line = scenario, None, (lambda *loc: None)
+    ``seed`` and ``tie_break`` override the scenario's own. Bad input raises
+    tsim's own errors: ``ScenarioError``, ``InvalidArgument``."""
+    loaded = _loaded(scenario)
+    model, source, line = loaded.scenario, (loaded.path if loaded.lines else None), loaded.line
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63):
+        raise InvalidArgument(f"seed: a whole number from 0 to 2**63-1, not {seed!r}"[:200])
+    if tie_break is not None and tie_break not in TIE_BREAKS:
+        raise InvalidArgument(f"tie_break: one of {', '.join(TIE_BREAKS)}, not {tie_break!r}"[:200])
     seed = model.seed if seed is None else seed
 
     with _no_cyclic_gc():
@@ -60,6 +70,20 @@ def run_scenario(scenario: LoadedScenario | Scenario | str | Path, seed: int | N
         world.env.run()
         world.reporting.finish()
         return _result(world, model, source, seed, line)
+
+
+def _loaded(scenario: Any) -> LoadedScenario:
+    """Whatever ``run_scenario`` was given, as a scenario that passed every check."""
+    if isinstance(scenario, LoadedScenario):
+        return scenario
+    if isinstance(scenario, (str, Path)):
+        return load_scenario(scenario)
+    if isinstance(scenario, Scenario):
+        return check_model(scenario, f"<Scenario {scenario.name}>")
+    if isinstance(scenario, dict):
+        return validate_data(scenario, {}, "<scenario mapping>")
+    raise InvalidArgument(f"scenario: a file path, a mapping, a Scenario or a LoadedScenario, "
+                          f"not {type(scenario).__name__}")
 
 
 @contextmanager

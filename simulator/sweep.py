@@ -22,8 +22,10 @@ import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from . import journal as J
 from .errors import TsimError
 from .run import run_scenario
 from .scenario.loader import LoadedScenario
@@ -150,6 +152,7 @@ class SweepRow:
     label: str
     outcome: tuple[tuple[str, ...], ...]
     passed: bool
+    ineffective: tuple[str, ...] = ()  # steps that did not run or had no effect in this variant
 
 
 @dataclass(frozen=True)
@@ -174,10 +177,21 @@ class SweepResult:
         return [Boundary(a, b) for a, b in zip(self.rows, self.rows[1:], strict=False) if a.outcome != b.outcome]
 
 
-def _run_variant(args: tuple[Scenario, int | None]) -> tuple[tuple[tuple[str, ...], ...], bool]:
-    scenario, seed = args
-    result = run_scenario(scenario, seed=seed)
-    return outcome(result), result.passed
+def _run_variant(args: tuple[LoadedScenario, int | None]) -> tuple[tuple[tuple[str, ...], ...], bool,
+                                                                   tuple[str, ...]]:
+    loaded, seed = args
+    result = run_scenario(loaded, seed=seed)
+    return outcome(result), result.passed, ineffective_steps(result)
+
+
+def ineffective_steps(result) -> tuple[str, ...]:
+    """The steps of a run that did not run or had no effect, as ``steps[N] (line L): why``."""
+    out = []
+    for entry in result.journal.of_kind(J.STEP):
+        record = entry.payload
+        if record.result and record.result.startswith(("not run", "no effect")):
+            out.append(f"steps[{record.index}] (line {record.line}): {record.result}")
+    return tuple(out)
 
 
 def sweep(loaded: LoadedScenario | Scenario, vary: str, anchor: str | None = None, jobs: int | None = None,
@@ -188,7 +202,11 @@ def sweep(loaded: LoadedScenario | Scenario, vary: str, anchor: str | None = Non
     anchor_at = scenario.steps[step_index(scenario, anchor)].at if anchor else None
     if anchor is not None and not variation.is_time:
         raise SweepError("--anchor needs a time to vary (ID.at or latency.NAME), not the seed")
-    tasks = [variation.apply(scenario, value) for value in variation.values]
+    source = loaded if isinstance(loaded, LoadedScenario) else LoadedScenario(scenario, Path("<scenario>"), {})
+    tasks = []
+    for value in variation.values:  # a variant keeps the file's lines, and may play steps out of order
+        variant, seed = variation.apply(scenario, value)
+        tasks.append((LoadedScenario(variant, source.path, source.lines), seed))
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and len(tasks) >= POOL_THRESHOLD:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -197,6 +215,6 @@ def sweep(loaded: LoadedScenario | Scenario, vary: str, anchor: str | None = Non
     else:
         results = map(_run_variant, tasks)
         outcomes = list(progress(results) if progress else results)
-    rows = [SweepRow(value, variation.label(value, anchor_at), signature, passed)
-            for value, (signature, passed) in zip(variation.values, outcomes, strict=True)]
+    rows = [SweepRow(value, variation.label(value, anchor_at), signature, passed, skipped)
+            for value, (signature, passed, skipped) in zip(variation.values, outcomes, strict=True)]
     return SweepResult(scenario, variation, anchor, rows)

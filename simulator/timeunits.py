@@ -8,10 +8,15 @@ can reorder a race. Scenario files write durations as ``4s``, ``150ms``,
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
 
 US_PER_SECOND = 1_000_000
+MAX_DAYS = 365
+MAX_DURATION = MAX_DAYS * 24 * 3600 * US_PER_SECOND
+"""The longest duration (and time) a scenario may name: a year. Times stay far
+below 2**53 µs, so the float seconds written to JSON are exact."""
 
 _UNITS_US = {
     "us": 1,
@@ -23,38 +28,62 @@ _UNITS_US = {
 }
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|m|h)?\s*$")
 
-DURATION_HELP = "a duration: '4s', '150ms', '250us', '2m', '1h' or a number of seconds such as 1.25"
+DURATION_HELP = ("a duration: '4s', '150ms', '250us', '2m', '1h' or a number of seconds such as 1.25, "
+                 f"at most {MAX_DAYS} days")
 
 
 def parse_duration(value: object) -> int:
     """Turn a scenario-file duration into integer microseconds.
 
     Raises ``ValueError`` with a readable message for anything else, including
-    negative values and durations finer than one microsecond.
+    negative values, durations finer than one microsecond and durations over
+    ``MAX_DURATION``.
     """
+    return _bounded(_parse(value), value)
+
+
+def _bounded(us: int, value: object) -> int:
+    if us > MAX_DURATION:
+        raise ValueError(f"{_shown(value)} is longer than {MAX_DAYS} days, the longest duration a scenario may name")
+    return us
+
+
+def _shown(value: object) -> str:
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long for Python to print
+        return "a number of thousands of digits"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _parse(value: object) -> int:
     if isinstance(value, bool):
         raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
     if isinstance(value, int):
         if value < 0:
-            raise ValueError(f"a duration cannot be negative: {value}")
+            raise ValueError(f"a duration cannot be negative: {_shown(value)}")
+        if value > MAX_DURATION // US_PER_SECOND:
+            return MAX_DURATION + 1
         return value * US_PER_SECOND
     if isinstance(value, float):
         # A float is the binary neighbour of the decimal the author wrote:
         # round it to the clock, but refuse a real sub-microsecond part.
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
+        if value > MAX_DURATION / US_PER_SECOND:
+            return MAX_DURATION + 1
         us = value * US_PER_SECOND
-        if value != value or value < 0 or abs(us - round(us)) > 0.01:
-            raise ValueError(f"{value!r} is negative or finer than one microsecond, the clock's resolution")
+        if abs(us - round(us)) > 0.01:
+            raise ValueError(f"{value!r} is finer than one microsecond, the clock's resolution")
         return round(us)
-    if isinstance(value, str):
-        text = value
-    else:
-        raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
+    if not isinstance(value, str):
+        raise ValueError(f"expected {DURATION_HELP}, got {_shown(value)}")
     text = value
     if text.strip().startswith("-"):
-        raise ValueError(f"a duration cannot be negative: {value!r}")
-    match = _DURATION.match(text)
+        raise ValueError(f"a duration cannot be negative: {_shown(value)}")
+    match = _DURATION.match(text) if len(text) <= 64 else None
     if not match:
-        raise ValueError(f"expected {DURATION_HELP}, got {value!r}")
+        raise ValueError(f"expected {DURATION_HELP}, got {_shown(value)}")
     number, unit = match.group(1), match.group(2) or "s"
     try:
         exact = Decimal(number) * _UNITS_US[unit]

@@ -52,3 +52,16 @@ def cometd(world: World, since: int = 0) -> list[dict[str, Any]]:
 def mark(world: World) -> int:
     """The journal position now, to look only at what comes after."""
     return len(world.journal)
+
+
+def fingerprint(ts) -> tuple:
+    """Everything T-Server knows, as comparable values (to show a refusal changed nothing)."""
+    calls = tuple(
+        (conn, call.released_at, call.queue, tuple(sorted(call.links.items())), tuple(sorted(call.user_data.items())),
+         tuple((p.dn, p.state, p.had_answered) for p in call.parties.values()))
+        for conn, call in ts.calls.items())
+    dns = tuple(
+        (number, dn.agent and (dn.agent.agent_id, dn.agent.state, dn.agent.ready_since, dn.agent.change),
+         tuple(c.conn_id for c in dn.waiting))
+        for number, dn in ts.dns.items())
+    return calls, tuple(ts.live), dns, ts.ids._connid_next, ts.ids._uuid_next

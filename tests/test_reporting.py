@@ -2,10 +2,10 @@
 
 from simulator import journal as J
 from simulator.tlib import TRequest
-from simulator.tserver import calls
+from simulator.tserver import calls, userdata
 
 from .gws.test_disposition import talking
-from .helpers import advance, make_world
+from .helpers import advance, events, make_world
 
 
 def finals(world):
@@ -60,3 +60,48 @@ def test_a_call_that_never_ends_is_reported_as_still_up():
     world = make_world()
     call = talking(world)
     assert finals(world)[call.conn_id]["ended"] is False
+
+
+def test_deleting_an_attached_key_keeps_a_value_a_later_user_event_set():
+    world = make_world()
+    call = talking(world)
+    world.tserver.phone(lambda: userdata.update(world.tserver, "15000", call, {"DispositionCode": "A"}))
+    advance(world, 1)
+    user_event(world, call, {"DispositionCode": "B"})
+    advance(world, 1)
+    world.tserver.phone(lambda: userdata.delete_pair(world.tserver, "15000", call, "DispositionCode"))
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    advance(world, 1)
+    assert finals(world)[call.conn_id]["userData"] == {"DispositionCode": "B"}
+
+
+def test_deleting_an_attached_key_removes_the_value_it_set():
+    world = make_world()
+    call = talking(world)
+    world.tserver.phone(lambda: userdata.update(world.tserver, "15000", call, {"DispositionCode": "A"}))
+    world.tserver.phone(lambda: userdata.delete_pair(world.tserver, "15000", call, "DispositionCode"))
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    advance(world, 1)
+    assert finals(world)[call.conn_id]["userData"] == {}
+
+
+def test_an_abandoned_call_ends_for_reporting_and_the_timeout_applies():
+    world = make_world()
+    world.reporting.settings.user_event_data_timeout = 10_000_000
+    ts = world.tserver
+    ringing, queued = [], []
+    ts.phone(lambda: ringing.append(calls.inbound_call(ts, "+15550001", "15000")))  # rings agent1
+    ts.phone(lambda: queued.append(calls.inbound_call(ts, "+15550002", "16000")))  # waits: agent1 is busy ringing
+    advance(world, 1)
+    ts.phone(lambda: calls.release(ts, "+15550002", queued[0]))  # EventAbandoned at the queue
+    ts.phone(lambda: calls.release(ts, "+15550001", ringing[0]))  # EventAbandoned at 15000
+    abandoned = [(e.attrs["ThisDN"]) for e in events(world, "EventAbandoned")]
+    assert abandoned == ["16000", "15000"]
+    advance(world, 30)
+    for call in (ringing[0], queued[0]):
+        user_event(world, call, {"DispositionCode": "Late"})
+    advance(world, 1)
+    ignored = [e.payload["reason"] for e in world.journal.of_kind(J.REPORTING) if e.payload["what"] == "user-event"]
+    assert len(ignored) == 2 and all("user-event-data-timeout of 10s" in reason for reason in ignored)
+    final = finals(world)
+    assert final[ringing[0].conn_id]["ended"] and final[queued[0].conn_id]["ended"]

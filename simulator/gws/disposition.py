@@ -57,7 +57,7 @@ def set_call_disposition(gws: WebServices, user: User, call_id: str, raw: Any, r
     key = body.dispositionKey or gws.settings.disposition_key
     ref = gws.next_reference()
     pending = Pending(user.name, "SetCallDisposition", view.id, view.conn_id, rid,
-                      disposition={"key": key, "value": body.disposition})
+                      disposition={"key": key, "value": body.disposition}, call_uuid=view.call_uuid)
     decision.update(disposition=body.disposition, key=key, referenceId=ref, statusCode=status.SUCCESS)
     if view.active:
         decision["path"] = USER_DATA
@@ -79,13 +79,15 @@ def fall_back(gws: WebServices, user: User, failed: Pending, failed_reference: i
         "path": USER_EVENT, "fallbackFrom": failed_reference, "referenceId": ref,
         "disposition": failed.disposition["value"], "key": failed.disposition["key"],
     })
-    retry = Pending(user.name, "SetCallDisposition", failed.call_id, failed.conn_id, failed.request)
+    retry = Pending(user.name, "SetCallDisposition", failed.call_id, failed.conn_id, failed.request,
+                    call_uuid=failed.call_uuid)
     _send_user_event(gws, user, ref, retry, failed.disposition["key"], failed.disposition["value"])
 
 
 def _send_user_event(gws: WebServices, user: User, ref: int, pending: Pending, key: str, value: str) -> None:
-    view = user.calls[pending.call_id]
-    content = {"ConnID": view.conn_id, "CallUuid": view.call_uuid, "UserData": {key: value}}
+    """The user event names the call by the ids it had when the disposition was
+    asked for: the call may have been completed in Web Services since."""
+    content = {"ConnID": pending.conn_id, "CallUuid": pending.call_uuid, "UserData": {key: value}}
     gws.send(ref, "RequestDistributeUserEvent", {"ThisDN": user.dn, "UserEvent": content}, pending)
 
 

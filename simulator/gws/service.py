@@ -104,6 +104,7 @@ class Pending:
     conn_id: str | None
     request: str
     disposition: dict[str, Any] | None = None  # SetCallDisposition: what to fall back with
+    call_uuid: str | None = None
 
 
 @dataclass(slots=True)
@@ -276,8 +277,11 @@ class WebServices:
     def _on_error(self, event: tlib.TEvent, pending: Pending, meta: dict[str, Any]) -> None:
         attrs = event.attrs
         user = self.users[pending.user]
-        self._cometd(VoiceError(user.name, user.dn, pending.operation, attrs["ErrorCode"], attrs["ErrorMessage"],
-                                pending.call_id, pending.conn_id, attrs["ReferenceID"]), meta)
+        gone = pending.call_id is not None and pending.call_id in user.completed and pending.call_id not in user.calls
+        if not gone:  # a call completed meanwhile: the desktop hears nothing more of it
+            self._cometd(VoiceError(user.name, user.dn, pending.operation, attrs["ErrorCode"],
+                                    attrs["ErrorMessage"], pending.call_id, pending.conn_id, attrs["ReferenceID"]),
+                         meta)
         if pending.disposition is not None and self.settings.fallback_to_user_event:
             disposition.fall_back(self, user, pending, attrs["ReferenceID"])
 

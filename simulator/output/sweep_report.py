@@ -69,7 +69,25 @@ def console_table(result: SweepResult) -> str:
         lines += [f"  - {b}" for b in boundaries]
     else:
         lines.append("The outcome is the same for every value.")
+    lines += ineffective(result)
     return "\n".join(lines)
+
+
+def ineffective(result: SweepResult) -> list[str]:
+    """Warnings for variants in which scripted steps did not run or had no effect."""
+    affected = [row for row in result.rows if row.ineffective]
+    if not affected:
+        return []
+    by_step: dict[str, list[SweepRow]] = {}
+    for row in affected:
+        for text in row.ineffective:
+            by_step.setdefault(text, []).append(row)
+    lines = ["", f"warning: in {len(affected)} of {len(result.rows)} variants, steps did not run or had no effect "
+                 "(the varied value moved them before what they need):"]
+    for text, rows in by_step.items():
+        span = rows[0].label if len(rows) == 1 else f"{rows[0].label} … {rows[-1].label} ({len(rows)} variants)"
+        lines.append(f"  - {span}: {text}")
+    return lines
 
 
 def markdown(result: SweepResult) -> str:
@@ -80,6 +98,7 @@ def markdown(result: SweepResult) -> str:
         out.append(f"| {span} | {count} | {describe_outcome(first.outcome)} |")
     out += ["", *losses(result), "## Boundaries", ""]
     out += [f"- {b}" for b in result.boundaries] or ["The outcome is the same for every value."]
+    out += [line.replace("warning: ", "**Warning:** ") for line in ineffective(result)]
     out += ["", "## Every variant", "", "| value | outcome | expectations |", "|---|---|---|"]
     for row in result.rows:
         out.append(f"| {row.label} | {describe_outcome(row.outcome)} | {'pass' if row.passed else 'fail'} |")

@@ -15,10 +15,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import TsimError
-from .schema import GwsStep, Scenario
+from ..tserver.routing import MAX_ROUTE_HOPS
+from .schema import DELAY_TAGS, DEVICE_REFERENCE, GwsStep, Latency, Scenario
 from .source import SourceError, line_of, load_yaml
 
-REFERENCE = re.compile(r"\{([^{}]*)\}")
+REFERENCE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+"""``{c1}``, ``{c1.connId}``, ``{device}``... or an escaped brace, ``{{`` or ``}}`` (group 1 is None)."""
 REFERENCE_BODY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)(?:\.(id|callUuid|connId|uri))?$")
 DIAL_PATH = re.compile(r"^/?api/v2/me/devices/[^/]+/calls$")
 
@@ -70,20 +72,46 @@ def parse_scenario(text: str, shown: str = "<scenario>", path: Path | None = Non
         data, lines = load_yaml(text)
     except SourceError as exc:
         raise ScenarioError(shown, exc.line, None, exc.message) from None
+    return validate_data(data, lines, shown, path)
+
+
+def validate_data(data: Any, lines: dict[tuple[Any, ...], int], shown: str,
+                  path: Path | None = None) -> LoadedScenario:
+    """Schema, then cross-checks, for data read from a file (or given as a mapping)."""
     if not isinstance(data, dict):
-        raise ScenarioError(shown, 1, None, "a scenario file is a mapping (version, name, description, ...)")
+        raise ScenarioError(shown, 1 if lines else None, None,
+                            "a scenario is a mapping (version, name, description, ...)")
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        first = min(errors, key=lambda e: line_of(lines, tuple(e["loc"])) or 0)
-        loc = tuple(first["loc"])
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        located = [(_clean(tuple(e["loc"])), e) for e in errors]
+        loc, first = min(located, key=lambda pair: line_of(lines, pair[0]) or 0)
+        distinct = len({where for where, _ in located})
+        more = f" (and {distinct - 1} more)" if distinct > 1 else ""
         raise ScenarioError(shown, line_of(lines, loc), field_name(loc) or None,
                             _message(first) + more) from None
     loaded = LoadedScenario(scenario, path or Path(shown), lines)
     _cross_check(loaded, shown)
     return loaded
+
+
+def check_model(scenario: Scenario, shown: str = "<Scenario>") -> LoadedScenario:
+    """A ``Scenario`` built in Python (pydantic checked its fields) through the
+    loader's cross-checks: names that must refer to something."""
+    loaded = LoadedScenario(scenario, Path(shown), {})
+    _cross_check(loaded, shown)
+    return loaded
+
+
+def _clean(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A pydantic location without the names of union branches (``distribution``)."""
+    out: list[Any] = []
+    for part in loc:
+        if part in DELAY_TAGS and out and out[-1] in Latency.model_fields:
+            continue
+        out.append(part)
+    return tuple(out)
 
 
 def _message(error: dict[str, Any]) -> str:
@@ -112,6 +140,9 @@ def _cross_check(loaded: LoadedScenario, shown: str) -> None:
         while target is not None and target in dns and dns[target].type == "RoutingPoint":
             if target in seen:
                 fail(("switch", "dns", number, "target"), f"routing loop through {target}")
+            if len(seen) >= MAX_ROUTE_HOPS:
+                fail(("switch", "dns", number, "target"), f"a chain of more than {MAX_ROUTE_HOPS} routing points; "
+                                                          "T-Server refuses such a call")
             seen.add(target)
             target = dns[target].target
 
@@ -126,6 +157,11 @@ def _cross_check(loaded: LoadedScenario, shown: str) -> None:
         devices[device] = name
 
     external = {n for step in sc.steps if step.dial for n in (step.dial.from_, step.dial.to) if n not in dns}
+    for i, step in enumerate(sc.steps):
+        if step.dial is not None and step.dial.from_ not in dns and step.dial.to not in dns:
+            fail(("steps", i, "dial", "to"), f"{step.dial.to} is not a configured DN, and {step.dial.from_} is not "
+                                             "either: such a call never reaches this switch (configure the DN "
+                                             "under switch.dns)")
     defined: set[str] = set()
     order = sorted(range(len(sc.steps)), key=lambda i: (sc.steps[i].at, i))
     for i in order:
@@ -166,14 +202,18 @@ def _cross_check(loaded: LoadedScenario, shown: str) -> None:
                 fail(("steps", i, "call"), f"call {step.call!r} is already created by an earlier step")
             defined.add(step.call)
 
-    ids = [s.id for s in sc.steps if s.id is not None]
-    for name in {i for i in ids if ids.count(i) > 1}:
-        index = max(i for i, s in enumerate(sc.steps) if s.id == name)
-        fail(("steps", index, "id"), f"step id {name!r} is used twice")
-    requests = [s.gws.name for s in sc.steps if s.gws is not None and s.gws.name is not None]
-    for name in {r for r in requests if requests.count(r) > 1}:
-        index = next(i for i, s in enumerate(sc.steps) if s.gws is not None and s.gws.name == name)
-        fail(("steps", index, "gws", "name"), f"request name {name!r} is used twice")
+    step_ids: set[str] = set()
+    for index, step in enumerate(sc.steps):  # file order: the first repeat is reported
+        if step.id is not None:
+            if step.id in step_ids:
+                fail(("steps", index, "id"), f"step id {step.id!r} is used twice")
+            step_ids.add(step.id)
+    requests: list[str] = []
+    for index, step in enumerate(sc.steps):
+        if step.gws is not None and step.gws.name is not None:
+            if step.gws.name in requests:
+                fail(("steps", index, "gws", "name"), f"request name {step.gws.name!r} is used twice")
+            requests.append(step.gws.name)
     for i, expectation in enumerate(sc.expect):
         args = expectation.args
         loc = ("expect", i, expectation.kind)
@@ -209,10 +249,15 @@ def references(request: GwsStep) -> Iterator[str]:
     """The call names a gws step's path and body refer to; bad references raise ValueError."""
     for text in _strings([request.path, request.body]):
         for match in REFERENCE.finditer(text):
+            if match.group(1) is None or match.group(1) == DEVICE_REFERENCE:
+                continue  # {{ or }}, or the user's device
             ref = REFERENCE_BODY.match(match.group(1))
             if ref is None:
-                raise ValueError(f"bad reference {match.group(0)}: write {{c1}}, {{c1.connId}} or {{c1.uri}}")
+                raise ValueError(f"bad reference {match.group(0)}: write {{c1}}, {{c1.connId}}, {{c1.uri}} or "
+                                 "{device}; {{ and }} stand for a literal { and }")
             yield ref.group(1)
+        if REFERENCE.sub("", text).count("{") or REFERENCE.sub("", text).count("}"):
+            raise ValueError(f"a lone brace in {text!r}: write {{{{ for {{ and }}}} for }}")
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -14,19 +14,25 @@ scenario calls: ``{c1}`` (the call id, i.e. its CallUuid), ``{c1.connId}``,
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import math
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PrivateAttr,
+    StrictInt,
+    StrictStr,
+    Tag,
     WithJsonSchema,
     model_validator,
 )
 
-from ..timeunits import DURATION_HELP, parse_duration
+from ..timeunits import DURATION_HELP, MAX_DURATION, US_PER_SECOND, parse_duration
 
 FORMAT_VERSION = 1
 
@@ -42,19 +48,69 @@ Duration = Annotated[
     int,
     BeforeValidator(parse_duration),
     WithJsonSchema({
-        "anyOf": [{"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(us|ms|s|min|m|h)?\s*$"},
-                  {"type": "number", "minimum": 0}],
+        "anyOf": [{"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(us|ms|s|min|m|h)?\s*$", "maxLength": 64},
+                  {"type": "number", "minimum": 0, "maximum": MAX_DURATION // US_PER_SECOND}],
         "description": DURATION_HELP,
     }),
 ]
-Number = Annotated[str, BeforeValidator(_number_as_text), Field(min_length=1, pattern=r"^\+?[0-9A-Za-z_.-]+$",
-                                                                 description="a DN or a phone number")]
-CallName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$",
-                                description="a name for a call in this scenario, e.g. c1")]
-Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+Number = Annotated[str, BeforeValidator(_number_as_text),
+                   Field(min_length=1, max_length=64, pattern=r"^\+?[0-9A-Za-z_.-]+$",
+                         description="a DN or a phone number")]
+def _not_reserved(name: str) -> str:
+    if name == DEVICE_REFERENCE:
+        raise ValueError(f"{{{DEVICE_REFERENCE}}} names the user's device in a gws step; give the call another name")
+    return name
+
+
+DEVICE_REFERENCE = "device"
+CallName = Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$",
+                                description="a name for a call in this scenario, e.g. c1"),
+                     AfterValidator(_not_reserved)]
+Name = Annotated[str, Field(max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 PathName = Literal["userData", "userEvent", "rejected"]
 PartyState = Literal["Dialing", "Ringing", "Established", "Held", "Released"]
-UserData = dict[str, str | int | float | bool]
+INT64 = 2**63
+
+
+def _user_data_value(value: Any) -> Any:
+    if isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, int) and -INT64 <= value < INT64:
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    raise ValueError(f"a user-data value is text, a whole number (64-bit), a finite number or true/false, "
+                     f"not {value!r}"[:200])
+
+
+UserDataValue = Annotated[Any, AfterValidator(_user_data_value), WithJsonSchema(
+    {"anyOf": [{"type": "string"}, {"type": "boolean"}, {"type": "integer", "minimum": -INT64, "maximum": INT64 - 1},
+               {"type": "number"}]})]
+UserData = dict[Annotated[StrictStr, Field(min_length=1)], UserDataValue]
+"""Key-value pairs attached to a call: text keys; text, whole numbers (64-bit),
+finite numbers or true/false as values (JSON has no NaN or infinity)."""
+
+
+def json_value(value: Any, where: str = "") -> Any:
+    """Check that ``value`` is plain JSON: text keys, finite numbers. Returns it unchanged.
+
+    Raises ``ValueError`` naming the place inside ``value`` that is not.
+    """
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValueError(f"{where or 'the body'}: JSON keys are text; quote {key!r} as \"{key}\"")
+            json_value(item, f"{where}.{key}" if where else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            json_value(item, f"{where}[{index}]")
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{where or 'the body'}: {value} is not a JSON number")
+    elif isinstance(value, int) and not isinstance(value, bool) and not -INT64 <= value < INT64:
+        raise ValueError(f"{where or 'the body'}: a whole number beyond 64 bits")
+    elif value is not None and not isinstance(value, (str, int, float, bool)):
+        raise ValueError(f"{where or 'the body'}: {type(value).__name__} is not a JSON value")
+    return value
 
 
 class Strict(BaseModel):
@@ -107,7 +163,16 @@ class DelaySpec(Strict):
         return self
 
 
-Delay = Duration | DelaySpec
+def _delay_kind(value: Any) -> str:
+    return "distribution" if isinstance(value, (dict, DelaySpec)) else "duration"
+
+
+Delay = Annotated[
+    Union[Annotated[Duration, Tag("duration")], Annotated[DelaySpec, Tag("distribution")]],
+    Discriminator(_delay_kind),
+]
+"""A delay: a duration, or a mapping with ``dist`` (errors come from the form written)."""
+DELAY_TAGS = ("duration", "distribution")
 
 
 class Latency(Strict):
@@ -191,7 +256,9 @@ class GwsStep(Strict):
     user: Name
     post: str | None = None
     get: str | None = None
-    body: Any = None
+    body: Annotated[Any, AfterValidator(json_value)] = Field(
+        None, description="the JSON body; in its text, {c1}, {c1.connId}, {c1.uri} name a scenario call, "
+                          "{device} the user's device id, and {{ and }} stand for { and }")
     name: Name | None = Field(None, description="a name for this request, for `http` expectations")
 
     @model_validator(mode="after")
@@ -261,7 +328,8 @@ class DispositionExpect(Strict):
 
     call: CallName | None = None
     request: Name | None = None
-    nth: int | None = Field(None, ge=1, description="the nth disposition on the call (default: every one)")
+    nth: int | None = Field(None, ge=1, le=1_000_000,
+                            description="the nth disposition on the call (default: every one)")
     path: PathName | None = None
     statusCode: int | None = None
     httpStatus: int | None = None
@@ -295,7 +363,7 @@ class CometdExpect(Window):
     state: PartyState | Literal["Completed", "Ready", "NotReady"] | None = Field(
         None, description="the call's state, or the agent's on /v2/me/devices")
     workMode: Literal["AfterCallWork"] | None = None
-    count: int | None = Field(None, ge=0, description="exactly this many (default: at least one)")
+    count: int | None = Field(None, ge=0, le=10**9, description="exactly this many (default: at least one)")
 
 
 class TlibExpect(Window):
@@ -303,7 +371,7 @@ class TlibExpect(Window):
     dn: Number | None = None
     call: CallName | None = None
     errorCode: int | None = None
-    count: int | None = Field(None, ge=0, description="exactly this many (default: at least one)")
+    count: int | None = Field(None, ge=0, le=10**9, description="exactly this many (default: at least one)")
 
 
 class HttpExpect(Strict):
@@ -349,8 +417,9 @@ class Scenario(Strict):
     version: Literal[1] = Field(description="the scenario format version")
     name: Name = Field(description="also the report folder's name")
     description: str
-    seed: int = 1
-    epoch: int = Field(1_767_603_600, description="T-Library event time at t=0, seconds since 1970")
+    seed: Annotated[StrictInt, Field(ge=0, lt=INT64)] = 1
+    epoch: Annotated[StrictInt, Field(ge=0, le=4_102_444_800)] = Field(
+        1_767_603_600, description="T-Library event time at t=0, seconds since 1970 (up to the year 2100)")
     tie_break: Literal["fifo", "random"] = Field(
         "fifo", description="order of events at the same instant: fifo (file order) or seeded random")
     switch: Switch

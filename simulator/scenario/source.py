@@ -87,13 +87,24 @@ class _Builder:
         self.lines = lines
         self.constructor = SafeConstructor()
         self.seen: set[int] = set()  # collection nodes built once already: another visit is an alias
+        self.open: set[int] = set()  # collection nodes being built now: meeting one again is a cycle
         self.expanded = 0
 
     def build(self, node: yaml.Node, path: Path, expanding: int) -> Any:
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-            if id(node) in self.seen:
-                expanding += 1
-            self.seen.add(id(node))
+        if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            return self._build(node, path, expanding)
+        if id(node) in self.open:
+            raise SourceError(node.start_mark.line + 1, "an alias here refers to a collection that contains it")
+        if id(node) in self.seen:
+            expanding += 1
+        self.seen.add(id(node))
+        self.open.add(id(node))
+        try:
+            return self._build(node, path, expanding)
+        finally:
+            self.open.discard(id(node))
+
+    def _build(self, node: yaml.Node, path: Path, expanding: int) -> Any:
         if expanding:
             self.expanded += 1
             if self.expanded > ALIAS_BUDGET:

@@ -17,6 +17,7 @@ order, after any messages due at that instant have arrived (``links``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -27,7 +28,7 @@ from ..tserver import agents, calls, userdata
 from ..tserver.model import Call
 from ..world import World
 from .loader import REFERENCE, REFERENCE_BODY
-from .schema import Step
+from .schema import DEVICE_REFERENCE, Step
 
 Action = Callable[[World, Step, Any, "StepRecord"], "str | None"]
 """What a step does: (world, step, the step's action arguments, its journal record) → a result line."""
@@ -171,8 +172,8 @@ def _update_user_data(world: World, step: Step, args, record: StepRecord) -> str
 
 def _gws(world: World, step: Step, request, record: StepRecord) -> None:
     """The desktop sends the request; Web Services handles it when it arrives."""
-    path = resolve(world, request.path)
-    body = resolve(world, request.body)
+    path = resolve(world, request.path, request.user)
+    body = resolve(world, request.body, request.user)
     sent_at = world.env.now
 
     def arrive() -> None:
@@ -184,21 +185,32 @@ def _gws(world: World, step: Step, request, record: StepRecord) -> None:
     world.desktops[request.user].send(arrive)
 
 
-def resolve(world: World, value: Any) -> Any:
-    """Replace ``{c1}``, ``{c1.connId}``, ``{c1.uri}`` with the call's identifiers."""
+def resolve(world: World, value: Any, user: str) -> Any:
+    """Replace ``{c1}``, ``{c1.connId}``, ``{c1.uri}`` with the call's identifiers,
+    ``{device}`` with ``user``'s device id, and ``{{``/``}}`` with a brace."""
     if isinstance(value, str):
-        if "{" not in value:
+        if "{" not in value and "}" not in value:
             return value
-        return REFERENCE.sub(lambda m: _identifier(world, m.group(1)), value)
+        return REFERENCE.sub(lambda m: _replacement(world, m, user), value)
     if isinstance(value, dict):
-        return {(resolve(world, k) if "{" in k else k): resolve(world, v) for k, v in value.items()}
+        return {resolve(world, k, user): resolve(world, v, user) for k, v in value.items()}
     if isinstance(value, list):
-        return [resolve(world, v) for v in value]
+        return [resolve(world, v, user) for v in value]
     return value
+
+
+def _replacement(world: World, match: re.Match[str], user: str) -> str:
+    reference = match.group(1)
+    if reference is None:
+        return match.group(0)[0]  # {{ → {, }} → }
+    if reference == DEVICE_REFERENCE:
+        return world.gws.users[user].device_id
+    return _identifier(world, reference)
 
 
 def _identifier(world: World, reference: str) -> str:
     match = REFERENCE_BODY.match(reference)
+    assert match is not None, "the loader checked every reference"
     call = call_named(world, match.group(1))
     what = match.group(2) or "id"
     if what == "connId":

@@ -52,6 +52,8 @@ def set_state(ts: TServer, dn: str, state: str, reference_id: int | None = None,
               wrap_up: int | None = None) -> None:
     """Ready, NotReady or AfterCallWork (for ``wrap_up`` µs, then Ready)."""
     agent = _agent(ts, dn)
+    if state != tlib.READY and state not in WORK_MODES:
+        raise TError(tlib.TERR_INVALID_ATTR, f"Unknown agent state {state!r}")
     agent.change += 1
     if state == tlib.AFTER_CALL_WORK and wrap_up:
         change = agent.change
@@ -67,12 +69,10 @@ def set_state(ts: TServer, dn: str, state: str, reference_id: int | None = None,
         agent.state = tlib.READY
         _agent_event(ts, "EventAgentReady", agent, reference_id)
         distribute(ts)
-    elif state in WORK_MODES:
+    else:
         agent.state = state
         extra = {"Extensions": {"WrapUpTime": wrap_up // US_PER_SECOND}} if wrap_up else {}
         _agent_event(ts, "EventAgentNotReady", agent, reference_id, AgentWorkMode=WORK_MODES[state], **extra)
-    else:
-        raise TError(tlib.TERR_INVALID_ATTR, f"Unknown agent state {state!r}")
 
 
 def after_call(ts: TServer, dn: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import tlib
 from .agents import after_call
 from .model import EXTENSION, ROLE_ORIGINATION, Call, Party, TError
-from .routing import deliver, distribute
+from .routing import check_route, deliver, distribute
 from .server import TServer
 from .states import transition
 
@@ -16,8 +16,9 @@ def make_call(ts: TServer, this_dn: str, destination: str, user_data: dict | Non
     dn = ts.dn(this_dn)
     if dn.type != EXTENSION:
         raise TError(tlib.TERR_INVALID_ATTR, f"Calls are made from an Extension, not {dn.type} {this_dn}")
-    if not destination or destination == this_dn:
+    if not destination or not isinstance(destination, str) or destination == this_dn:
         raise TError(tlib.TERR_INV_CALD_DN, f"Invalid called DN {destination!r}")
+    check_route(ts, destination)
     call_type = "Internal" if destination in ts.dns else "Outbound"
     call = ts.new_call(call_type, ani=this_dn, dnis=destination)
     if user_data:
@@ -31,6 +32,7 @@ def make_call(ts: TServer, this_dn: str, destination: str, user_data: dict | Non
 def inbound_call(ts: TServer, caller: str, destination: str, user_data: dict | None = None) -> Call:
     """A call from the network (an external caller) arrives at ``destination``."""
     ts.dn(destination)
+    check_route(ts, destination)
     call = ts.new_call("Inbound", ani=caller, dnis=destination)
     if user_data:
         call.user_data.update(user_data)

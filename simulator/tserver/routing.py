@@ -24,8 +24,20 @@ from .server import TServer
 MAX_ROUTE_HOPS = 8
 
 
+def check_route(ts: TServer, destination: str) -> None:
+    """Refuse, before anything changes, a destination whose routing points never
+    reach a destination (a loop, or a chain of more than MAX_ROUTE_HOPS)."""
+    hops = 0
+    dn = ts.dns.get(destination)
+    while dn is not None and dn.type == ROUTING_POINT:
+        if hops >= MAX_ROUTE_HOPS:
+            raise TError(tlib.TERR_INV_CALD_DN, f"Routing loop through {destination}")
+        hops += 1
+        dn = ts.dns.get(dn.route_target or "")
+
+
 def deliver(ts: TServer, call: Call, destination: str, hops: int = 0) -> None:
-    """Put ``call`` on its way to ``destination``."""
+    """Put ``call`` on its way to ``destination`` (``check_route`` has passed)."""
     dn = ts.dns.get(destination)
     if dn is None:
         # An external number: its party exists but gets no events.

@@ -31,7 +31,7 @@ from __future__ import annotations
 from .. import tlib
 from .calls import end_if_alone, release_party
 from .model import ROLE_ORIGINATION, Call, Party, TError
-from .routing import deliver
+from .routing import check_route, deliver
 from .server import TServer
 from .states import transition
 
@@ -43,8 +43,10 @@ def initiate(ts: TServer, dn: str, call: Call, destination: str, link: str,
              user_data: dict | None = None, reference_id: int | None = None) -> Call:
     """InitiateTransfer / InitiateConference: hold the call, dial the consult call."""
     party = ts.party_on(call, dn)
-    if not destination or destination == dn:
+    if not destination or not isinstance(destination, str) or destination == dn:
         raise TError(tlib.TERR_INV_CALD_DN, f"Invalid called DN {destination!r}")
+    transition("hold", party.state)  # refused here, before anything changes, if the party cannot hold
+    check_route(ts, destination)
     party.state, event = transition("hold", party.state)
     ts.call_event(event, call, dn, reference_id=reference_id)
     consult = ts.new_call("Consult", ani=dn, dnis=destination)
@@ -113,8 +115,9 @@ def single_step_transfer(ts: TServer, dn: str, call: Call, destination: str,
     party = ts.party_on(call, dn)
     if party.state not in (tlib.ESTABLISHED, tlib.HELD):
         raise TError(tlib.TERR_UNSUP_OPER, f"Cannot transfer a party that is {party.state}")
-    if not destination or destination in call.parties:
+    if not destination or not isinstance(destination, str) or destination in call.parties:
         raise TError(tlib.TERR_INV_CALD_DN, f"Invalid called DN {destination!r}")
+    check_route(ts, destination)
     others = [p for p in call.live_parties() if p.dn != dn]
     deliver(ts, call, destination)  # the destination rings before the transferring party leaves
     release_party(ts, call, dn, reference_id=reference_id, quiet_others=True)
@@ -128,8 +131,9 @@ def single_step_conference(ts: TServer, dn: str, call: Call, destination: str,
     party = ts.party_on(call, dn)
     if party.state != tlib.ESTABLISHED:
         raise TError(tlib.TERR_UNSUP_OPER, f"Cannot conference from a party that is {party.state}")
-    if not destination or destination in call.parties:
+    if not destination or not isinstance(destination, str) or destination in call.parties:
         raise TError(tlib.TERR_INV_CALD_DN, f"Invalid called DN {destination!r}")
+    check_route(ts, destination)
     for other in call.live_parties():
         ref = reference_id if other.dn == dn else None
         ts.call_event("EventPartyAdded", call, other.dn, reference_id=ref, ThirdPartyDN=destination)

@@ -8,7 +8,7 @@ from simulator import journal as J
 from simulator.records import disposition_records
 from simulator.tserver import calls
 
-from ..helpers import SAMPLES, advance, cometd, events, make_world, mark
+from ..helpers import SAMPLES, SCENARIOS, advance, cometd, events, make_world, mark
 from .test_operations import post, sent_requests
 
 
@@ -152,3 +152,21 @@ def test_decision_is_journaled_before_the_request_leaves():
     kinds = [e.kind for e in world.journal if e.seq > start]
     assert kinds[:3] == [J.HTTP_REQUEST, J.GWS_DISPOSITION, J.TLIB_REQUEST]
     assert kinds[-1] == J.HTTP_RESPONSE
+
+
+def test_fallback_after_the_call_was_completed_still_sends_the_user_event():
+    """Completion on release removes the call from Web Services before the
+    EventError comes back; the fallback names the call by the ids it had."""
+    from simulator import parse_scenario, run_scenario
+
+    text = (SCENARIOS / "view-lag-fallback.yaml").read_text().replace(
+        "  fallback_to_user_event: true", "  fallback_to_user_event: true\n  call_completion: on_release")
+    result = run_scenario(parse_scenario(text, "f.yaml"))
+    (record,) = result.dispositions
+    assert record["tserver"]["errorCode"] == 56
+    assert record["fallback"]["tserver"]["event"] == "EventUserEvent"
+    assert record["reporting"]["outcome"] == "reported"
+    completed = [e for e in result.journal.of_kind(J.COMETD) if getattr(e.payload, "state", None) == "Completed"]
+    assert completed, "the call was completed on release"
+    after = [e.payload.message_type for e in result.journal.of_kind(J.COMETD) if e.seq > completed[0].seq]
+    assert "ErrorMessage" not in after  # nothing about a call the desktop no longer has

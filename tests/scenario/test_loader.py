@@ -58,6 +58,32 @@ def test_good_file_loads_with_numbers_as_dns_and_exact_times():
     ("\"15001\": {}", "\"15001\": {agent: agent2}\n    \"15001\": {}", 8, None, "duplicate key '15001'"),
     ("to: 15000}", "to: 15000", 10, None, "not valid YAML"),
     ("{c1}\n", "{c1.nope}\n", 12, "steps[2].gws", "bad reference"),
+    # bounds: nothing huge or infinite reaches the clock
+    ("{at: 1.5, answer:", "{at: .inf, answer:", 10, "steps[1].at", "duration"),
+    ("{at: 1.5, answer:", "{at: 1.0e+303, answer:", 10, "steps[1].at", "longer than 365 days"),
+    ("{at: 1.5, answer:", "{at: 1" + "0" * 309 + ", answer:", 10, "steps[1].at", "longer than 365 days"),
+    ("{at: 1.5, answer:", "{at: 100000000000000000000, answer:", 10, "steps[1].at", "longer than 365 days"),
+    ("{at: 1.5, answer:", "{at: 366d, answer:", 10, "steps[1].at", "duration"),
+    ("name: ok", "name: ok\nseed: -1", 3, "seed", "greater than or equal to 0"),
+    ("name: ok", "name: ok\nseed: '7'", 3, "seed", "valid integer"),
+    # JSON only in bodies and user data
+    ("disposition: X}", "disposition: X, 1: a}", 15, "steps[2].gws.body", "JSON keys are text"),
+    ("disposition: X}", "disposition: .nan}", 15, "steps[2].gws.body", "not a JSON number"),
+    ("to: 15000}", "to: 15000, user_data: {score: .inf}}", 9, "steps[0].dial.user_data.score", "finite"),
+    # delays: the message of the form written, in words
+    ("    \"15001\": {}\n", "    \"15001\": {}\n  latency: {gws_to_tserver: {dist: normal, mean: 5ms, sd: -1ms}}\n",
+     8, "switch.latency.gws_to_tserver.sd", "cannot be negative"),
+    ("    \"15001\": {}\n", "    \"15001\": {}\n  latency: {gws_to_tserver: {dist: uniform, low: 5ms, high: 1ms}}\n",
+     8, "switch.latency.gws_to_tserver", "low is above high"),
+    ("    \"15001\": {}\n", "    \"15001\": {}\n  latency: {gws_to_tserver: -5ms}\n",
+     8, "switch.latency.gws_to_tserver", "cannot be negative"),
+    # references
+    ("call: c1}\n  - {at: 1.5", "call: c1}\n  - {at: 0s, dial: {from: '+1555', to: '99999'}}\n  - {at: 1.5", 10,
+     "steps[1].dial.to",
+     "not a configured DN"),
+    ("disposition: X}", "disposition: '{Sale}'}", 12, "steps[2].gws", "call 'Sale' is not created"),
+    ("disposition: X}", "disposition: 'a}b'}", 12, "steps[2].gws", "lone brace"),
+    ("call: c1}\n  - {at: 1.5", "call: device}\n  - {at: 1.5", 9, "steps[0].call", "device"),
 ])
 def test_errors_name_line_and_field(old, new, line, field, words):
     assert old in GOOD
@@ -66,6 +92,37 @@ def test_errors_name_line_and_field(old, new, line, field, words):
     assert err.field == field, str(err)
     assert words in err.message, str(err)
     assert str(err).startswith(f"s.yaml:{line}: ") and "\n" not in str(err)
+
+
+@pytest.mark.parametrize("length,refused", [(8, False), (9, True)])
+def test_a_chain_of_routing_points_longer_than_t_server_follows_is_refused(length, refused):
+    targets = [f"170{i:02d}" for i in range(1, length)] + ["15000"]
+    chain = "".join(f"    '170{i:02d}': {{type: RoutingPoint, target: '{target}'}}\n"
+                    for i, target in enumerate(targets))
+    text = GOOD.replace('    "15001": {}\n', '    "15001": {}\n' + chain)
+    if refused:
+        assert "a chain of more than 8 routing points" in error_of(text).message
+    else:
+        parse_scenario(text, "s.yaml")
+
+
+def test_repeated_ids_are_reported_in_file_order():
+    steps = "".join(f"  - {{at: {i}s, id: {name}, agent: {{dn: '15000', state: Ready}}}}\n"
+                    for i, name in enumerate(["b", "a", "b", "a"]))
+    text = GOOD.split("steps:")[0] + "steps:\n" + steps
+    err = error_of(text)
+    assert err.field == "steps[2].id" and "'b' is used twice" in err.message
+
+
+def test_braces_and_the_device_placeholder_resolve_at_run_time():
+    from simulator import run_scenario
+
+    text = GOOD.replace("disposition: X}", "disposition: '{{Sale}}'}").replace(
+        "expect:", "  - {at: 5s, call: c2, gws: {user: agent1, post: '/api/v2/me/devices/{device}/calls',\n"
+                   "       body: {operationName: Dial, destination: {phoneNumber: '15001'}}}}\nexpect:")
+    result = run_scenario(parse_scenario(text, "s.yaml"))
+    assert result.dispositions[0]["disposition"] == "{Sale}"
+    assert [c["name"] for c in result.calls] == ["c1", "c2"] and result.calls[1]["callType"] == "Internal"
 
 
 def test_non_mapping_and_empty_files():

@@ -2,8 +2,9 @@
 
 from simulator import tlib
 from simulator.tserver import agents, calls
+from simulator.world import build_world
 
-from ..helpers import events, make_world, mark
+from ..helpers import advance, events, fingerprint, make_world, mark
 from .test_calls import dial
 
 
@@ -90,3 +91,69 @@ def test_unanswered_calls_bring_no_after_call_work_and_a_manual_change_cancels_t
     start = mark(world)
     world.env.run(until=world.env.now + 20_000_000)
     assert events(world, "EventAgentReady", since=start) == []  # the stale wrap-up timer did nothing
+
+
+def test_the_queue_hands_a_call_to_the_agent_ready_longest():
+    world = make_world()
+    ts = world.tserver
+    world.tserver.phone(lambda: agents.set_state(ts, "15000", tlib.NOT_READY))
+    advance(world, 1)
+    world.tserver.phone(lambda: agents.set_state(ts, "15002", tlib.READY))  # 15002 Ready first
+    advance(world, 1)
+    world.tserver.phone(lambda: agents.set_state(ts, "15000", tlib.READY))
+    made = []
+    world.tserver.phone(lambda: made.append(calls.inbound_call(ts, "+15550001", "16000")))
+    assert "15002" in made[0].parties and "15000" not in made[0].parties
+    world.tserver.phone(lambda: made.append(calls.inbound_call(ts, "+15550002", "16000")))
+    assert "15000" in made[1].parties  # the other one is busy now
+
+
+def test_a_queue_redistributes_when_an_agent_frees_up():
+    world = make_world()
+    ts = world.tserver
+    first = dial(world, "15001", "16000")  # to 15000, the only Ready agent
+    made = []
+    world.tserver.phone(lambda: made.append(calls.inbound_call(ts, "+15550001", "16000")))
+    waiting = made[0]
+    assert waiting in ts.dns["16000"].waiting
+    world.tserver.phone(lambda: calls.answer(ts, "15000", first))
+    assert waiting in ts.dns["16000"].waiting  # busy on the first call
+    world.tserver.phone(lambda: calls.release(ts, "15001", first))
+    assert waiting.parties["15000"].state == tlib.RINGING and ts.dns["16000"].waiting == []
+
+
+def test_a_refused_request_changes_nothing():
+    """Refusals found at any point of a request leave T-Server as it was:
+    the ConnID counter, parties, agents and queues included."""
+    from simulator.scenario.schema import Scenario
+
+    chain = {f"1700{i}": {"type": "RoutingPoint", "target": f"1700{i + 1}"} for i in range(9)}
+    chain["17009"] = {"type": "RoutingPoint", "target": "15000"}
+    model = Scenario.model_validate({"version": 1, "name": "x", "description": "x", "switch": {"dns": {
+        "15000": {"agent": "agent1"}, "15001": {}, **chain}}})
+    world = build_world(model, 1)
+    world.env.run()
+    ts = world.tserver
+    requests = [
+        tlib.TRequest("RequestMakeCall", "gws", 1, {"ThisDN": "15001", "OtherDN": "17000"}),  # too many hops
+        tlib.TRequest("RequestMakeCall", "gws", 2, {"ThisDN": "15001", "OtherDN": "15001"}),
+        tlib.TRequest("RequestAgentReady", "gws", 3, {"ThisDN": "15001"}),
+        tlib.TRequest("RequestAgentNotReady", "gws", 4, {"ThisDN": "15000", "Extensions": {"WrapUpTime": -1}}),
+        tlib.TRequest("RequestAnswerCall", "gws", 5, {"ThisDN": "15000", "ConnID": "0000000000000001"}),
+    ]
+    for request in requests:
+        before = fingerprint(ts)
+        start = mark(world)
+        ts.handle(request)
+        assert [e.name for e in events(world, since=start)] == ["EventError"], request.name
+        assert fingerprint(ts) == before, request.name
+    made = []
+    ts.phone(lambda: made.append(calls.make_call(ts, "15001", "15000")))
+    call = made[0]
+    before = fingerprint(ts)
+    ts.handle(tlib.TRequest("RequestInitiateTransfer", "gws", 6,
+                            {"ThisDN": "15001", "ConnID": call.conn_id, "OtherDN": "17000"}))
+    assert fingerprint(ts) == before  # the party was not left on hold
+    assert agents.set_state is not None and "Unknown agent state" in ts.phone(
+        lambda: agents.set_state(ts, "15000", "Lunch"))
+    assert fingerprint(ts) == before

@@ -1,0 +1,60 @@
+"""The Python API: run_scenario takes a file, a mapping or a model; bad input
+raises tsim's own errors, naming the parameter."""
+
+import pytest
+
+from simulator import ScenarioError, parse_scenario, run_scenario
+from simulator.errors import InvalidArgument, TsimError, UnknownRequest
+from simulator.scenario.schema import Scenario
+from simulator.scenario.source import load_yaml
+
+from .helpers import SCENARIOS
+
+VIEW_LAG = SCENARIOS / "view-lag.yaml"
+
+
+def test_a_mapping_runs_like_the_file():
+    data, _ = load_yaml(VIEW_LAG.read_text())
+    from_mapping = run_scenario(data)
+    from_file = run_scenario(VIEW_LAG)
+    assert from_mapping.dispositions == from_file.dispositions and from_mapping.passed
+
+
+def test_a_mapping_is_checked_like_a_file():
+    data, _ = load_yaml(VIEW_LAG.read_text())
+    data["steps"][3]["gws"]["user"] = "nobody"
+    with pytest.raises(ScenarioError, match=r"steps\[3\].gws.user: no user 'nobody'"):
+        run_scenario(data)
+
+
+def test_a_model_built_in_python_gets_the_loaders_cross_checks():
+    model = parse_scenario(VIEW_LAG.read_text()).scenario
+    broken = model.model_copy(deep=True)
+    broken.steps[1].answer.call = "c9"
+    assert isinstance(broken, Scenario)
+    with pytest.raises(ScenarioError, match="call 'c9' is not created"):
+        run_scenario(broken)
+    assert run_scenario(model).passed
+
+
+@pytest.mark.parametrize("kwargs,words", [
+    ({"seed": "abc"}, "seed"), ({"seed": -1}, "seed"), ({"seed": True}, "seed"), ({"seed": 2**70}, "seed"),
+    ({"tie_break": "lifo"}, "tie_break"),
+])
+def test_bad_arguments_are_invalid_argument_errors(kwargs, words):
+    with pytest.raises(InvalidArgument, match=words):
+        run_scenario(VIEW_LAG, **kwargs)
+
+
+@pytest.mark.parametrize("scenario", [None, 42, b"version: 1", ["a"]])
+def test_something_that_is_not_a_scenario_is_refused(scenario):
+    with pytest.raises(InvalidArgument, match="scenario:"):
+        run_scenario(scenario)
+
+
+def test_an_unknown_request_name_is_a_lookup_error_of_tsims():
+    result = run_scenario(VIEW_LAG)
+    with pytest.raises(UnknownRequest, match="no SetCallDisposition request is named 'nope' .requests: dispose."):
+        result.disposition("nope")
+    assert issubclass(UnknownRequest, TsimError) and issubclass(UnknownRequest, LookupError)
+    assert result.disposition("dispose")["path"] == "userData"
