@@ -216,11 +216,14 @@ def _tolerant_output() -> None:
             reconfigure(errors="backslashreplace")
 
 
-def main() -> None:
-    """Entry point: no traceback reaches a user; tsim's own errors are bad input (2)."""
+def main(argv: list[str] | None = None) -> None:
+    """Entry point (``argv``: the arguments, default the command line's).
+
+    No traceback reaches a user; tsim's own errors are bad input (2); exits 3
+    only for a bug."""
     _tolerant_output()
     try:
-        cli.main(prog_name="tsim")
+        cli.main(args=argv, prog_name="tsim")
     except SystemExit:
         raise
     except TsimError as exc:

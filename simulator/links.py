@@ -24,38 +24,28 @@ from collections.abc import Callable
 from typing import Any
 
 import simpy
-from simpy.events import NORMAL, URGENT
 
 from .timing import FIFO, Sampler
 
 
-class _Fire:
-    """The least simpy needs of a triggered event: its callbacks, and that it succeeded.
+def later(env: simpy.Environment, delay: int, action: Callable[[], None]) -> None:
+    """Run ``action`` ``delay`` µs from now, among the messages due then.
 
-    simpy's loop pops an item, takes its ``callbacks`` and checks ``_ok``; a full
-    ``Event`` would carry more than that for every one of a run's many messages.
+    simpy's public API: a ``Timeout`` and a callback on it.
     """
-
-    __slots__ = ("callbacks",)
-    _ok = True
-    _value = None
+    env.timeout(delay).callbacks.append(lambda _event: action())
 
 
-def _schedule(env: simpy.Environment, delay: int, priority: int, action: Callable[[Any], None]) -> None:
-    """Fire ``action`` after ``delay`` µs at ``priority``."""
-    item = _Fire()
-    item.callbacks = [action]
-    env.schedule(item, priority, delay)
+def after_deliveries(env: simpy.Environment, action: Callable[[], None]) -> None:
+    """Run ``action`` now, but only once nothing else is due at this instant.
 
-
-def at_step_priority(env: simpy.Environment, delay: int, action: Callable[[], None]) -> None:
-    """Run a scripted step ``delay`` µs from now (after deliveries due then)."""
-    _schedule(env, delay, NORMAL, lambda _event: action())
-
-
-def at_delivery_priority(env: simpy.Environment, delay: int, action: Callable[[], None]) -> None:
-    """Run a component's own timer ``delay`` µs from now, with the deliveries due then."""
-    _schedule(env, delay, URGENT, lambda _event: action())
+    A scripted step waits this way for the messages due at its instant (rule 1):
+    while simpy still has events at ``now``, it steps back behind them.
+    """
+    if env.peek() == env.now:
+        later(env, 0, lambda: after_deliveries(env, action))
+    else:
+        action()
 
 
 class Link:
@@ -99,9 +89,9 @@ class Link:
             return
         self._last_due = due
         self._in_flight.append((payload, batch))
-        _schedule(env, due - now, URGENT, self._next)
+        later(env, due - now, self._next)
 
-    def _next(self, _event: Any) -> None:
+    def _next(self) -> None:
         # Whichever of the events due now fires first delivers the oldest message.
         payload, batch = self._in_flight.popleft()
         self._arrive(payload, batch)
@@ -131,7 +121,7 @@ class ConstantFifoLink(Link):
 
     def send(self, message: Any) -> None:
         deliver = self.deliver
-        _schedule(self.env, self.delay, URGENT, lambda _event: deliver(message))
+        self.env.timeout(self.delay).callbacks.append(lambda _event: deliver(message))
 
     def send_all(self, messages: list[Any]) -> None:
         deliver = self.deliver
@@ -140,7 +130,7 @@ class ConstantFifoLink(Link):
             for message in messages:
                 deliver(message)
 
-        _schedule(self.env, self.delay, URGENT, arrive)
+        self.env.timeout(self.delay).callbacks.append(arrive)
 
 
 class DirectLink(Link):

@@ -30,11 +30,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from heapq import heappush
-from itertools import count
 from typing import Any
 
 import simpy
+from simpy.events import NORMAL, EventPriority
 
 from .timeunits import format_duration
 
@@ -43,6 +42,7 @@ RANDOM = "random"
 TIE_BREAKS = (FIFO, RANDOM)
 
 Sampler = Callable[[], int]
+RANDOM_KEYS = 2**53  # a random() draw times this is a whole number, in the same order
 
 
 def stream(seed: int, name: str) -> random.Random:
@@ -108,12 +108,12 @@ class RandomTieBreakEnvironment(Environment):
     def __init__(self, rng: random.Random):
         super().__init__()
         self._tie_rng = rng
-        self._order = count()
 
-    def schedule(self, event: Any, priority: Any = 1, delay: Any = 0) -> None:
-        # simpy pops (time, priority, eid, event); here the priority is ignored and
-        # the eid is a random key, with a counter to break its own ties.
-        heappush(self._queue, (self._now + delay, 0, (self._tie_rng.random(), next(self._order)), event))
+    def schedule(self, event: Any, priority: Any = NORMAL, delay: Any = 0) -> None:
+        """simpy orders events by (time, priority, its own counter): here every
+        event's priority is a random draw, so the counter only breaks ties between
+        equal draws. (Every event tsim schedules has the same priority.)"""
+        super().schedule(event, EventPriority(int(self._tie_rng.random() * RANDOM_KEYS)), delay)
 
 
 def environment(tie_break: str = FIFO, rng: random.Random | None = None) -> Environment:

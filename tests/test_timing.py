@@ -7,7 +7,7 @@ import pytest
 import simpy
 
 from simulator import parse_scenario, run_scenario
-from simulator.links import Link, at_step_priority
+from simulator.links import Link, later
 from simulator.scenario.schema import DelaySpec
 from simulator.timing import constant, describe, environment, sampler, stream
 
@@ -54,7 +54,7 @@ def test_a_link_with_varying_delay_never_reorders():
     got = []
     link = Link(env, sampler(spec(dist="uniform", low=0, high="10ms"), random.Random(3)), got.append)
     for n in range(200):
-        at_step_priority(env, n * 100, lambda n=n: link.send(n))
+        later(env, n * 100, lambda n=n: link.send(n))
     env.run()
     assert got == list(range(200))
 

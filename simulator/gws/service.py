@@ -33,7 +33,7 @@ import simpy
 
 from .. import journal as J
 from .. import tlib
-from ..links import Link, at_delivery_priority
+from ..links import Link, later
 from ..timeunits import format_time
 from . import status
 from .messages import CallStateChange, CometdMessage, DeviceStateChange, VoiceError
@@ -294,7 +294,7 @@ class WebServices:
             def expire() -> None:
                 if user.calls.get(view.id) is view and view.state == tlib.RELEASED:
                     self.complete(user, view)
-            at_delivery_priority(self.env, self.settings.retention, expire)
+            later(self.env, self.settings.retention, expire)
 
     def complete(self, user: User, view: CallView, by_agent: bool = False) -> None:
         """The call leaves Web Services: later requests on it answer statusCode 6.

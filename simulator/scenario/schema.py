@@ -32,7 +32,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..timeunits import DURATION_HELP, MAX_DURATION, US_PER_SECOND, parse_duration
+from ..timeunits import DURATION_HELP, MAX_DURATION, US_PER_SECOND, format_duration, parse_duration
 
 FORMAT_VERSION = 1
 
@@ -163,6 +163,11 @@ class DelaySpec(Strict):
         return self
 
 
+def duration_field(default_us: int, description: str) -> Any:
+    """A duration field whose default the JSON Schema shows as a file would write it (``5ms``)."""
+    return Field(default_us, description=description, json_schema_extra={"default": format_duration(default_us)})
+
+
 def _delay_kind(value: Any) -> str:
     return "distribution" if isinstance(value, (dict, DelaySpec)) else "duration"
 
@@ -185,12 +190,12 @@ class Latency(Strict):
     instant Web Services receives the request.
     """
 
-    desktop_to_gws: Delay = Field(0, description="an HTTP request, desktop → Web Services")
-    gws_to_tserver: Delay = Field(5_000, description="a T-Library request, Web Services → T-Server")
-    tserver_processing: Delay = Field(0, description="T-Server handling a request, first come first served")
-    tserver_to_gws: Delay = Field(5_000, description="T-Library events, T-Server → Web Services")
-    gws_to_desktop: Delay = Field(0, description="CometD messages, Web Services → desktop")
-    tserver_to_reporting: Delay = Field(5_000, description="T-Library events, T-Server → reporting")
+    desktop_to_gws: Delay = duration_field(0, "an HTTP request, desktop → Web Services")
+    gws_to_tserver: Delay = duration_field(5_000, "a T-Library request, Web Services → T-Server")
+    tserver_processing: Delay = duration_field(0, "T-Server handling a request, first come first served")
+    tserver_to_gws: Delay = duration_field(5_000, "T-Library events, T-Server → Web Services")
+    gws_to_desktop: Delay = duration_field(0, "CometD messages, Web Services → desktop")
+    tserver_to_reporting: Delay = duration_field(5_000, "T-Library events, T-Server → reporting")
 
     def items(self) -> list[tuple[str, Any]]:
         return [(name, getattr(self, name)) for name in type(self).model_fields]
@@ -216,12 +221,12 @@ class WebServicesConfig(Strict):
     call_completion: Literal["agent", "on_release", "after_retention"] = Field(
         "agent", description="when a released call leaves Web Services: when the agent completes it "
                              "(operation Complete), at once on release, or after `retention`")
-    retention: Duration = Field(3600 * 1_000_000, description="with after_retention: how long a released call stays")
+    retention: Duration = duration_field(3600 * US_PER_SECOND, "with after_retention: how long a released call stays")
 
 
 class ReportingConfig(Strict):
-    user_event_data_timeout: Duration = Field(3600 * 1_000_000,
-                                              description="Info Mart [gim-etl] user-event-data-timeout")
+    user_event_data_timeout: Duration = duration_field(3600 * US_PER_SECOND,
+                                                       "Info Mart [gim-etl] user-event-data-timeout")
     store_event_data: Literal["all", "none"] = Field("all", description="ICON [custom-states] store-event-data")
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import journal as J
-from ..links import at_step_priority
+from ..links import after_deliveries, later
 from ..timing import FIFO
 from ..tserver import agents, calls, userdata
 from ..tserver.model import Call
@@ -59,7 +59,7 @@ def schedule_steps(world: World, lines: Callable[[int], int | None]) -> None:
         group = groups[times[position]]
         delay = times[position] - env.now
         if one_event_per_instant:
-            at_step_priority(env, delay, lambda: play_all(position, group))
+            later(env, delay, lambda: after_deliveries(env, lambda: play_all(position, group)))
             return
         left = [len(group)]
 
@@ -70,7 +70,7 @@ def schedule_steps(world: World, lines: Callable[[int], int | None]) -> None:
                 next_instant(position)
 
         for item in group:
-            at_step_priority(env, delay, lambda item=item: play_one(item))
+            later(env, delay, lambda item=item: play_one(item))
 
     def play_all(position: int, group: list[tuple[int, Step, str, int | None]]) -> None:
         for item in group:

@@ -16,7 +16,7 @@ with work mode AfterCallWork and a ``WrapUpTime`` extension, which GWS's
 from __future__ import annotations
 
 from .. import tlib
-from ..links import at_delivery_priority
+from ..links import later
 from ..timeunits import US_PER_SECOND
 from .model import Agent, TError
 from .routing import distribute
@@ -62,7 +62,7 @@ def set_state(ts: TServer, dn: str, state: str, reference_id: int | None = None,
             if agent.change == change and ts.dn(dn).agent is agent:
                 ts.phone(lambda: set_state(ts, dn, tlib.READY))
 
-        at_delivery_priority(ts.env, wrap_up, wrap_up_over)
+        later(ts.env, wrap_up, wrap_up_over)
     if state == tlib.READY:
         if agent.state != tlib.READY:
             agent.ready_since = ts.env.now
