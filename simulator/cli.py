@@ -21,6 +21,7 @@ from .output.files import write_reports
 from .output.folders import ReportsError
 from .output.junit import write_junit
 from .output.summary import console
+from .record import record_schema
 from .run import run_scenario
 from .scenario.discovery import scenario_files
 from .scenario.loader import LoadedScenario, ScenarioError, load_scenario
@@ -199,8 +200,14 @@ def validate(scenarios: tuple[Path, ...]) -> None:
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema of scenario files (for editor completion)."""
+@click.option("--record", is_flag=True,
+              help="The schema of a disposition record (a line of dispositions.jsonl) instead.")
+def schema(record: bool) -> None:
+    """Print the JSON Schema of scenario files (for editor completion), or with
+    --record, of the disposition records tsim writes (to validate dispositions.jsonl)."""
+    if record:
+        click.echo(json.dumps(record_schema(), indent=2))
+        return
     document = Scenario.model_json_schema(by_alias=True)
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "tsim scenario"

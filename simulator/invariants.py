@@ -22,6 +22,7 @@ from collections import Counter
 from typing import Any
 
 from . import journal as J
+from .record import DispositionRecord, Fate
 
 PATHS = ("userData", "userEvent", "rejected")
 OUTCOMES = ("reported", "superseded", "lost")
@@ -78,14 +79,16 @@ def _tlib_answered(journal: J.Journal) -> list[str]:
     return problems[:5]
 
 
-def _records(records: list[dict[str, Any]]) -> list[str]:
+def _records(records: list[DispositionRecord]) -> list[str]:
     problems = []
     for record in records:
-        if record["path"] not in PATHS:
-            problems.append(f"disposition {record['request']}: path {record['path']!r}")
-        if record["reporting"]["outcome"] not in OUTCOMES:
-            problems.append(f"disposition {record['request']}: reporting outcome {record['reporting']['outcome']!r}")
-    names = Counter(record["request"] for record in records)
+        if record.path.value not in PATHS:
+            problems.append(f"disposition {record.request}: path {record.path!r}")
+        if record.reporting.outcome.value not in OUTCOMES:
+            problems.append(f"disposition {record.request}: reporting outcome {record.reporting.outcome!r}")
+        if record.reporting.outcome is Fate.LOST and not record.reporting.reason:
+            problems.append(f"disposition {record.request}: lost without a reason")
+    names = Counter(record.request for record in records)
     problems += [f"disposition {name}: {count} records" for name, count in names.items() if count > 1]
     return problems
 

@@ -23,12 +23,10 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-import simpy
-
-from .timing import FIFO, Sampler
+from .timing import FIFO, Environment, Sampler
 
 
-def later(env: simpy.Environment, delay: int, action: Callable[[], None]) -> None:
+def later(env: Environment, delay: int, action: Callable[[], None]) -> None:
     """Run ``action`` ``delay`` µs from now, among the messages due then.
 
     simpy's public API: a ``Timeout`` and a callback on it.
@@ -36,7 +34,7 @@ def later(env: simpy.Environment, delay: int, action: Callable[[], None]) -> Non
     env.timeout(delay).callbacks.append(lambda _event: action())
 
 
-def after_deliveries(env: simpy.Environment, action: Callable[[], None]) -> None:
+def after_deliveries(env: Environment, action: Callable[[], None]) -> None:
     """Run ``action`` now, but only once nothing else is due at this instant.
 
     A scripted step waits this way for the messages due at its instant (rule 1):
@@ -58,7 +56,7 @@ class Link:
 
     __slots__ = ("env", "delay", "deliver", "name", "_in_flight", "_last_due")
 
-    def __init__(self, env: simpy.Environment, delay: int | Sampler, deliver: Callable[[Any], None],
+    def __init__(self, env: Environment, delay: int | Sampler, deliver: Callable[[Any], None],
                  name: str = ""):
         if isinstance(delay, int) and delay < 0:
             raise ValueError(f"link {name}: negative delay {delay}")
@@ -110,7 +108,7 @@ class ConstantLink(Link):
     __slots__ = ()
 
     def _due(self, now: int) -> int:
-        return now + self.delay
+        return now + self.delay  # type: ignore[operator]  # link() gives this class an int
 
 
 class ConstantFifoLink(Link):
@@ -118,6 +116,7 @@ class ConstantFifoLink(Link):
     messages in order, so each one simply travels in its own event."""
 
     __slots__ = ()
+    delay: int
 
     def send(self, message: Any) -> None:
         deliver = self.deliver
@@ -147,7 +146,7 @@ class DirectLink(Link):
             deliver(message)
 
 
-def link(env: simpy.Environment, delay: int | Sampler, deliver: Callable[[Any], None], name: str = "") -> Link:
+def link(env: Environment, delay: int | Sampler, deliver: Callable[[Any], None], name: str = "") -> Link:
     """The cheapest link that keeps the rules for ``delay``."""
     if isinstance(delay, int):
         if delay == 0:

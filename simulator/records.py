@@ -1,29 +1,33 @@
 """Disposition records and the call table, read from the journal alone.
 
-One record per SetCallDisposition request (``gws.disposition`` entries):
-
-- what was asked: request, user, call id, ConnID, CallUuid, disposition, key,
-  ``requestedAt``;
-- what GWS believed (``gwsView``) and what T-Server knew at that instant
-  (``tserverState``: the last state event of the user's DN on that ConnID
-  T-Server had emitted) — the gap between the two is the view lag;
-- the ``path`` (userData / userEvent / rejected) and the HTTP answer;
-- the T-Server outcome (the event carrying the request's ReferenceID, or
-  EventError) and when the request reached T-Server and was answered;
-- the CometD messages it caused; the fallback user event, if one was sent;
-- what reporting ends with under the key, and whether this disposition is it:
-  ``reported``, ``superseded`` (it arrived, a later change replaced it) or
-  ``lost`` (it never arrived, or reporting ignored it), with the reason.
+One ``record.DispositionRecord`` per SetCallDisposition request
+(``gws.disposition`` entries). ``tserverState`` is the last state event of
+the user's DN on that ConnID that T-Server had emitted when the request
+arrived at Web Services. What reporting ends with under the key decides the
+record's fate: ``reported``, ``superseded`` (it arrived, a later change
+replaced it) or ``lost`` (it never arrived, or reporting ignored it), with
+the reason in words.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from . import journal as J
 from . import tlib
 from .gws.view import EVENT_STATE
+from .record import (
+    DispositionPath,
+    DispositionRecord,
+    Fallback,
+    Fate,
+    HttpAnswer,
+    ReportingFate,
+    Times,
+    TServerOutcome,
+)
 from .timeunits import format_time, seconds
 
 OUTCOME_EVENTS = ("EventAttachedDataChanged", "EventUserEvent", "EventError")
@@ -113,87 +117,87 @@ class JournalIndex:
         return current
 
 
-def disposition_records(source: J.Journal | JournalIndex) -> list[dict[str, Any]]:
+def disposition_records(source: J.Journal | JournalIndex) -> list[DispositionRecord]:
+    """One ``DispositionRecord`` per SetCallDisposition request, in the order they arrived."""
     index = source if isinstance(source, JournalIndex) else JournalIndex(source)
     fallbacks = {d.payload["fallbackFrom"]: d for d in index.decisions if "fallbackFrom" in d.payload}
-    records = []
-    for decision in index.decisions:
-        d = decision.payload
-        if "fallbackFrom" in d:
-            continue
-        records.append(_record(index, decision, fallbacks))
-    return records
+    return [_record(index, decision, fallbacks) for decision in index.decisions
+            if "fallbackFrom" not in decision.payload]
 
 
-def _record(index: JournalIndex, decision: J.Entry, fallbacks: dict[int, J.Entry]) -> dict[str, Any]:
+def _record(index: JournalIndex, decision: J.Entry, fallbacks: dict[int, J.Entry]) -> DispositionRecord:
     d = decision.payload
     request_entry = index.http_request[d["request"]]
     response = index.http_response[d["request"]].payload
-    requested_seq = request_entry.seq
     sent_at = (request_entry.meta or {}).get("sentAt", request_entry.t)
-    record: dict[str, Any] = {
-        "request": d["request"],
-        "user": d["user"],
-        "dn": d.get("dn"),
-        "callId": d["callId"],
-        "connId": d["connId"],
-        "callUuid": d["callUuid"],
-        "disposition": d["disposition"],
-        "key": d["key"],
-        "requestedAt": seconds(sent_at),
-        "gwsView": d["view"],
-        "tserverState": index.tserver_state(d.get("dn"), d["connId"], requested_seq),
-        "path": d["path"],
-        "http": {"status": response["status"], **response["body"]},
-    }
-    ref = d["referenceId"]
-    record["tserver"] = _tserver_outcome(index, ref)
+    ref: int | None = d["referenceId"]
+    path = DispositionPath(d["path"])
+    tserver = _tserver_outcome(index, ref)
     cometd = index.cometd_by_ref.get(ref, []) if ref is not None else []
-    record["cometd"] = [_cometd_name(e) for e in cometd]
-    record["times"] = _times(index, ref, sent_at, request_entry.t, cometd)
-    fallback = fallbacks.get(ref) if ref is not None else None
-    record["fallback"] = None
-    if fallback is not None:
-        fref = fallback.payload["referenceId"]
-        record["fallback"] = {"path": fallback.payload["path"], "at": seconds(fallback.t),
-                              "tserver": _tserver_outcome(index, fref)}
-    record["reporting"] = _reporting(index, record, ref, fallback.payload["referenceId"] if fallback else None)
-    return record
+    fallback_entry = fallbacks.get(ref) if ref is not None else None
+    fallback = None
+    if fallback_entry is not None:
+        fallback = Fallback(path=DispositionPath(fallback_entry.payload["path"]), at=fallback_entry.t,
+                            tserver=_tserver_outcome(index, fallback_entry.payload["referenceId"]))
+    body = response["body"]
+    http = HttpAnswer(status=response["status"], statusCode=body["statusCode"],
+                      statusMessage=body.get("statusMessage"))
+    asked = _Asked(dn=d.get("dn"), conn_id=d["connId"], key=d["key"], disposition=d["disposition"],
+                   view=d["view"], path=path, http=http, tserver=tserver, fallback=fallback)
+    return DispositionRecord(
+        request=d["request"], user=d["user"], dn=asked.dn, callId=d["callId"], connId=asked.conn_id,
+        callUuid=d["callUuid"], disposition=asked.disposition, key=asked.key, requestedAt=sent_at,
+        gwsView=asked.view, tserverState=index.tserver_state(asked.dn, asked.conn_id, request_entry.seq),
+        path=path, http=http, tserver=tserver, cometd=tuple(_cometd_name(e) for e in cometd),
+        times=_times(index, ref, sent_at, request_entry.t, cometd), fallback=fallback,
+        reporting=_reporting(index, asked, ref, fallback_entry.payload["referenceId"] if fallback_entry else None))
 
 
-def _times(index: JournalIndex, ref: int | None, sent_at: int, at_gws: int,
-           cometd: list[J.Entry]) -> dict[str, float | None]:
+@dataclass(frozen=True)
+class _Asked:
+    """What the reporting verdict needs of a record before the record exists."""
+
+    dn: str | None
+    conn_id: str | None
+    key: str | None
+    disposition: Any
+    view: str | None
+    path: DispositionPath
+    http: HttpAnswer
+    tserver: TServerOutcome | None
+    fallback: Fallback | None
+
+
+def _times(index: JournalIndex, ref: int | None, sent_at: int, at_gws: int, cometd: list[J.Entry]) -> Times:
     """When the request left the desktop, reached Web Services and T-Server, was
     answered, when the answer was back at Web Services and the desktop heard of it."""
     sent = index.requests_by_ref.get(ref) if ref is not None else None
     answer = index.outcome_by_ref.get(ref) if ref is not None else None
     back = index.gws_outcome.get(ref) if ref is not None else None
 
-    def at(entry: J.Entry | None) -> float | None:
-        return seconds(entry.t) if entry is not None else None
+    def at(entry: J.Entry | None) -> int | None:
+        return entry.t if entry is not None else None
 
-    return {"leftDesktop": seconds(sent_at), "reachedGws": seconds(at_gws), "reachedTServer": at(sent),
-            "answered": at(answer), "answerAtGws": at(back), "cometdAtDesktop": at(cometd[0] if cometd else None)}
+    return Times(leftDesktop=sent_at, reachedGws=at_gws, reachedTServer=at(sent), answered=at(answer),
+                 answerAtGws=at(back), cometdAtDesktop=at(cometd[0] if cometd else None))
 
 
-def _tserver_outcome(index: JournalIndex, ref: int | None) -> dict[str, Any] | None:
+def _tserver_outcome(index: JournalIndex, ref: int | None) -> TServerOutcome | None:
     if ref is None:
         return None
     sent = index.requests_by_ref.get(ref)
     outcome = index.outcome_by_ref.get(ref)
-    out: dict[str, Any] = {"request": sent.payload.name if sent else None,
-                           "reachedAt": seconds(sent.t) if sent else None,
-                           "event": None, "at": None}
-    if outcome is not None:
-        event: tlib.TEvent = outcome.payload
-        out["event"] = event.name
-        out["at"] = seconds(outcome.t)
-        out["eventSequenceNumber"] = event.seq
-        if event.name == "EventError":
-            out["errorCode"] = event.attrs["ErrorCode"]
-            out["errorName"] = tlib.ERROR_NAMES.get(event.attrs["ErrorCode"])
-            out["errorMessage"] = event.attrs["ErrorMessage"]
-    return out
+    if outcome is None:
+        return TServerOutcome(request=sent.payload.name if sent else None, reachedAt=sent.t if sent else None,
+                              event=None, at=None)
+    event: tlib.TEvent = outcome.payload
+    error = event.name == "EventError"
+    code = event.attrs["ErrorCode"] if error else None
+    return TServerOutcome(
+        request=sent.payload.name if sent else None, reachedAt=sent.t if sent else None, event=event.name,
+        at=outcome.t, eventSequenceNumber=event.seq, errorCode=code,
+        errorName=tlib.ERROR_NAMES.get(code) if code is not None else None,
+        errorMessage=event.attrs["ErrorMessage"] if error else None)
 
 
 def _cometd_name(entry: J.Entry) -> str:
@@ -201,49 +205,43 @@ def _cometd_name(entry: J.Entry) -> str:
     return message.notification_type or message.message_type
 
 
-def _reporting(index: JournalIndex, record: dict[str, Any], ref: int | None,
-               fallback_ref: int | None) -> dict[str, Any]:
-    final = index.final_by_conn.get(record["connId"]) if record["connId"] else None
-    key = record["key"]
+def _reporting(index: JournalIndex, asked: _Asked, ref: int | None, fallback_ref: int | None) -> ReportingFate:
+    final = index.final_by_conn.get(asked.conn_id) if asked.conn_id else None
+    key = asked.key
     holds = final["userData"].get(key) if (final and key) else None
-    out: dict[str, Any] = {"holds": holds, "outcome": "lost", "reason": None}
-    if final is not None and not final["ended"]:
-        out["callEnded"] = False
-    arrived, why_not = _arrived(index, record, ref, record["tserver"])
-    if not arrived and fallback_ref is not None:
-        arrived, fallback_why = _arrived(index, {**record, "path": "userEvent"}, fallback_ref,
-                                         record["fallback"]["tserver"])
+    ended = bool(final["ended"]) if final is not None else None
+    arrived, why_not = _arrived(index, asked, asked.path, ref, asked.tserver)
+    if not arrived and fallback_ref is not None and asked.fallback is not None:
+        arrived, fallback_why = _arrived(index, asked, DispositionPath.USER_EVENT, fallback_ref,
+                                         asked.fallback.tserver)
         why_not = why_not if arrived else f"{why_not}; the fallback user event: {fallback_why}"
     if not arrived:
-        out["reason"] = why_not
-    elif holds == record["disposition"]:
-        out["outcome"] = "reported"
-    else:
-        out["outcome"] = "superseded"
-        out["reason"] = (f"reporting holds {holds!r} from a later change" if holds is not None
-                         else f"the key {key} was removed later")
-    return out
+        return ReportingFate(holds=holds, outcome=Fate.LOST, reason=why_not, callEnded=ended)
+    if holds == asked.disposition:
+        return ReportingFate(holds=holds, outcome=Fate.REPORTED, reason=None, callEnded=ended)
+    reason = (f"reporting holds {holds!r} from a later change" if holds is not None
+              else f"the key {key} was removed later")
+    return ReportingFate(holds=holds, outcome=Fate.SUPERSEDED, reason=reason, callEnded=ended)
 
 
-def _arrived(index: JournalIndex, record: dict[str, Any], ref: int | None,
-             outcome: dict[str, Any] | None) -> tuple[bool, str | None]:
-    """Did this disposition (with T-Server's ``outcome`` for ``ref``) reach reporting? If not, why."""
-    if record["path"] == "rejected":
-        http = record["http"]
-        return False, f"refused by Web Services (statusCode {http['statusCode']}: {http.get('statusMessage')}); " \
-                      "nothing was sent"
-    if outcome is None or outcome["event"] is None:
+def _arrived(index: JournalIndex, asked: _Asked, path: DispositionPath, ref: int | None,
+             outcome: TServerOutcome | None) -> tuple[bool, str | None]:
+    """Did this disposition (taking ``path``, answered ``outcome``) reach reporting? If not, why."""
+    if path is DispositionPath.REJECTED:
+        return False, (f"refused by Web Services (statusCode {asked.http.statusCode}: "
+                       f"{asked.http.statusMessage}); nothing was sent")
+    if ref is None or outcome is None or outcome.event is None:
         return False, "T-Server had not answered when the run ended"
-    if outcome["event"] == "EventError":
-        why = f"T-Server answered EventError {outcome['errorCode']} {outcome['errorName']}"
+    if outcome.event == "EventError":
+        why = f"T-Server answered EventError {outcome.errorCode} {outcome.errorName}"
         arrived_entry = index.requests_by_ref[ref]
-        released = index.released_before(record["dn"], record["connId"], arrived_entry.seq)
-        if outcome["errorCode"] == tlib.TERR_INV_CONNID and released is not None:
+        released = index.released_before(asked.dn, asked.conn_id, arrived_entry.seq)
+        if outcome.errorCode == tlib.TERR_INV_CONNID and released is not None:
             why += (f": T-Server had released the call at {format_time(released.t)}, before the update "
                     f"arrived at {format_time(arrived_entry.t)}; Web Services still saw it "
-                    f"{record['gwsView']} when it chose the path")
+                    f"{asked.view} when it chose the path")
         return False, why
-    if record["path"] == "userData":
+    if path is DispositionPath.USER_DATA:
         return True, None
     seen = index.reporting_by_ref.get(ref)
     if seen is None:

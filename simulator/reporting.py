@@ -30,11 +30,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import simpy
-
 from . import journal as J
 from . import tlib
 from .timeunits import format_time
+from .timing import Environment
 
 CLIENT = "reporting"
 JOINING_EVENTS = frozenset({"EventDialing", "EventRinging", "EventEstablished", "EventHeld", "EventRetrieved",
@@ -70,7 +69,7 @@ class CallRecord:
 
 
 class ReportingSink:
-    def __init__(self, env: simpy.Environment, journal: J.Journal, settings: ReportingSettings):
+    def __init__(self, env: Environment, journal: J.Journal, settings: ReportingSettings):
         self.env = env
         self.journal = journal
         self.settings = settings
@@ -112,7 +111,8 @@ class ReportingSink:
     def _user_event(self, event: tlib.TEvent) -> None:
         attrs = event.attrs
         conn_id = attrs.get("ConnID")
-        data = attrs.get("UserData") if isinstance(attrs.get("UserData"), dict) else {}
+        given = attrs.get("UserData")
+        data: dict[str, Any] = dict(given) if isinstance(given, dict) else {}
         call = self.calls.get(conn_id) if isinstance(conn_id, str) else None
         entry: dict[str, Any] = {"connId": conn_id, "what": "user-event", "userData": dict(data)}
         reason = None
@@ -125,7 +125,7 @@ class ReportingSink:
             reason = (f"arrived {format_time(late)} after the call ended, over Info Mart's "
                       f"user-event-data-timeout of {format_time(self.settings.user_event_data_timeout)}")
         entry["accepted"] = reason is None
-        if reason is None:
+        if call is not None and reason is None:
             call.holds.update(data)
         else:
             entry["reason"] = reason

@@ -11,6 +11,7 @@ from typing import Any
 
 from . import journal as J
 from .errors import InvalidArgument, UnknownRequest
+from .record import DispositionRecord
 from .records import JournalIndex, call_table, disposition_records
 from .scenario.expect import CallIds, Checker, ExpectationResult
 from .scenario.loader import LoadedScenario, check_model, load_scenario, validate_data
@@ -30,7 +31,7 @@ class RunResult:
     tie_break: str
     journal: J.Journal
     calls: list[dict[str, Any]]
-    dispositions: list[dict[str, Any]]
+    dispositions: list[DispositionRecord]
     expectations: list[ExpectationResult]
     end_time: int
 
@@ -38,14 +39,14 @@ class RunResult:
     def passed(self) -> bool:
         return all(result.passed for result in self.expectations)
 
-    def disposition(self, request: str) -> dict[str, Any]:
+    def disposition(self, request: str) -> DispositionRecord:
         """The record of the SetCallDisposition request named (or numbered) ``request``.
 
         Raises ``UnknownRequest`` when no record has that name."""
         for record in self.dispositions:
-            if record["request"] == request:
+            if record.request == request:
                 return record
-        known = ", ".join(str(r["request"]) for r in self.dispositions) or "none"
+        known = ", ".join(r.request for r in self.dispositions) or "none"
         raise UnknownRequest(f"no SetCallDisposition request is named {request!r} (requests: {known})")
 
 

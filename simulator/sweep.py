@@ -27,6 +27,7 @@ from typing import Any
 
 from . import journal as J
 from .errors import TsimError
+from .record import DispositionPath
 from .run import run_scenario
 from .scenario.loader import LoadedScenario
 from .scenario.schema import Latency, Scenario
@@ -126,15 +127,15 @@ def outcome(result) -> tuple[tuple[str, ...], ...]:
     """What a sweep compares: per disposition record, its path and fate."""
     rows = []
     for r in result.dispositions:
-        t = r["tserver"] or {}
-        answer = t.get("event") or "no answer"
-        if answer == "EventError":
-            answer = f"EventError {t['errorCode']}"
-        if r["path"] == "rejected":
-            answer = f"statusCode {r['http']['statusCode']}"
-        holds = r["reporting"]["holds"]
-        rows.append((r["request"], r["path"], answer, "CometD" if r["cometd"] else "no CometD",
-                     r["reporting"]["outcome"], "nothing" if holds is None else repr(holds)))
+        t = r.tserver
+        answer = (t.event if t is not None else None) or "no answer"
+        if t is not None and answer == "EventError":
+            answer = f"EventError {t.errorCode}"
+        if r.path is DispositionPath.REJECTED:
+            answer = f"statusCode {r.http.statusCode}"
+        holds = r.reporting.holds
+        rows.append((r.request, r.path.value, answer, "CometD" if r.cometd else "no CometD",
+                     r.reporting.outcome.value, "nothing" if holds is None else repr(holds)))
     return tuple(rows)
 
 

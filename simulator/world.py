@@ -16,8 +16,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-import simpy
-
 from . import journal as J
 from . import timing
 from .gws import CLIENT as GWS_CLIENT
@@ -28,6 +26,7 @@ from .links import link as make_link
 from .reporting import CLIENT as REPORTING_CLIENT
 from .reporting import ReportingSettings, ReportingSink
 from .scenario.schema import Latency, Scenario
+from .timing import Environment
 from .tserver import DN, TServer
 from .tserver import agents as agent_ops
 from .tserver.model import Call
@@ -37,7 +36,7 @@ from .tserver.model import Call
 class World:
     scenario: Scenario
     seed: int
-    env: simpy.Environment
+    env: Environment
     journal: J.Journal
     tserver: TServer
     gws: WebServices
@@ -47,7 +46,7 @@ class World:
     dial_references: dict[str, int] = field(default_factory=dict)  # names waiting on a gws Dial
 
 
-def _link(env: simpy.Environment, seed: int, latency: Latency, name: str, deliver, who: str = "") -> Link:
+def _link(env: Environment, seed: int, latency: Latency, name: str, deliver, who: str = "") -> Link:
     """A link with the delay the scenario gives ``name``, drawing from its own stream."""
     spec = getattr(latency, name)
     fixed = timing.constant(spec)

@@ -50,9 +50,9 @@ def test_the_flows_exercise_what_they_are_for():
     paths, outcomes, errors = set(), set(), set()
     for seed in range(60):
         result = run_scenario(validate_data(random_flow(seed), {}, "flow"))
-        paths |= {r["path"] for r in result.dispositions}
-        outcomes |= {r["reporting"]["outcome"] for r in result.dispositions}
-        errors |= {(r["tserver"] or {}).get("errorCode") for r in result.dispositions}
+        paths |= {r.path for r in result.dispositions}
+        outcomes |= {r.reporting.outcome for r in result.dispositions}
+        errors |= {r.tserver.errorCode for r in result.dispositions if r.tserver is not None}
     assert paths == {"userData", "userEvent", "rejected"}
     assert outcomes == {"reported", "superseded", "lost"}
     assert 56 in errors

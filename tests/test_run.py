@@ -57,4 +57,4 @@ def test_an_unknown_request_name_is_a_lookup_error_of_tsims():
     with pytest.raises(UnknownRequest, match="no SetCallDisposition request is named 'nope' .requests: dispose."):
         result.disposition("nope")
     assert issubclass(UnknownRequest, TsimError) and issubclass(UnknownRequest, LookupError)
-    assert result.disposition("dispose")["path"] == "userData"
+    assert result.disposition("dispose").path == "userData"

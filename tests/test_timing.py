@@ -92,7 +92,7 @@ steps:
 
 def race_path(seed, policy):
     result = run_scenario(parse_scenario(RACE % {"seed": seed, "policy": policy}))
-    return result.dispositions[0]["path"], result.tie_break
+    return result.dispositions[0].path, result.tie_break
 
 
 def test_fifo_plays_same_instant_steps_in_file_order():
@@ -122,6 +122,9 @@ def test_desktop_and_processing_delays_show_in_the_record_times():
         '    "15001": {type: Extension}\n  latency: {desktop_to_gws: 30ms, tserver_processing: 2ms, '
         'gws_to_desktop: 40ms}\n', 1)
     result = run_scenario(parse_scenario(text))
-    times = result.dispositions[0]["times"]
-    assert times == {"leftDesktop": 266.0, "reachedGws": 266.03, "reachedTServer": 266.035, "answered": 266.037,
-                     "answerAtGws": 266.042, "cometdAtDesktop": 266.082}
+    record = result.dispositions[0]
+    assert record.times.model_dump() == {"leftDesktop": 266_000_000, "reachedGws": 266_030_000,
+                                         "reachedTServer": 266_035_000, "answered": 266_037_000,
+                                         "answerAtGws": 266_042_000, "cometdAtDesktop": 266_082_000}
+    assert record.to_json()["times"] == {"leftDesktop": 266.0, "reachedGws": 266.03, "reachedTServer": 266.035,
+                                         "answered": 266.037, "answerAtGws": 266.042, "cometdAtDesktop": 266.082}

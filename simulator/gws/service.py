@@ -29,12 +29,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import simpy
-
 from .. import journal as J
 from .. import tlib
 from ..links import Link, later
 from ..timeunits import format_time
+from ..timing import Environment
 from . import status
 from .messages import CallStateChange, CometdMessage, DeviceStateChange, VoiceError
 from .status import GwsError
@@ -116,7 +115,7 @@ class HttpAnswer:
 
 
 class WebServices:
-    def __init__(self, env: simpy.Environment, journal: J.Journal, settings: GwsSettings, users: list[User]):
+    def __init__(self, env: Environment, journal: J.Journal, settings: GwsSettings, users: list[User]):
         self.env = env
         self.journal = journal
         self.settings = settings

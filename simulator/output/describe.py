@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import journal as J
-from ..timeunits import format_seconds
+from ..record import DispositionPath, DispositionRecord
+from ..timeunits import format_time
 
 
 def call_names(calls: list[dict[str, Any]]) -> dict[str, str]:
@@ -110,31 +111,29 @@ def _where(attrs: dict[str, Any], names: dict[str, str]) -> str:
     return " ".join(parts)
 
 
-def record_line(r: dict[str, Any]) -> str:
+def record_line(r: DispositionRecord) -> str:
     """A one-line account of a disposition record."""
-    http = r["http"]
-    parts = [f"{r['request']} at {format_seconds(r['requestedAt'])} {r['user']}",
-             f"{r['key'] or 'disposition'}={r['disposition']!r}"]
-    if r["path"] == "rejected":
-        parts.append(f"rejected: HTTP {http['status']} statusCode {http['statusCode']} "
-                     f"({http.get('statusMessage', '')})")
+    http = r.http
+    parts = [f"{r.request} at {format_time(r.requestedAt)} {r.user}", f"{r.key or 'disposition'}={r.disposition!r}"]
+    if r.path is DispositionPath.REJECTED:
+        parts.append(f"rejected: HTTP {http.status} statusCode {http.statusCode} ({http.statusMessage or ''})")
     else:
-        seen = f"GWS saw {r['gwsView']}"
-        if r["tserverState"] and r["tserverState"] != r["gwsView"]:
-            seen += f" (T-Server: {r['tserverState']})"
-        parts.append(f"{seen} → {r['path']}")
-        parts.append(f"HTTP {http['status']} statusCode {http['statusCode']}")
-        t = r["tserver"] or {}
-        if t.get("event"):
-            error = f" {t['errorCode']} {t['errorName']}" if t["event"] == "EventError" else ""
-            parts.append(f"{t['event']}{error} at {format_seconds(t['at'])}")
+        seen = f"GWS saw {r.gwsView}"
+        if r.tserverState and r.tserverState != r.gwsView:
+            seen += f" (T-Server: {r.tserverState})"
+        parts.append(f"{seen} → {r.path.value}")
+        parts.append(f"HTTP {http.status} statusCode {http.statusCode}")
+        t = r.tserver
+        if t is not None and t.event and t.at is not None:
+            error = f" {t.errorCode} {t.errorName}" if t.event == "EventError" else ""
+            parts.append(f"{t.event}{error} at {format_time(t.at)}")
         else:
             parts.append("no T-Server answer")
-        parts.append(f"CometD {', '.join(r['cometd'])}" if r["cometd"] else "no CometD")
-        if r["fallback"]:
-            fb = r["fallback"]["tserver"] or {}
-            parts.append(f"fallback → {fb.get('event') or 'no answer'}")
-    rep = r["reporting"]
-    holds = repr(rep["holds"]) if rep["holds"] is not None else "nothing"
-    parts.append(f"reporting: {rep['outcome']} (holds {holds})")
+        parts.append(f"CometD {', '.join(r.cometd)}" if r.cometd else "no CometD")
+        if r.fallback is not None:
+            answer = r.fallback.tserver.event if r.fallback.tserver is not None else None
+            parts.append(f"fallback → {answer or 'no answer'}")
+    rep = r.reporting
+    holds = repr(rep.holds) if rep.holds is not None else "nothing"
+    parts.append(f"reporting: {rep.outcome.value} (holds {holds})")
     return " · ".join(parts)

@@ -66,7 +66,7 @@ def report_files(result: RunResult) -> dict[str, str]:
         "events.jsonl": _jsonl(_entries(result, J.TLIB_REQUEST, J.TLIB_EVENT)),
         "http.jsonl": _jsonl(_entries(result, J.HTTP_REQUEST, J.HTTP_RESPONSE)),
         "cometd.jsonl": _jsonl(_entries(result, J.COMETD)),
-        "dispositions.jsonl": _jsonl(result.dispositions),
+        "dispositions.jsonl": _jsonl(record.to_json() for record in result.dispositions),
         "summary.md": markdown(result),
     }
 

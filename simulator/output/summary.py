@@ -47,22 +47,22 @@ def markdown(result: RunResult) -> str:
         out += ["| request | at | user | disposition | GWS saw | T-Server had | path | HTTP | T-Server outcome "
                 "| CometD | reporting |", "|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in result.dispositions:
-            t = r["tserver"] or {}
-            outcome = t.get("event") or "—"
-            if outcome == "EventError":
-                outcome += f" {t['errorCode']} {t['errorName']}"
-            if t.get("at") is not None:
-                outcome += f" at {format_seconds(t['at'])}"
-            rep = r["reporting"]
-            reporting = f"{rep['outcome']}: holds {repr(rep['holds']) if rep['holds'] is not None else 'nothing'}"
-            if rep["reason"]:
-                reporting += f" — {rep['reason']}"
+            t = r.tserver
+            outcome = (t.event if t is not None else None) or "—"
+            if t is not None and t.event == "EventError":
+                outcome += f" {t.errorCode} {t.errorName}"
+            if t is not None and t.at is not None:
+                outcome += f" at {format_time(t.at)}"
+            rep = r.reporting
+            reporting = f"{rep.outcome.value}: holds {repr(rep.holds) if rep.holds is not None else 'nothing'}"
+            if rep.reason:
+                reporting += f" — {rep.reason}"
             out.append(
-                f"| {r['request']} | {format_seconds(r['requestedAt'])} | {r['user']} | "
-                f"{r['key'] or 'disposition'}={_cell(r['disposition'])} | {_cell(r['gwsView'])} | "
-                f"{_cell(r['tserverState'])} | "
-                f"{r['path']} | {r['http']['status']} / {r['http']['statusCode']} | {_cell(outcome)} | "
-                f"{_cell(', '.join(r['cometd']) or 'none')} | {_cell(reporting)} |")
+                f"| {r.request} | {format_time(r.requestedAt)} | {r.user} | "
+                f"{r.key or 'disposition'}={_cell(r.disposition)} | {_cell(r.gwsView)} | "
+                f"{_cell(r.tserverState)} | "
+                f"{r.path.value} | {r.http.status} / {r.http.statusCode} | {_cell(outcome)} | "
+                f"{_cell(', '.join(r.cometd) or 'none')} | {_cell(reporting)} |")
 
     out += ["", "## Expectations", ""]
     if not result.expectations:
@@ -102,8 +102,8 @@ def console(result: RunResult, out_dir: str | None, quiet: bool = False) -> str:
                      f"ConnID {c['connId']}  {released}")
     for r in result.dispositions:
         lines.append(f"  disposition {record_line(r)}")
-        if r["reporting"]["reason"]:
-            lines.append(f"      why: {r['reporting']['reason']}")
+        if r.reporting.reason:
+            lines.append(f"      why: {r.reporting.reason}")
     for e in result.expectations:
         lines.append(f"  {'✓' if e.passed else '✗'} line {e.line}: {e.text}")
         lines += [f"      {problem}" for problem in e.problems]

@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from .. import journal as J
+from ..record import DispositionRecord
 from ..timeunits import format_time
 from .schema import Expectation, Window
 
@@ -42,10 +43,20 @@ def describe(expectation: Expectation) -> str:
 
 
 class Checker:
-    def __init__(self, journal: J.Journal, records: list[dict[str, Any]], calls: dict[str, CallIds]):
+    """Checks expectations; look-ups are built once, so checking is linear in
+    the expectations and the records."""
+
+    def __init__(self, journal: J.Journal, records: list[DispositionRecord], calls: dict[str, CallIds]):
         self.journal = journal
         self.records = records
         self.calls = calls
+        self.by_request: dict[str, list[DispositionRecord]] = {}
+        self.by_call: dict[str, list[DispositionRecord]] = {}
+        for record in records:
+            self.by_request.setdefault(record.request, []).append(record)
+            for call_id in {record.callUuid, record.callId}:
+                if call_id is not None:
+                    self.by_call.setdefault(call_id, []).append(record)
 
     @cached_property
     def finals(self) -> dict[str, dict[str, Any]]:
@@ -66,11 +77,11 @@ class Checker:
     # -- kinds -------------------------------------------------------------------
     def _disposition(self, want) -> list[str]:
         if want.request is not None:
-            chosen = [r for r in self.records if r["request"] == want.request]
+            chosen = self.by_request.get(want.request, [])
             label = f"request {want.request}"
         else:
             call = self._call(want.call)
-            chosen = [r for r in self.records if call and call.call_uuid in (r["callUuid"], r["callId"])]
+            chosen = self.by_call.get(call.call_uuid, []) if call else []
             label = f"call {want.call}"
         if want.nth is not None:
             if len(chosen) < want.nth:
@@ -79,23 +90,24 @@ class Checker:
         if not chosen:
             return [f"no SetCallDisposition was made on {label}"]
         problems = []
-        self._focus = round(chosen[0]["requestedAt"] * 1_000_000)
+        self._focus = chosen[0].requestedAt
         for record in chosen:
+            tserver = record.tserver
             actual = {
-                "path": record["path"],
-                "statusCode": record["http"]["statusCode"],
-                "httpStatus": record["http"]["status"],
-                "view": record["gwsView"],
-                "tserver": (record["tserver"] or {}).get("event") or "none",
-                "errorCode": (record["tserver"] or {}).get("errorCode"),
-                "cometd": bool(record["cometd"]),
-                "reporting": record["reporting"]["outcome"],
-                "holds": record["reporting"]["holds"],
+                "path": record.path.value,
+                "statusCode": record.http.statusCode,
+                "httpStatus": record.http.status,
+                "view": record.gwsView,
+                "tserver": (tserver.event if tserver is not None else None) or "none",
+                "errorCode": tserver.errorCode if tserver is not None else None,
+                "cometd": bool(record.cometd),
+                "reporting": record.reporting.outcome.value,
+                "holds": record.reporting.holds,
             }
             for field, value in actual.items():
                 expected = getattr(want, field)
                 if expected is not None and expected != value:
-                    problems.append(f"{record['request']}: {field}: expected {expected!r}, got {value!r}")
+                    problems.append(f"{record.request}: {field}: expected {expected!r}, got {value!r}")
         return problems
 
     def _reporting(self, want) -> list[str]:

@@ -158,7 +158,7 @@ class DelaySpec(Strict):
         given = {k for k in ("value", "low", "high", "mean", "sd") if getattr(self, k) is not None}
         if set(needed) != given:
             raise ValueError(f"a {self.dist} delay takes {' and '.join(needed)}")
-        if self.dist == "uniform" and self.low > self.high:
+        if self.dist == "uniform" and self.low is not None and self.high is not None and self.low > self.high:
             raise ValueError("uniform: low is above high")
         return self
 
@@ -315,7 +315,7 @@ class Step(Strict):
 
     @property
     def action(self) -> str:
-        return self.__pydantic_private__["_action"]  # the fast path to the private attribute
+        return self._action
 
     @property
     def args(self) -> BaseModel:
@@ -409,7 +409,7 @@ class Expectation(Strict):
 
     @property
     def kind(self) -> str:
-        return self.__pydantic_private__["_kind"]
+        return self._kind
 
     @property
     def args(self) -> BaseModel:
@@ -428,8 +428,8 @@ class Scenario(Strict):
     tie_break: Literal["fifo", "random"] = Field(
         "fifo", description="order of events at the same instant: fifo (file order) or seeded random")
     switch: Switch
-    web_services: WebServicesConfig = Field(default_factory=WebServicesConfig)
-    reporting: ReportingConfig = Field(default_factory=ReportingConfig)
+    web_services: WebServicesConfig = Field(default_factory=lambda: WebServicesConfig())
+    reporting: ReportingConfig = Field(default_factory=lambda: ReportingConfig())
     steps: list[Step] = Field(default_factory=list)
     expect: list[Expectation] = Field(default_factory=list)
 

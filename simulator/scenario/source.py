@@ -72,7 +72,7 @@ def _check_depth(text: str) -> None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise SourceError(event.start_mark.line + 1,
+                    raise SourceError(event.start_mark.line + 1 if event.start_mark else None,
                                       f"nested more than {MAX_DEPTH} levels deep; a scenario never needs that")
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1

@@ -24,20 +24,19 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import simpy
-
 from .. import journal as J
 from .. import tlib
 from ..ids import IdAllocator
 from ..links import Link
 from ..timeunits import US_PER_SECOND
+from ..timing import Environment
 from .model import ACD_QUEUE, DN, Call, Party, TError
 
 PHONE = "phone"
 
 
 class TServer:
-    def __init__(self, env: simpy.Environment, journal: J.Journal, ids: IdAllocator,
+    def __init__(self, env: Environment, journal: J.Journal, ids: IdAllocator,
                  dns: dict[str, DN], epoch_seconds: int):
         self.env = env
         self.journal = journal

@@ -41,8 +41,8 @@ def test_sample_request_on_an_established_call_takes_the_user_data_path():
     assert message["data"]["notificationType"] == "AttachedDataChanged"
     assert message["data"]["call"]["userData"] == {"DispositionCode": "Referred"}
     (record,) = disposition_records(world.journal)
-    assert record["path"] == "userData" and record["gwsView"] == "Established"
-    assert record["tserver"]["event"] == "EventAttachedDataChanged" and record["cometd"] == ["AttachedDataChanged"]
+    assert record.path == "userData" and record.gwsView == "Established"
+    assert record.tserver.event == "EventAttachedDataChanged" and record.cometd == ("AttachedDataChanged",)
 
 
 def test_released_call_takes_the_user_event_path_without_cometd():
@@ -93,8 +93,8 @@ def test_bad_bodies_are_refused_before_anything_is_sent(change, status, code):
     advance(world, 0.05)
     assert sent_requests(world, start) == []
     (record,) = disposition_records(world.journal)
-    assert record["path"] == "rejected" and record["http"]["statusCode"] == code
-    assert record["reporting"]["outcome"] == "lost"
+    assert record.path == "rejected" and record.http.statusCode == code
+    assert record.reporting.outcome == "lost"
 
 
 def test_unknown_call_is_status_code_6_and_still_a_record():
@@ -103,7 +103,7 @@ def test_unknown_call_is_status_code_6_and_still_a_record():
                             {"operationName": "SetCallDisposition", "callUuid": "NOPE", "disposition": "X"})
     assert (answer.status, answer.body["statusCode"]) == (404, 6)
     (record,) = disposition_records(world.journal)
-    assert (record["path"], record["callId"], record["connId"], record["tserver"]) == ("rejected", "NOPE", None,
+    assert (record.path, record.callId, record.connId, record.tserver) == ("rejected", "NOPE", None,
                                                                                       None)
 
 
@@ -123,9 +123,9 @@ def test_update_that_meets_a_released_conn_id_is_recorded_and_reported_to_the_de
     assert messages[1]["data"]["errorCode"] == 56 and messages[1]["channel"] == "/v2/me/calls"
     assert sent_requests(world, start) == ["RequestUpdateUserData"]  # no fallback by default
     (record,) = disposition_records(world.journal)
-    assert record["gwsView"] == "Established" and record["tserverState"] == "Released"
-    assert record["tserver"]["errorCode"] == 56 and record["tserver"]["errorName"] == "TERR_INV_CONNID"
-    assert record["reporting"]["outcome"] == "lost" and "released the call" in record["reporting"]["reason"]
+    assert record.gwsView == "Established" and record.tserverState == "Released"
+    assert record.tserver.errorCode == 56 and record.tserver.errorName == "TERR_INV_CONNID"
+    assert record.reporting.outcome == "lost" and "released the call" in record.reporting.reason
 
 
 def test_fallback_setting_sends_a_user_event_after_the_error():
@@ -140,8 +140,9 @@ def test_fallback_setting_sends_a_user_event_after_the_error():
     world.reporting.finish()
     assert sent_requests(world, start) == ["RequestUpdateUserData", "RequestDistributeUserEvent"]
     (record,) = disposition_records(world.journal)
-    assert record["fallback"]["tserver"]["event"] == "EventUserEvent"
-    assert record["reporting"] == {"holds": "Referred", "outcome": "reported", "reason": None}
+    assert record.fallback.tserver.event == "EventUserEvent"
+    assert record.to_json()["reporting"] == {"holds": "Referred", "outcome": "reported", "reason": None,
+                                            "callEnded": True}
 
 
 def test_decision_is_journaled_before_the_request_leaves():
@@ -163,9 +164,9 @@ def test_fallback_after_the_call_was_completed_still_sends_the_user_event():
         "  fallback_to_user_event: true", "  fallback_to_user_event: true\n  call_completion: on_release")
     result = run_scenario(parse_scenario(text, "f.yaml"))
     (record,) = result.dispositions
-    assert record["tserver"]["errorCode"] == 56
-    assert record["fallback"]["tserver"]["event"] == "EventUserEvent"
-    assert record["reporting"]["outcome"] == "reported"
+    assert record.tserver.errorCode == 56
+    assert record.fallback.tserver.event == "EventUserEvent"
+    assert record.reporting.outcome == "reported"
     completed = [e for e in result.journal.of_kind(J.COMETD) if getattr(e.payload, "state", None) == "Completed"]
     assert completed, "the call was completed on release"
     after = [e.payload.message_type for e in result.journal.of_kind(J.COMETD) if e.seq > completed[0].seq]

@@ -31,7 +31,7 @@ def test_files_are_split_from_the_one_journal(tmp_path):
 
 def test_summary_reads_as_a_report(tmp_path):
     result = run_scenario(SCENARIOS / "view-lag.yaml")
-    assert result.disposition("dispose")["tserver"]["errorCode"] == 56
+    assert result.disposition("dispose").tserver.errorCode == 56
     text = (write_reports(result, tmp_path / "v") / "summary.md").read_text()
     assert text.startswith("# view-lag — PASSED")
     for heading in ("## Calls", "## Dispositions", "## Expectations", "## Timeline"):
@@ -50,3 +50,20 @@ def test_established_sample_request_lands_in_cometd_jsonl_with_the_reference_sha
     assert changed["data"]["call"]["userData"] == {"DispositionCode": "Referred"}
     (record,) = [json.loads(line) for line in (folder / "dispositions.jsonl").read_text().splitlines()]
     assert record["path"] == "userData"
+
+
+def test_every_bundled_dispositions_jsonl_line_validates_against_the_published_schema(tmp_path):
+    import jsonschema
+
+    from simulator.record import record_schema
+
+    validator = jsonschema.Draft202012Validator(record_schema())
+    lines = 0
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        folder = write_reports(run_scenario(path), tmp_path / path.stem)
+        for line in (folder / "dispositions.jsonl").read_text().splitlines():
+            validator.validate(json.loads(line))
+            lines += 1
+    assert lines >= 30
+    broken = {**json.loads(line), "path": "sideways"}
+    assert not validator.is_valid(broken)

@@ -121,7 +121,7 @@ def test_braces_and_the_device_placeholder_resolve_at_run_time():
         "expect:", "  - {at: 5s, call: c2, gws: {user: agent1, post: '/api/v2/me/devices/{device}/calls',\n"
                    "       body: {operationName: Dial, destination: {phoneNumber: '15001'}}}}\nexpect:")
     result = run_scenario(parse_scenario(text, "s.yaml"))
-    assert result.dispositions[0]["disposition"] == "{Sale}"
+    assert result.dispositions[0].disposition == "{Sale}"
     assert [c["name"] for c in result.calls] == ["c1", "c2"] and result.calls[1]["callType"] == "Internal"
 
 
