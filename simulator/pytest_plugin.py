@@ -24,11 +24,16 @@ journals instead of comparing them.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+if TYPE_CHECKING:
+    from .scenario.loader import LoadedScenario
+
 EXCERPT_BEFORE, EXCERPT_AFTER = 6, 10
 GOLDEN_FOLDER = "golden"
+GOLDEN_SKIPPED = pytest.StashKey[int]()  # scenarios whose golden check --tsim-seed turned off
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -49,9 +54,10 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:  # noqa: ARG001
-    if config.getoption("tsim_seed") is not None and getattr(config, "_tsim_golden_skipped", 0):
-        terminalreporter.write_line(f"tsim: golden journals not compared for {config._tsim_golden_skipped} "
-                                    "scenario(s) because of --tsim-seed", yellow=True)
+    skipped = config.stash.get(GOLDEN_SKIPPED, 0)
+    if skipped:
+        terminalreporter.write_line(f"tsim: golden journals not compared for {skipped} scenario(s) because of "
+                                    "--tsim-seed", yellow=True)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -82,7 +88,7 @@ class ScenarioFailure(Exception):
 
 
 class ScenarioItem(pytest.Item):
-    loaded = None  # the LoadedScenario, set when collected
+    loaded: LoadedScenario | None = None  # set when collected
 
     def runtest(self) -> None:
         from .output import golden
@@ -90,6 +96,7 @@ class ScenarioItem(pytest.Item):
         from .run import run_scenario
 
         seed = self.config.getoption("tsim_seed")
+        assert self.loaded is not None, "collected with its scenario"
         result = run_scenario(self.loaded, seed=seed)
         problems = []
         reports = self.config.getoption("tsim_reports")
@@ -106,11 +113,12 @@ class ScenarioItem(pytest.Item):
         golden_dir = self.path.parent / GOLDEN_FOLDER
         if golden_dir.is_dir():
             if seed is not None:
-                self.config._tsim_golden_skipped = getattr(self.config, "_tsim_golden_skipped", 0) + 1
+                self.config.stash[GOLDEN_SKIPPED] = self.config.stash.get(GOLDEN_SKIPPED, 0) + 1
                 self.add_report_section("call", "tsim", f"golden journal not compared: --tsim-seed {seed}")
             elif self.config.getoption("tsim_update_golden"):
                 golden.update(result, golden_dir)
             else:
+                difference: object
                 try:
                     difference = golden.compare(result, golden_dir)
                 except ReportsError as exc:

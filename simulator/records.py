@@ -46,7 +46,7 @@ class JournalIndex:
         self.http_request: dict[str, J.Entry] = {}
         self.gws_outcome: dict[int, J.Entry] = {}
         # (DN, ConnID) → [(entry, the party's state after it)]: T-Server's truth, per party
-        self.states: dict[tuple[str, str], list[tuple[J.Entry, str]]] = defaultdict(list)
+        self.states: dict[tuple[str | None, str | None], list[tuple[J.Entry, str]]] = defaultdict(list)
         self.decisions: list[J.Entry] = []
         self.calls: dict[str, dict[str, Any]] = {}  # by ConnID, in order of first event
         for entry in journal:

@@ -32,6 +32,15 @@ from .tserver import agents as agent_ops
 from .tserver.model import Call
 
 
+def _log_in(tserver: TServer, number: str, agent_id: str, state: str, wrap_up: int | None) -> None:
+    """An agent configured on a DN logs in and takes the configured state, at the phone."""
+    tserver.phone(lambda: agent_ops.login(tserver, number, agent_id))
+    agent = tserver.dns[number].agent
+    assert agent is not None, "the login above succeeded"
+    agent.wrap_up = wrap_up
+    tserver.phone(lambda: agent_ops.set_state(tserver, number, state))
+
+
 @dataclass
 class World:
     scenario: Scenario
@@ -86,7 +95,5 @@ def build_world(scenario: Scenario, seed: int, tie_break: str | None = None) -> 
     # Agents configured on DNs log in at t=0, in the order the DNs are written.
     for number, cfg in scenario.switch.dns.items():
         if cfg.agent is not None:
-            tserver.phone(lambda n=number, a=cfg.agent: agent_ops.login(tserver, n, a))
-            dns[number].agent.wrap_up = cfg.wrap_up
-            tserver.phone(lambda n=number, s=cfg.state: agent_ops.set_state(tserver, n, s))
+            _log_in(tserver, number, cfg.agent, cfg.state, cfg.wrap_up)
     return World(scenario, seed, env, journal, tserver, gws, reporting, desktops)

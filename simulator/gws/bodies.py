@@ -13,7 +13,7 @@ the same call.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
@@ -89,7 +89,10 @@ class AgentStateBody(Body):
     wrapUpTime: Annotated[int, Field(ge=0, strict=True)] | None = None
 
 
-def parse(model: type[Body], body: Any) -> Body:
+B = TypeVar("B", bound=Body)
+
+
+def parse(model: type[B], body: Any) -> B:
     """Validate ``body``; on failure raise GwsError with the documented statusCode."""
     if not isinstance(body, dict):
         raise GwsError(INPUT_VALIDATION, "Input validation error: the body must be a JSON object")

@@ -73,15 +73,17 @@ def set_call_disposition(gws: WebServices, user: User, call_id: str, raw: Any, r
 
 def fall_back(gws: WebServices, user: User, failed: Pending, failed_reference: int) -> None:
     """After EventError on the userData path: send the disposition as a user event."""
+    asked = failed.disposition
+    assert asked is not None, "only a SetCallDisposition falls back"
     ref = gws.next_reference()
     gws.journal.append(J.GWS_DISPOSITION, {
         "request": failed.request, "user": user.name, "dn": user.dn, "callId": failed.call_id, "connId": failed.conn_id,
         "path": USER_EVENT, "fallbackFrom": failed_reference, "referenceId": ref,
-        "disposition": failed.disposition["value"], "key": failed.disposition["key"],
+        "disposition": asked["value"], "key": asked["key"],
     })
     retry = Pending(user.name, "SetCallDisposition", failed.call_id, failed.conn_id, failed.request,
                     call_uuid=failed.call_uuid)
-    _send_user_event(gws, user, ref, retry, failed.disposition["key"], failed.disposition["value"])
+    _send_user_event(gws, user, ref, retry, asked["key"], asked["value"])
 
 
 def _send_user_event(gws: WebServices, user: User, ref: int, pending: Pending, key: str, value: str) -> None:

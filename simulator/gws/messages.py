@@ -27,6 +27,10 @@ class CometdMessage(ABC):
     """Base: who it is for, its channel, and its type for quick filtering."""
 
     __slots__ = ("user", "channel", "message_type", "notification_type")
+    user: str
+    channel: str
+    message_type: str
+    notification_type: str | None
     work_mode: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -136,7 +140,8 @@ class VoiceError(CometdMessage):
 
     @property
     def call_id(self) -> str | None:
-        return self._body["callId"]
+        call_id = self._body["callId"]
+        return call_id if isinstance(call_id, str) else None
 
     def message(self) -> dict[str, Any]:
         return {"data": dict(self._body), "channel": self.channel}

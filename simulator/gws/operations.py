@@ -18,6 +18,7 @@ from . import bodies, status
 from .capabilities import capabilities
 from .service import Pending, User, WebServices, require_view
 from .status import GwsError
+from .view import CallView
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +135,7 @@ def complete_consult(gws: WebServices, user: User, name: str, call_id: str, raw:
     (facts §1.5). With no consult call in progress: statusCode 2."""
     view = require_view(user, call_id)
     body = bodies.parse(bodies.CompleteConsultBody, raw)
+    consult: CallView | None
     if view.parent is not None:  # sent on the consult call
         original, consult = require_view(user, view.parent), view
     else:

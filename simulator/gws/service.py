@@ -212,7 +212,8 @@ class WebServices:
             self.journal.append(J.GWS_OUTCOME, {"request": pending.request, "referenceId": ref,
                                                 "event": event.name}, {"event": meta["event"]})
         name = event.name
-        user = self.by_dn.get(attrs.get("ThisDN"))
+        this_dn = attrs.get("ThisDN")
+        user = self.by_dn.get(this_dn) if isinstance(this_dn, str) else None
         if name == "EventError":
             if pending is not None:
                 self._on_error(event, pending, meta)
@@ -268,10 +269,10 @@ class WebServices:
             user.calls[view.id] = view
             self._cometd(self._call_message(user, "StatusChange", view), meta)
             return
-        view = user.calls.get(attrs["CallUuid"])
-        if view is not None:
-            view.participants = participants_after(view, event)
-            self._cometd(self._call_message(user, "ParticipantsUpdated", view), meta)
+        current = user.calls.get(attrs["CallUuid"])
+        if current is not None:
+            current.participants = participants_after(current, event)
+            self._cometd(self._call_message(user, "ParticipantsUpdated", current), meta)
 
     def _on_error(self, event: tlib.TEvent, pending: Pending, meta: dict[str, Any]) -> None:
         attrs = event.attrs

@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import TsimError
 from ..tserver.routing import MAX_ROUTE_HOPS
@@ -114,7 +115,7 @@ def _clean(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     msg = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
@@ -130,7 +131,7 @@ def _message(error: dict[str, Any]) -> str:
 def _cross_check(loaded: LoadedScenario, shown: str) -> None:
     sc = loaded.scenario
 
-    def fail(loc: tuple[Any, ...], message: str) -> None:
+    def fail(loc: tuple[Any, ...], message: str) -> NoReturn:
         raise ScenarioError(shown, loaded.line(*loc), field_name(loc), message)
 
     dns = sc.switch.dns
@@ -149,7 +150,7 @@ def _cross_check(loaded: LoadedScenario, shown: str) -> None:
     users = sc.users()
     devices: dict[str, str] = {}
     for name, device in users.items():
-        loc = ("web_services", "users", name, "device")
+        loc: tuple[Any, ...] = ("web_services", "users", name, "device")
         if device not in dns or dns[device].type != "Extension":
             fail(loc, f"device {device} is not a configured Extension")
         if device in devices:

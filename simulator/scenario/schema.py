@@ -318,7 +318,8 @@ class Step(Strict):
         return self._action
 
     @property
-    def args(self) -> BaseModel:
+    def args(self) -> Any:
+        """The action's arguments (a ``DialStep``, ``OnCall``, ``GwsStep``...)."""
         return getattr(self, self.action)
 
 
@@ -412,7 +413,8 @@ class Expectation(Strict):
         return self._kind
 
     @property
-    def args(self) -> BaseModel:
+    def args(self) -> Any:
+        """The expectation's arguments (a ``DispositionExpect``, ``TlibExpect``...)."""
         return getattr(self, self.kind)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from .. import journal as J
@@ -70,7 +71,7 @@ def schedule_steps(world: World, lines: Callable[[int], int | None]) -> None:
                 next_instant(position)
 
         for item in group:
-            later(env, delay, lambda item=item: play_one(item))
+            later(env, delay, partial(play_one, item))
 
     def play_all(position: int, group: list[tuple[int, Step, str, int | None]]) -> None:
         for item in group:
@@ -91,7 +92,8 @@ class StepRecord:
     __slots__ = ("index", "line", "step", "action", "result")
 
     def __init__(self, index: int, line: int | None, step: Step, action: str):
-        self.index, self.line, self.step, self.action, self.result = index, line, step, action, None
+        self.index, self.line, self.step, self.action = index, line, step, action
+        self.result: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         step = self.step

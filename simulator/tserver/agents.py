@@ -15,6 +15,8 @@ with work mode AfterCallWork and a ``WrapUpTime`` extension, which GWS's
 
 from __future__ import annotations
 
+from typing import Any
+
 from .. import tlib
 from ..links import later
 from ..timeunits import US_PER_SECOND
@@ -32,8 +34,8 @@ def _agent(ts: TServer, dn: str) -> Agent:
     return agent
 
 
-def _agent_event(ts: TServer, name: str, agent: Agent, reference_id: int | None, **extra) -> None:
-    attrs = {"ThisDN": agent.dn, "AgentID": agent.agent_id}
+def _agent_event(ts: TServer, name: str, agent: Agent, reference_id: int | None, **extra: Any) -> None:
+    attrs: dict[str, Any] = {"ThisDN": agent.dn, "AgentID": agent.agent_id}
     if reference_id is not None:
         attrs["ReferenceID"] = reference_id
     attrs.update(extra)

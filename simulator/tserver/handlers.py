@@ -13,37 +13,52 @@ from .server import TServer
 Handler = Callable[[TServer, tlib.TRequest], None]
 
 
-def _on_call(operation) -> Handler:
+def _dn(req: tlib.TRequest) -> str:
+    """The request's ThisDN; one that is not even text is a DN T-Server does not know."""
+    value = req.attrs.get("ThisDN")
+    if not isinstance(value, str):
+        raise TError(tlib.TERR_NOT_CONFIGURED, f"DN {value!r} is not configured")
+    return value
+
+
+def _destination(req: tlib.TRequest) -> str:
+    value = req.attrs.get("OtherDN")
+    if not isinstance(value, str) or not value:
+        raise TError(tlib.TERR_INV_CALD_DN, f"Invalid called DN {value!r}")
+    return value
+
+
+def _on_call(operation: Callable[..., None]) -> Handler:
     def handler(ts: TServer, req: tlib.TRequest) -> None:
         call = ts.live_call(req.attrs.get("ConnID"))
-        operation(ts, req.attrs.get("ThisDN"), call, reference_id=req.reference_id)
+        operation(ts, _dn(req), call, reference_id=req.reference_id)
     return handler
 
 
 def _make_call(ts: TServer, req: tlib.TRequest) -> None:
-    calls.make_call(ts, req.attrs.get("ThisDN"), req.attrs.get("OtherDN"), req.attrs.get("UserData"),
+    calls.make_call(ts, _dn(req), _destination(req), req.attrs.get("UserData"),
                     reference_id=req.reference_id)
 
 
-def _user_data(operation) -> Handler:
+def _user_data(operation: Callable[..., None]) -> Handler:
     def handler(ts: TServer, req: tlib.TRequest) -> None:
         call = ts.live_call(req.attrs.get("ConnID"))
-        operation(ts, req.attrs.get("ThisDN"), call, req.attrs.get("UserData"), reference_id=req.reference_id)
+        operation(ts, _dn(req), call, req.attrs.get("UserData"), reference_id=req.reference_id)
     return handler
 
 
 def _delete_pair(ts: TServer, req: tlib.TRequest) -> None:
     call = ts.live_call(req.attrs.get("ConnID"))
-    userdata.delete_pair(ts, req.attrs.get("ThisDN"), call, req.attrs.get("Key"), reference_id=req.reference_id)
+    userdata.delete_pair(ts, _dn(req), call, req.attrs.get("Key"), reference_id=req.reference_id)
 
 
 def _send_dtmf(ts: TServer, req: tlib.TRequest) -> None:
     call = ts.live_call(req.attrs.get("ConnID"))
-    calls.send_dtmf(ts, req.attrs.get("ThisDN"), call, req.attrs.get("DTMFDigits"), reference_id=req.reference_id)
+    calls.send_dtmf(ts, _dn(req), call, req.attrs.get("DTMFDigits"), reference_id=req.reference_id)
 
 
 def _user_event(ts: TServer, req: tlib.TRequest) -> None:
-    userdata.distribute_user_event(ts, req.attrs.get("ThisDN"), req.attrs.get("UserEvent"),
+    userdata.distribute_user_event(ts, _dn(req), req.attrs.get("UserEvent"),
                                    reference_id=req.reference_id)
 
 
@@ -53,7 +68,7 @@ def _agent_state(state: str) -> Handler:
         wrap_up = (req.attrs.get("Extensions") or {}).get("WrapUpTime")
         if wrap_up is not None and (not isinstance(wrap_up, int) or isinstance(wrap_up, bool) or wrap_up < 0):
             raise TError(tlib.TERR_INVALID_ATTR, f"WrapUpTime must be whole seconds, not {wrap_up!r}")
-        agents.set_state(ts, req.attrs.get("ThisDN"), wanted, reference_id=req.reference_id,
+        agents.set_state(ts, _dn(req), wanted, reference_id=req.reference_id,
                          wrap_up=wrap_up * US_PER_SECOND if wrap_up else None)
     return handler
 
@@ -61,22 +76,22 @@ def _agent_state(state: str) -> Handler:
 def _initiate(link: str) -> Handler:
     def handler(ts: TServer, req: tlib.TRequest) -> None:
         call = ts.live_call(req.attrs.get("ConnID"))
-        transfers.initiate(ts, req.attrs.get("ThisDN"), call, req.attrs.get("OtherDN"), link,
+        transfers.initiate(ts, _dn(req), call, _destination(req), link,
                            req.attrs.get("UserData"), reference_id=req.reference_id)
     return handler
 
 
-def _complete(operation, link: str) -> Handler:
+def _complete(operation: Callable[..., None], link: str) -> Handler:
     def handler(ts: TServer, req: tlib.TRequest) -> None:
         call = ts.live_call(req.attrs.get("ConnID"))
-        operation(ts, req.attrs.get("ThisDN"), call, req.attrs.get(link), reference_id=req.reference_id)
+        operation(ts, _dn(req), call, req.attrs.get(link), reference_id=req.reference_id)
     return handler
 
 
-def _single_step(operation) -> Handler:
+def _single_step(operation: Callable[..., None]) -> Handler:
     def handler(ts: TServer, req: tlib.TRequest) -> None:
         call = ts.live_call(req.attrs.get("ConnID"))
-        operation(ts, req.attrs.get("ThisDN"), call, req.attrs.get("OtherDN"), reference_id=req.reference_id)
+        operation(ts, _dn(req), call, _destination(req), reference_id=req.reference_id)
     return handler
 
 

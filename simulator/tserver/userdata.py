@@ -25,8 +25,10 @@ from .server import TServer
 def _changed(ts: TServer, call: Call, requester: str, reference_id: int | None) -> None:
     """EventAttachedDataChanged to the requester first, then to the other live parties."""
     for party in sorted(call.live_parties(), key=lambda p: p.dn != requester):
-        ts.call_event("EventAttachedDataChanged", call, party.dn, ThirdPartyDN=requester,
-                      **({"ReferenceID": reference_id} if party.dn == requester and reference_id is not None else {}))
+        extra: dict[str, Any] = {"ThirdPartyDN": requester}
+        if party.dn == requester and reference_id is not None:
+            extra["ReferenceID"] = reference_id
+        ts.call_event("EventAttachedDataChanged", call, party.dn, **extra)
 
 
 def attach(ts: TServer, dn: str, call: Call, data: dict[str, Any], reference_id: int | None = None) -> None:
@@ -36,7 +38,9 @@ def attach(ts: TServer, dn: str, call: Call, data: dict[str, Any], reference_id:
     _changed(ts, call, dn, reference_id)
 
 
-update = attach  # with a mapping, adding and overwriting are the same change
+def update(ts: TServer, dn: str, call: Call, data: dict[str, Any], reference_id: int | None = None) -> None:
+    """RequestUpdateUserData: with a mapping, adding and overwriting are the same change."""
+    attach(ts, dn, call, data, reference_id)
 
 
 def delete_all(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -> None:
