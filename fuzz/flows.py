@@ -44,8 +44,8 @@ def main() -> int:
             broken += 1
             print(f"flow {seed}: {problems[0]}")
         if result is not None:
-            paths.update(r.path for r in result.dispositions)
-            outcomes.update(r.reporting.outcome for r in result.dispositions)
+            paths.update(r.path.value for r in result.dispositions)
+            outcomes.update(r.reporting.outcome.value for r in result.dispositions)
     elapsed = time.perf_counter() - started
     print(f"{args.flows} flows in {elapsed:.1f}s: {broken} broken; dispositions by path {dict(paths)}, "
           f"by reporting outcome {dict(outcomes)}")

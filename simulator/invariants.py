@@ -95,15 +95,15 @@ def _records(records: list[DispositionRecord]) -> list[str]:
 
 def _nothing_after_completion(journal: J.Journal) -> list[str]:
     gone: dict[tuple[str, str], int] = {}
-    for entry in journal.of_kind(J.COMETD):
+    for entry in journal.of_kind(J.COMETD, J.GWS_COMPLETED):
+        if entry.kind == J.GWS_COMPLETED:
+            gone[(entry.payload["user"], entry.payload["callId"])] = entry.seq
+            continue
         message = entry.payload
         call_id = message.call_id
-        if call_id is None:
-            continue
-        key = (message.user, call_id)
-        if key in gone:
+        key = (message.user, call_id) if call_id is not None else None
+        sent_after = (entry.meta or {}).get("sentAfter", entry.seq)  # a delayed message left earlier
+        if key in gone and sent_after > gone[key] and getattr(message, "state", None) != "Completed":
             return [f"journal #{entry.seq}: CometD {message.notification_type or message.message_type} to "
                     f"{message.user} about call {call_id}, completed at journal #{gone[key]}"]
-        if getattr(message, "state", None) == "Completed":
-            gone[key] = entry.seq
     return []

@@ -29,6 +29,7 @@ HTTP_RESPONSE = "http.response"
 COMETD = "cometd"
 GWS_DISPOSITION = "gws.disposition"
 GWS_OUTCOME = "gws.outcome"
+GWS_COMPLETED = "gws.completed"
 REPORTING = "reporting"
 REPORTING_FINAL = "reporting.final"
 

@@ -248,6 +248,9 @@ def _arrived(index: JournalIndex, asked: _Asked, path: DispositionPath, ref: int
         return False, "reporting never received the user event"
     if not seen.payload["accepted"]:
         return False, f"reporting ignored the user event: {seen.payload['reason']}"
+    if asked.key in seen.payload.get("ignoredKeys", ()):
+        return False, (f"reporting stored the user event without {asked.key}: ICON store-event-data is conf and "
+                       f"its EventData section does not list {asked.key}")
     return True, None
 
 

@@ -12,6 +12,8 @@ A T-Server client (``reporting``) registered on every DN, as ICON is. Rules:
 - An **EventUserEvent** naming the ConnID sets its UserData keys, unless:
   - ``store_event_data`` is ``none`` (ICON's default; tsim's default is
     ``all``, a deployment set up to take dispositions from user events), or
+    ``conf`` and the key is not among ``event_data`` (ICON's EventData
+    section: only the keys listed there are stored, facts §4), or
   - it arrives more than ``user_event_data_timeout`` after the call ended
     (Info Mart ``[gim-etl] user-event-data-timeout``, default 3600 s): ignored.
 - **The last change wins**: for each key, reporting ends with the value of the
@@ -45,7 +47,8 @@ _ABSENT = object()
 @dataclass(slots=True)
 class ReportingSettings:
     user_event_data_timeout: int = 3600 * 1_000_000  # µs
-    store_event_data: str = "all"  # "all" | "none"
+    store_event_data: str = "all"  # "all" | "conf" | "none"
+    event_data: tuple[str, ...] = ()  # with "conf": the keys stored
 
 
 @dataclass(slots=True)
@@ -120,6 +123,14 @@ class ReportingSink:
             reason = "no call with this ConnID is known to reporting"
         elif self.settings.store_event_data == "none":
             reason = "ICON store-event-data is none: user-event data is not stored"
+        elif self.settings.store_event_data == "conf":
+            ignored = sorted(key for key in data if key not in self.settings.event_data)
+            if ignored:
+                entry["ignoredKeys"] = ignored
+                data = {key: value for key, value in data.items() if key in self.settings.event_data}
+            if not data:
+                reason = (f"ICON store-event-data is conf and its EventData section lists none of the keys "
+                          f"{', '.join(ignored) or '(none sent)'}")
         elif call.ended_at is not None and self.env.now - call.ended_at > self.settings.user_event_data_timeout:
             late = self.env.now - call.ended_at
             reason = (f"arrived {format_time(late)} after the call ended, over Info Mart's "

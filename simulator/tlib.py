@@ -24,16 +24,21 @@ REQUESTS: dict[str, int] = {
     "RequestRetrieveCall": 19,
     "RequestInitiateConference": 20,
     "RequestCompleteConference": 21,
+    "RequestDeleteFromConference": 22,
     "RequestInitiateTransfer": 23,
     "RequestSingleStepTransfer": 25,
     "RequestCompleteTransfer": 26,
+    "RequestAlternateCall": 28,
     "RequestAttachUserData": 30,
     "RequestUpdateUserData": 31,
     "RequestDeleteUserData": 32,
     "RequestDeletePair": 33,
     "RequestDistributeUserEvent": 48,
     "RequestSendDTMF": 97,
+    "RequestClearCall": 110,
     "RequestSingleStepConference": 120,
+    "RequestSetMuteOn": 143,
+    "RequestSetMuteOff": 144,
 }
 
 EVENTS: dict[str, int] = {
@@ -61,6 +66,8 @@ EVENTS: dict[str, int] = {
     "EventUserEvent": 96,
     "EventDTMFSent": 98,
     "EventAgentAfterCallWork": 118,
+    "EventMuteOn": 145,
+    "EventMuteOff": 146,
 }
 
 # Generic T-Library error codes (tliberr.h).
@@ -109,6 +116,25 @@ RELEASED = "Released"
 READY = "Ready"
 NOT_READY = "NotReady"
 AFTER_CALL_WORK = "AfterCallWork"
+AUX_WORK = "AuxWork"
+
+# TCallState values (facts §2.3): the mandatory CallState of call events.
+CALL_STATE_OK = 0
+CALL_STATE_TRANSFERRED = 1
+CALL_STATE_CONFERENCED = 2
+
+# TDNRole names for ThisDNRole, OtherDNRole and ThirdPartyDNRole (facts §2.3).
+ROLE_NEW_PARTY = "RoleNewParty"
+ROLE_ADDED_BY = "RoleAddedBy"
+ROLE_DELETED_BY = "RoleDeletedBy"
+ROLE_DELETED_PARTY = "RoleDeletedParty"
+ROLE_TRANSFERRED_BY = "RoleTransferredBy"
+ROLE_CONFERENCED_BY = "RoleConferencedBy"
+
+SERVER = "tsim-tserver"
+"""(inference) The ``Server`` attribute's value: facts §2.4 and §2.5 make the
+attribute mandatory on EventError and EventAttachedDataChanged without saying
+what it holds; tsim names its T-Server."""
 
 
 @dataclass(slots=True)

@@ -76,7 +76,8 @@ def build_world(scenario: Scenario, seed: int, tie_break: str | None = None) -> 
     ws = scenario.web_services
     users = [User(name, device, ids.device_id()) for name, device in scenario.users().items()]
     gws = WebServices(env, journal, GwsSettings(ws.disposition_key, ws.base_uri.rstrip("/"),
-                                                ws.fallback_to_user_event, ws.call_completion, ws.retention),
+                                                ws.fallback_to_user_event, ws.call_completion, ws.retention,
+                                                ws.completion_notice, ws.offer_mute),
                       users)
     if timing.constant(latency.tserver_processing) != 0:  # else T-Server handles a request as it arrives
         tserver.processing = _link(env, seed, latency, "tserver_processing", tserver.handle)
@@ -89,7 +90,8 @@ def build_world(scenario: Scenario, seed: int, tie_break: str | None = None) -> 
         desktops[user.name] = _link(env, seed, latency, "desktop_to_gws", lambda request: request(), user.name)
 
     rep = scenario.reporting
-    reporting = ReportingSink(env, journal, ReportingSettings(rep.user_event_data_timeout, rep.store_event_data))
+    reporting = ReportingSink(env, journal, ReportingSettings(rep.user_event_data_timeout, rep.store_event_data,
+                                                              tuple(rep.event_data or ())))
     tserver.connect(REPORTING_CLIENT, _link(env, seed, latency, "tserver_to_reporting", reporting.on_event), dns)
 
     # Agents configured on DNs log in at t=0, in the order the DNs are written.

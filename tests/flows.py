@@ -23,7 +23,7 @@ DISPOSITIONS = ("Sale", "NoSale", "Callback", "Referred")
 CALL_OPERATIONS = ("Answer", "Hangup", "Hold", "Retrieve", "AttachUserData", "UpdateUserData",
                    "DeleteUserDataPair", "DeleteUserData", "SendDtmf", "InitiateTransfer", "InitiateConference",
                    "CompleteTransfer", "CompleteConference", "SingleStepTransfer", "SingleStepConference",
-                   "Complete")
+                   "Complete", "SwapCalls", "MuteCall", "UnmuteCall", "ClearCall", "RemoveParticipantFromConference")
 
 
 def _delay(rng: random.Random) -> Any:
@@ -68,6 +68,8 @@ def _body(rng: random.Random, operation: str, call: str) -> dict[str, Any]:
         body["key"] = rng.choice(["Segment", "DispositionCode", "Missing"])
     elif operation == "SendDtmf":
         body["digits"] = rng.choice(["1", "42#", "*9"])
+    elif operation == "RemoveParticipantFromConference":
+        body["participant"] = rng.choice([*AGENT_DNS, PLAIN, CALLERS[0]])
     elif operation in ("InitiateTransfer", "InitiateConference", "SingleStepTransfer", "SingleStepConference"):
         body["destination"] = {"phoneNumber": rng.choice([*AGENT_DNS, PLAIN, QUEUE, "+14155550199"])}
     return body
@@ -129,11 +131,20 @@ def random_flow(seed: int) -> dict[str, Any]:
             "fallback_to_user_event": rng.random() < 0.3,
             "call_completion": rng.choice(["agent", "on_release", "after_retention"]),
             "retention": f"{rng.randrange(0, 30)}s",
+            "completion_notice": rng.random() < 0.5,
+            "offer_mute": rng.random() < 0.5,
         },
-        "reporting": {"store_event_data": rng.choice(["all", "all", "none"]),
-                      "user_event_data_timeout": f"{rng.randrange(0, 120)}s"},
+        "reporting": _reporting(rng),
         "steps": steps,
     }
+
+
+def _reporting(rng: random.Random) -> dict[str, Any]:
+    store = rng.choice(["all", "all", "none", "conf"])
+    out: dict[str, Any] = {"store_event_data": store, "user_event_data_timeout": f"{rng.randrange(0, 120)}s"}
+    if store == "conf":
+        out["event_data"] = rng.sample(["DispositionCode", "Outcome", "Segment"], rng.randint(1, 2))
+    return out
 
 
 def _step(rng: random.Random, call: str, parties: list[str], agents: list[str],
@@ -153,10 +164,10 @@ def _step(rng: random.Random, call: str, parties: list[str], agents: list[str],
     if roll < 0.75:
         return {"gws": {"user": user, "post": f"/api/v2/me/calls/{{{call}}}", "body": _disposition(rng, call)}}
     if roll < 0.8:
-        operation = rng.choice(["AfterCallWork", "Ready", "NotReady"])
+        operation = rng.choice(["AfterCallWork", "AuxWork", "Ready", "NotReady"])
         body: dict[str, Any] = {"operationName": operation}
         if operation == "AfterCallWork" and rng.random() < 0.5:
-            body["wrapUpTime"] = rng.randrange(0, 10)
+            body["wrapUpTime"] = rng.choice([rng.randrange(0, 10), str(rng.randrange(0, 10))])
         return {"gws": {"user": user, "post": "/api/v2/me/channels/voice", "body": body}}
     if roll < 0.83:
         return {"gws": {"user": user, "get": "/api/v2/me/calls"}}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypeVar, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, ValidationError
 
 from .status import INPUT_VALIDATION, MISSING_PARAMETER, GwsError
 
@@ -83,10 +83,23 @@ class DialBody(Body):
     outboundCallerId: StrictStr | None = None
 
 
-class AgentStateBody(Body):
-    """AfterCallWork, Ready, NotReady on /channels/voice."""
+class ParticipantBody(Body):
+    """RemoveParticipantFromConference: the party's phone number."""
 
-    wrapUpTime: Annotated[int, Field(ge=0, strict=True)] | None = None
+    participant: NonEmpty
+
+
+def _whole_seconds(value: Any) -> Any:
+    """``wrapUpTime`` as the AfterCallWork page writes it (``"0"``), or as a number."""
+    if isinstance(value, str) and value.isdigit() and len(value) <= 9:
+        return int(value)
+    return value
+
+
+class AgentStateBody(Body):
+    """AfterCallWork, AuxWork, Ready, NotReady on /channels/voice."""
+
+    wrapUpTime: Annotated[int, BeforeValidator(_whole_seconds), Field(ge=0, le=86_400, strict=True)] | None = None
 
 
 B = TypeVar("B", bound=Body)

@@ -16,7 +16,6 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from ..timeunits import US_PER_SECOND
-from .capabilities import capabilities
 from .view import CallView
 
 CALLS_CHANNEL = "/v2/me/calls"
@@ -47,10 +46,10 @@ class CometdMessage(ABC):
 
 class CallStateChange(CometdMessage):
     __slots__ = ("_view", "_state", "_user_data", "_participants", "_duration", "_phone", "_device_uri",
-                 "_base_uri")
+                 "_base_uri", "_capabilities", "_muted")
 
     def __init__(self, user: str, notification_type: str, view: CallView, phone_number: str,
-                 device_uri: str, base_uri: str, now: int):
+                 device_uri: str, base_uri: str, now: int, capabilities: tuple[str, ...]):
         self.user = user
         self.channel = CALLS_CHANNEL
         self.message_type = "CallStateChangeMessage"
@@ -64,6 +63,8 @@ class CallStateChange(CometdMessage):
         self._phone = phone_number
         self._device_uri = device_uri
         self._base_uri = base_uri
+        self._capabilities = capabilities
+        self._muted = view.muted
 
     @property
     def call_id(self) -> str:
@@ -87,19 +88,22 @@ class CallStateChange(CometdMessage):
             ],
             "dnis": v.dnis,
             "callType": v.call_type,
-            "capabilities": list(capabilities(self._state)),
+            "capabilities": list(self._capabilities),
         }
         if self._user_data:
             call["userData"] = dict(self._user_data)
         call.update({
             "duration": str(self._duration),
-            "mute": "Off",
+            "mute": "On" if self._muted else "Off",
             "supervisorListeningIn": False,
             "monitoredUserMuted": False,
             "monitoring": False,
             "uri": f"{self._base_uri}/api/v2/me/calls/{v.id}",
             "path": f"/calls/{v.id}",
         })
+        if v.parent is not None:  # a consult call names the call it was started from (facts §4)
+            call["parentCallUri"] = f"{self._base_uri}/api/v2/me/calls/{v.parent}"
+            call["parentCallPath"] = f"/calls/{v.parent}"
         return {
             "data": {
                 "notificationType": self.notification_type,

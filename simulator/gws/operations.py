@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .. import tlib
 from . import bodies, status
-from .capabilities import capabilities
 from .service import Pending, User, WebServices, require_view
 from .status import GwsError
 from .view import CallView
@@ -53,6 +53,12 @@ OPERATIONS: dict[str, Operation] = {
     "InitiateConference": Operation("RequestInitiateConference", bodies.DestinationBody, _destination),
     "SingleStepTransfer": Operation("RequestSingleStepTransfer", bodies.DestinationBody, _destination),
     "SingleStepConference": Operation("RequestSingleStepConference", bodies.DestinationBody, _destination),
+    "SwapCalls": Operation("RequestAlternateCall", bodies.NoParameters),
+    "MuteCall": Operation("RequestSetMuteOn", bodies.NoParameters),
+    "UnmuteCall": Operation("RequestSetMuteOff", bodies.NoParameters),
+    "ClearCall": Operation("RequestClearCall", bodies.NoParameters),
+    "RemoveParticipantFromConference": Operation("RequestDeleteFromConference", bodies.ParticipantBody,
+                                                 lambda body: {"OtherDN": body.participant}),
 }
 CONSULT_COMPLETIONS = {"CompleteTransfer": ("RequestCompleteTransfer", "TransferConnID"),
                        "CompleteConference": ("RequestCompleteConference", "ConferenceConnID")}
@@ -80,12 +86,30 @@ def call_operation(gws: WebServices, user: User, name: str, call_id: str, raw: A
                        f"({', '.join(SUPPORTED)})")
     view = require_view(user, call_id)
     body = bodies.parse(operation.body, raw)
-    if name not in capabilities(view.state):
-        raise GwsError(status.INVALID_STATE, f"{name} is not valid for a call that is {view.state}")
+    offered = gws.offers(view)
+    if name not in offered:
+        raise GwsError(status.INVALID_STATE, f"{name} is not valid for this call now ({view.state}; it offers "
+                                             f"{', '.join(offered) or 'nothing'})")
     ref = gws.next_reference()
     attrs = {"ThisDN": user.dn, "ConnID": view.conn_id, **operation.attrs(body)}
+    if name == "SwapCalls":
+        attrs.update(_swap(user, view))
     gws.send(ref, operation.request, attrs, Pending(user.name, name, view.id, view.conn_id, rid))
     return ref
+
+
+def _swap(user: User, view: CallView) -> dict[str, Any]:
+    """SwapCalls on either call of a consult: RequestAlternateCall with ConnID the
+    active call and PreviousConnID the held one (facts §4)."""
+    other_id = view.parent if view.parent is not None else next(
+        (v.id for v in user.calls.values() if v.parent == view.id and v.active), None)
+    other = user.calls.get(other_id) if other_id is not None else None
+    if other is None:
+        raise GwsError(status.INVALID_STATE, f"SwapCalls: call {view.id} has no consult call in progress")
+    held, active = (view, other) if view.state == tlib.HELD else (other, view)
+    if held.state != tlib.HELD or active.state != tlib.ESTABLISHED:
+        raise GwsError(status.INVALID_STATE, "SwapCalls needs one call Held and the other Established")
+    return {"ConnID": active.conn_id, "PreviousConnID": held.conn_id}
 
 
 def dial(gws: WebServices, user: User, raw: Any, rid: str) -> int:
@@ -104,14 +128,16 @@ def dial(gws: WebServices, user: User, raw: Any, rid: str) -> int:
     return ref
 
 
-VOICE_CHANNEL_OPERATIONS = ("AfterCallWork", "Ready", "NotReady")
+VOICE_CHANNEL_OPERATIONS = ("AfterCallWork", "AuxWork", "Ready", "NotReady")
+WORK_MODES = {"AfterCallWork": "AgentAfterCallWork", "AuxWork": "AgentAuxWork"}
 
 
 def voice_channel(gws: WebServices, user: User, raw: Any, rid: str) -> int:
-    """``POST /api/v2/me/channels/voice``: the agent's state (facts §1.5, after-call work).
+    """``POST /api/v2/me/channels/voice``: the agent's state (facts §1.5 and §4).
 
-    ``AfterCallWork`` sends RequestAgentNotReady with work mode AfterCallWork and,
-    when given, ``wrapUpTime`` (whole seconds) in the extensions.
+    ``AfterCallWork`` and ``AuxWork`` send RequestAgentNotReady with that work
+    mode; AfterCallWork passes ``wrapUpTime`` (whole seconds, a number or the
+    documented string such as ``"0"``) in the extensions.
     """
     name = operation_name(raw)
     if name not in VOICE_CHANNEL_OPERATIONS:
@@ -120,10 +146,10 @@ def voice_channel(gws: WebServices, user: User, raw: Any, rid: str) -> int:
     body = bodies.parse(bodies.AgentStateBody, raw)
     attrs: dict[str, Any] = {"ThisDN": user.dn}
     request = "RequestAgentReady" if name == "Ready" else "RequestAgentNotReady"
-    if name == "AfterCallWork":
-        attrs["AgentWorkMode"] = "AgentAfterCallWork"
-        if body.wrapUpTime is not None:
-            attrs["Extensions"] = {"WrapUpTime": body.wrapUpTime}
+    if name in WORK_MODES:
+        attrs["AgentWorkMode"] = WORK_MODES[name]
+    if name == "AfterCallWork" and body.wrapUpTime is not None:
+        attrs["Extensions"] = {"WrapUpTime": body.wrapUpTime}
     ref = gws.next_reference()
     gws.send(ref, request, attrs, Pending(user.name, name, None, None, rid))
     return ref
@@ -146,8 +172,9 @@ def complete_consult(gws: WebServices, user: User, name: str, call_id: str, raw:
             consult = next((v for v in user.calls.values() if v.parent == view.id and v.active), None)
     if consult is None or consult.parent != original.id or not consult.active:
         raise GwsError(status.INVALID_STATE, f"{name}: call {original.id} has no consult call in progress")
-    if original.state != "Held":
-        raise GwsError(status.INVALID_STATE, f"{name} is not valid for a call that is {original.state}")
+    if tlib.HELD not in (original.state, consult.state):
+        raise GwsError(status.INVALID_STATE, f"{name} needs one of the two calls Held (the original is "
+                                             f"{original.state}, the consult call {consult.state})")
     request, link = CONSULT_COMPLETIONS[name]
     ref = gws.next_reference()
     attrs = {"ThisDN": user.dn, "ConnID": original.conn_id, link: consult.conn_id}

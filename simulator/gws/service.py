@@ -35,11 +35,14 @@ from ..links import Link, later
 from ..timeunits import format_time
 from ..timing import Environment
 from . import status
+from .capabilities import capabilities
 from .messages import CallStateChange, CometdMessage, DeviceStateChange, VoiceError
 from .status import GwsError
-from .view import EVENT_STATE, CallView, participants_after
+from .view import EVENT_STATE, CallView, joined_participants, participants_after
 
 PARTY_EVENTS = frozenset({"EventPartyChanged", "EventPartyAdded", "EventPartyDeleted"})
+CONSULT_STARTS = {"InitiateTransfer": "TransferConnID", "InitiateConference": "ConferenceConnID"}
+WORK_MODES = {"AgentAfterCallWork": "AfterCallWork", "AgentAuxWork": "AuxWork"}  # TAgentWorkMode → workMode
 
 CLIENT = "gws"
 
@@ -67,6 +70,8 @@ class GwsSettings:
     fallback_to_user_event: bool = False
     call_completion: str = AGENT  # agent | on_release | after_retention
     retention: int = 3600 * 1_000_000  # µs a released call stays, with after_retention
+    completion_notice: bool = False  # a last StatusChange "Completed" to the desktop (v3 style, not v2)
+    offer_mute: bool = False  # MuteCall / UnmuteCall among an Established call's capabilities
 
 
 @dataclass(slots=True)
@@ -228,9 +233,18 @@ class WebServices:
                 view.parent = self._consulted(user, attrs)
             else:
                 view.apply_state(event, state)
+            if pending is not None and pending.operation in CONSULT_STARTS and view.parent is None:
+                view.consulting = CONSULT_STARTS[pending.operation]  # held for a consult call about to start
+            if state == tlib.RELEASED:
+                self._consult_over(user, view)
             self._cometd(self._call_message(user, "StatusChange", view), meta)
             if state == tlib.RELEASED:
                 self._released(user, view)
+        elif name in ("EventMuteOn", "EventMuteOff"):
+            view = user.calls.get(attrs["CallUuid"])
+            if view is not None:
+                view.muted = name == "EventMuteOn"
+                self._cometd(self._call_message(user, "StatusChange", view), meta)  # (inference) the type
         elif name in PARTY_EVENTS:
             self._party_event(user, event, meta)
         elif name == "EventAttachedDataChanged":
@@ -244,7 +258,8 @@ class WebServices:
                 self._cometd(self._call_message(user, "DtmfSent", view), meta)
         elif name in ("EventAgentReady", "EventAgentNotReady", "EventAgentLogin"):
             ready = name == "EventAgentReady"
-            work_mode = "AfterCallWork" if attrs.get("AgentWorkMode") == "AgentAfterCallWork" else None
+            mode = attrs.get("AgentWorkMode")
+            work_mode = WORK_MODES.get(mode) if isinstance(mode, str) else None
             self._cometd(DeviceStateChange(user.name, user.device_id, user.dn,
                                            tlib.READY if ready else tlib.NOT_READY, work_mode), meta)
 
@@ -256,6 +271,15 @@ class WebServices:
             return None
         return next((v.id for v in user.calls.values() if v.conn_id == original), None)
 
+    @staticmethod
+    def _consult_over(user: User, view: CallView) -> None:
+        """A consult call left this device: its original call is no longer consulting."""
+        original = user.calls.get(view.parent) if view.parent is not None else None
+        if original is not None:
+            original.consulting = None
+        if view.parent is None:
+            view.consulting = None
+
     def _party_event(self, user: User, event: tlib.TEvent, meta: dict[str, Any]) -> None:
         attrs = event.attrs
         previous = attrs.get("PreviousConnID")
@@ -263,9 +287,11 @@ class WebServices:
             old = next((v for v in user.calls.values() if v.conn_id == previous), None)
             state = old.state if old is not None else tlib.ESTABLISHED
             if old is not None:
+                self._consult_over(user, old)
                 del user.calls[old.id]
                 user.moved[old.id] = attrs["CallUuid"]
             view = CallView.from_event(event, state, old.created_at if old is not None else self.env.now)
+            view.participants = joined_participants(event)
             user.calls[view.id] = view
             self._cometd(self._call_message(user, "StatusChange", view), meta)
             return
@@ -297,25 +323,36 @@ class WebServices:
             later(self.env, self.settings.retention, expire)
 
     def complete(self, user: User, view: CallView, by_agent: bool = False) -> None:
-        """The call leaves Web Services: later requests on it answer statusCode 6.
+        """The call leaves Web Services: later requests on it answer statusCode 6,
+        and the desktop hears nothing more of it.
 
         Only a Released call can be completed (the agent's ``Complete`` on a live
-        call answers statusCode 2). (inference) GWS's notification for it is not
-        in the facts file; tsim sends a last StatusChange with state Completed.
+        call answers statusCode 2). Completion is journaled (``gws.completed``);
+        the desktop is told only with ``completion_notice`` — GWS v2 documents no
+        such message; (inference) tsim then sends a last StatusChange, state
+        Completed, as the later Workspace API does.
         """
         if view.state != tlib.RELEASED:
             raise GwsError(status.INVALID_STATE, f"Complete is not valid for a call that is {view.state}")
         del user.calls[view.id]
         user.completed[view.id] = self.env.now
-        view.state = COMPLETED
-        self._cometd(self._call_message(user, "StatusChange", view), {"completedBy": "agent" if by_agent
-                                                                      else self.settings.call_completion})
+        by = "agent" if by_agent else self.settings.call_completion
+        self.journal.append(J.GWS_COMPLETED, {"user": user.name, "callId": view.id, "connId": view.conn_id,
+                                              "by": by})
+        if self.settings.completion_notice:
+            view.state = COMPLETED
+            self._cometd(self._call_message(user, "StatusChange", view), {"completedBy": by})
 
     # -- towards the desktop ---------------------------------------------------
     def _call_message(self, user: User, notification_type: str, view: CallView) -> CallStateChange:
         base = self.settings.base_uri
         return CallStateChange(user.name, notification_type, view, user.dn,
-                               f"{base}/api/v2/devices/{user.device_id}", base, self.env.now)
+                               f"{base}/api/v2/devices/{user.device_id}", base, self.env.now,
+                               self.offers(view))
+
+    def offers(self, view: CallView) -> tuple[str, ...]:
+        """The call's capabilities now (``capabilities``)."""
+        return capabilities(view, view.consult_kind, self.settings.offer_mute)
 
     def _cometd(self, message: CometdMessage, meta: dict[str, Any]) -> None:
         """Publish to the user's desktop; journaled when it arrives there."""
@@ -323,12 +360,14 @@ class WebServices:
         if link is None:
             self.journal.append(J.COMETD, message, meta)
         else:
-            link.send((message, meta, self.env.now))
+            link.send((message, meta, self.env.now, len(self.journal)))
 
-    def on_desktop(self, delivery: tuple[CometdMessage, dict[str, Any], int]) -> None:
-        message, meta, sent_at = delivery
+    def on_desktop(self, delivery: tuple[CometdMessage, dict[str, Any], int, int]) -> None:
+        """A CometD message reaches the desktop. One that travelled records when it
+        left (``sentAt``) and the last journal entry before it left (``sentAfter``)."""
+        message, meta, sent_at, sent_after = delivery
         if sent_at != self.env.now:
-            meta["sentAt"] = sent_at
+            meta = {**meta, "sentAt": sent_at, "sentAfter": sent_after}
         self.journal.append(J.COMETD, message, meta)
 
 

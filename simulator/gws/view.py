@@ -34,6 +34,8 @@ from typing import Any
 
 from .. import tlib
 
+CONSULT_LINKS = ("TransferConnID", "ConferenceConnID")
+
 EVENT_STATE: dict[str, str] = {
     "EventDialing": tlib.DIALING,
     "EventRinging": tlib.RINGING,
@@ -57,6 +59,16 @@ class CallView:
     created_at: int
     user_data: dict[str, Any] = field(default_factory=dict)
     parent: str | None = None  # a consult call: the id of the call it consults from
+    consult_link: str | None = None  # a consult call: TransferConnID or ConferenceConnID
+    consulting: str | None = None  # an original call with a consult call in progress: the consult's link
+    muted: bool = False
+
+    @property
+    def consult_kind(self) -> str | None:
+        """For capabilities: the link of the consult this call is part of, if one is in progress."""
+        if self.parent is not None:
+            return self.consult_link if self.active else None
+        return self.consulting
 
     @property
     def active(self) -> bool:
@@ -65,9 +77,11 @@ class CallView:
     @classmethod
     def from_event(cls, event: tlib.TEvent, state: str, now: int) -> CallView:
         a = event.attrs
+        link = next((key for key in CONSULT_LINKS if key in a), None)
         return cls(id=a["CallUuid"], conn_id=a["ConnID"], call_uuid=a["CallUuid"], state=state,
                    call_type=a.get("CallType", "Unknown"), dnis=a.get("DNIS", ""),
-                   participants=_participants(a), created_at=now, user_data=a.get("UserData") or {})
+                   participants=_participants(a), created_at=now, user_data=a.get("UserData") or {},
+                   consult_link=link)
 
     def apply_state(self, event: tlib.TEvent, state: str) -> None:
         self.state = state
@@ -80,14 +94,31 @@ class CallView:
 
 
 def participants_after(view: CallView, event: tlib.TEvent) -> tuple[str, ...]:
-    """The call's other parties after a party event."""
+    """The call's other parties after a party event: PartyAdded adds the
+    ThirdPartyDN, PartyDeleted removes it, PartyChanged replaces the party that
+    transferred (OtherDN, OtherDNRole RoleTransferredBy) with the ThirdPartyDN."""
     attrs = event.attrs
     third = attrs.get("ThirdPartyDN")
-    if event.name == "EventPartyAdded" and third and third not in view.participants:
-        return (*view.participants, third)
+    if event.name == "EventPartyAdded":
+        return view.participants + ((third,) if third and third not in view.participants else ())
     if event.name == "EventPartyDeleted":
         return tuple(p for p in view.participants if p != third)
+    if attrs.get("OtherDNRole") == tlib.ROLE_TRANSFERRED_BY:
+        kept = tuple(p for p in view.participants if p not in (attrs.get("OtherDN"), third))
+        return kept + ((third,) if third else ())
     return _participants(attrs) or view.participants
+
+
+def joined_participants(event: tlib.TEvent) -> tuple[str, ...]:
+    """The other parties of a call a party has just moved onto (EventPartyChanged
+    with PreviousConnID): the one it talks to and, in a conference, the agent who
+    conferenced it in."""
+    attrs = event.attrs
+    others = _participants(attrs)
+    third = attrs.get("ThirdPartyDN")
+    if attrs.get("CallState") == tlib.CALL_STATE_CONFERENCED and third and third not in others:
+        others += (third,)
+    return others
 
 
 def _participants(attrs: dict[str, Any]) -> tuple[str, ...]:

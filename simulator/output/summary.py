@@ -31,7 +31,9 @@ def markdown(result: RunResult) -> str:
            f"Disposition key `{sc.web_services.disposition_key}`; fallback to user event "
            f"{'on' if sc.web_services.fallback_to_user_event else 'off'}; Info Mart user-event-data-timeout "
            f"{format_duration(sc.reporting.user_event_data_timeout)}; ICON store-event-data "
-           f"`{sc.reporting.store_event_data}`.", ""]
+           f"`{sc.reporting.store_event_data}`"
+           + (f" (EventData: {', '.join(sc.reporting.event_data)})" if sc.reporting.event_data else "")
+           + ".", ""]
 
     out += ["## Calls", "", "| call | ConnID | CallUuid | type | from → to | first event | released |",
             "|---|---|---|---|---|---|---|"]

@@ -219,15 +219,34 @@ class WebServicesConfig(Strict):
     users: dict[Name, UserConfig] | None = Field(
         None, description="default: one user per DN with an agent, named after the agent")
     call_completion: Literal["agent", "on_release", "after_retention"] = Field(
-        "agent", description="when a released call leaves Web Services: when the agent completes it "
-                             "(operation Complete), at once on release, or after `retention`")
+        "agent", description="when a released call leaves Web Services (then requests on it answer statusCode "
+                             "6): when the agent completes it (operation Complete, which is Workspace API v3, not "
+                             "GWS v2: a v2 desktop never sends it, so the call stays), at once on release, or "
+                             "after `retention`")
+    offer_mute: bool = Field(
+        False, description="offer MuteCall/UnmuteCall on Established calls (the reference page's deployment "
+                           "does not; the MuteCall page's does)")
+    completion_notice: bool = Field(
+        False, description="tell the desktop a call was completed with a last StatusChange, state Completed "
+                           "(Workspace API v3 style; a GWS v2 desktop does not expect it)")
     retention: Duration = duration_field(3600 * US_PER_SECOND, "with after_retention: how long a released call stays")
 
 
 class ReportingConfig(Strict):
     user_event_data_timeout: Duration = duration_field(3600 * US_PER_SECOND,
                                                        "Info Mart [gim-etl] user-event-data-timeout")
-    store_event_data: Literal["all", "none"] = Field("all", description="ICON [custom-states] store-event-data")
+    store_event_data: Literal["all", "conf", "none"] = Field(
+        "all", description="ICON [custom-states] store-event-data: all, conf (only the keys in event_data) or none "
+                           "(ICON's factory default; tsim's default is all, a deployment set up to keep "
+                           "dispositions sent as user events)")
+    event_data: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        None, description="with store_event_data: conf, the keys ICON's EventData section lists")
+
+    @model_validator(mode="after")
+    def _keys_with_conf(self) -> ReportingConfig:
+        if (self.store_event_data == "conf") != (self.event_data is not None):
+            raise ValueError("event_data (the EventData keys) goes with store_event_data: conf, and only with it")
+        return self
 
 
 # -- steps ----------------------------------------------------------------------

@@ -24,7 +24,10 @@ from .model import Agent, TError
 from .routing import distribute
 from .server import TServer
 
-WORK_MODES = {tlib.AFTER_CALL_WORK: "AgentAfterCallWork", tlib.NOT_READY: "AgentManualIn"}
+WORK_MODES = {tlib.AFTER_CALL_WORK: "AgentAfterCallWork", tlib.NOT_READY: "AgentManualIn",
+              tlib.AUX_WORK: "AgentAuxWork"}
+"""NotReady states and the TAgentWorkMode each is announced with (facts §2.3)."""
+BY_WORK_MODE = {mode: state for state, mode in WORK_MODES.items()}
 
 
 def _agent(ts: TServer, dn: str) -> Agent:

@@ -1,4 +1,5 @@
-"""Call control: make, answer, hold, retrieve, release (see ``states``)."""
+"""Call control: make, answer, hold, retrieve, release (see ``states``);
+alternate between two calls, mute, clear a call, remove a conference party."""
 
 from __future__ import annotations
 
@@ -90,7 +91,8 @@ def release_party(ts: TServer, call: Call, dn: str, reference_id: int | None = N
     remaining = call.live_parties()
     if len(remaining) >= 2 and not quiet_others:
         for other in remaining:
-            ts.call_event("EventPartyDeleted", call, other.dn, ThirdPartyDN=dn)
+            ts.call_event("EventPartyDeleted", call, other.dn, CallState=tlib.CALL_STATE_CONFERENCED,
+                          ThirdPartyDN=dn, ThirdPartyDNRole=tlib.ROLE_DELETED_PARTY)
     return party
 
 
@@ -122,3 +124,64 @@ def _end(ts: TServer, call: Call) -> None:
             ts.call_event("EventAbandoned", call, queue.number, other_dn=call.ani)
     call.released_at = ts.env.now
     del ts.live[call.conn_id]
+
+
+def alternate(ts: TServer, dn: str, active: Call, held_conn_id: object, reference_id: int | None = None) -> None:
+    """RequestAlternateCall (SwapCalls): hold the active call, retrieve the held one.
+
+    ConnID names the active call and PreviousConnID the held one, as Platform
+    SDK clients send it (facts §4). Both parties are checked before either moves.
+    """
+    held = ts.live_call(held_conn_id)
+    going, coming = ts.party_on(active, dn), ts.party_on(held, dn)
+    transition("hold", going.state)
+    transition("retrieve", coming.state)
+    going.state, event = transition("hold", going.state)
+    ts.call_event(event, active, dn, reference_id=reference_id)
+    coming.state, event = transition("retrieve", coming.state)
+    ts.call_event(event, held, dn)
+
+
+def mute(ts: TServer, dn: str, call: Call, on: bool, reference_id: int | None = None) -> None:
+    """RequestSetMuteOn / RequestSetMuteOff: an Established party mutes or unmutes
+    (EventMuteOn / EventMuteOff to it)."""
+    party = ts.party_on(call, dn)
+    if party.state != tlib.ESTABLISHED:
+        raise TError(tlib.TERR_UNSUP_OPER, f"Cannot change the mute of a party that is {party.state}")
+    if party.muted == on:
+        raise TError(tlib.TERR_IN_SAME_STATE, f"Party is already {'muted' if on else 'unmuted'}")
+    party.muted = on
+    ts.call_event("EventMuteOn" if on else "EventMuteOff", call, dn, reference_id=reference_id)
+
+
+def clear(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -> None:
+    """RequestClearCall: the call ends for every party (EventReleased to each)."""
+    ts.party_on(call, dn)
+    leavers = []
+    for party in call.live_parties():
+        party.state = tlib.RELEASED
+        ts.call_event("EventReleased", call, party.dn,
+                      reference_id=reference_id if party.dn == dn else None)
+        leavers.append(party)
+    end_if_alone(ts, call, leavers=tuple(leavers))
+
+
+def delete_from_conference(ts: TServer, dn: str, call: Call, participant: object,
+                           reference_id: int | None = None) -> None:
+    """RequestDeleteFromConference (RemoveParticipantFromConference): ``dn``
+    removes another party; those left hear EventPartyDeleted naming who went
+    (ThirdPartyDN, RoleDeletedParty) and who removed it (OtherDN, RoleDeletedBy)."""
+    ts.party_on(call, dn)
+    if not isinstance(participant, str) or participant == dn:
+        raise TError(tlib.TERR_INVALID_ATTR, f"Invalid party to remove {participant!r}")
+    removed = ts.party_on(call, participant)
+    if len(call.live_parties()) < 3:
+        raise TError(tlib.TERR_UNSUP_OPER, f"Call {call.conn_id} is not a conference")
+    removed.state, event = transition("release", removed.state)
+    ts.call_event(event, call, participant)
+    for other in call.live_parties():
+        ts.call_event("EventPartyDeleted", call, other.dn, other_dn=dn,
+                      reference_id=reference_id if other.dn == dn else None, OtherDNRole=tlib.ROLE_DELETED_BY,
+                      CallState=tlib.CALL_STATE_CONFERENCED, ThirdPartyDN=participant,
+                      ThirdPartyDNRole=tlib.ROLE_DELETED_PARTY)
+    end_if_alone(ts, call, leavers=(removed,))

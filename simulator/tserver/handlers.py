@@ -64,7 +64,8 @@ def _user_event(ts: TServer, req: tlib.TRequest) -> None:
 
 def _agent_state(state: str) -> Handler:
     def handler(ts: TServer, req: tlib.TRequest) -> None:
-        wanted = tlib.AFTER_CALL_WORK if req.attrs.get("AgentWorkMode") == "AgentAfterCallWork" else state
+        mode = req.attrs.get("AgentWorkMode")
+        wanted = agents.BY_WORK_MODE.get(mode, state) if state == tlib.NOT_READY and isinstance(mode, str) else state
         wrap_up = (req.attrs.get("Extensions") or {}).get("WrapUpTime")
         if wrap_up is not None and (not isinstance(wrap_up, int) or isinstance(wrap_up, bool) or wrap_up < 0):
             raise TError(tlib.TERR_INVALID_ATTR, f"WrapUpTime must be whole seconds, not {wrap_up!r}")
@@ -95,6 +96,23 @@ def _single_step(operation: Callable[..., None]) -> Handler:
     return handler
 
 
+def _alternate(ts: TServer, req: tlib.TRequest) -> None:
+    call = ts.live_call(req.attrs.get("ConnID"))
+    calls.alternate(ts, _dn(req), call, req.attrs.get("PreviousConnID"), reference_id=req.reference_id)
+
+
+def _mute(on: bool) -> Handler:
+    def handler(ts: TServer, req: tlib.TRequest) -> None:
+        call = ts.live_call(req.attrs.get("ConnID"))
+        calls.mute(ts, _dn(req), call, on, reference_id=req.reference_id)
+    return handler
+
+
+def _delete_from_conference(ts: TServer, req: tlib.TRequest) -> None:
+    call = ts.live_call(req.attrs.get("ConnID"))
+    calls.delete_from_conference(ts, _dn(req), call, req.attrs.get("OtherDN"), reference_id=req.reference_id)
+
+
 REQUEST_HANDLERS: dict[str, Handler] = {
     "RequestMakeCall": _make_call,
     "RequestAnswerCall": _on_call(calls.answer),
@@ -113,6 +131,11 @@ REQUEST_HANDLERS: dict[str, Handler] = {
     "RequestDeletePair": _delete_pair,
     "RequestDistributeUserEvent": _user_event,
     "RequestSendDTMF": _send_dtmf,
+    "RequestAlternateCall": _alternate,
+    "RequestSetMuteOn": _mute(True),
+    "RequestSetMuteOff": _mute(False),
+    "RequestClearCall": _on_call(calls.clear),
+    "RequestDeleteFromConference": _delete_from_conference,
     "RequestAgentReady": _agent_state(tlib.READY),
     "RequestAgentNotReady": _agent_state(tlib.NOT_READY),
 }

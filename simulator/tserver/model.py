@@ -60,6 +60,7 @@ class Party:
     internal: bool  # a configured DN: gets events; an external number does not
     had_ringing: bool = False
     had_answered: bool = False  # the party was ever Established (only talked calls bring ACW)
+    muted: bool = False
 
 
 @dataclass(slots=True)
@@ -84,8 +85,10 @@ class Call:
         return [p for p in self.parties.values() if p.state != tlib.RELEASED]
 
     def other_dn(self, dn: str) -> str:
-        """The party a DN talks to (the first other party), or the DNIS."""
-        for party in self.parties.values():
-            if party.dn != dn:
+        """The party a DN talks to (the first other live party, else the first
+        other party), or the DNIS."""
+        others = [party for party in self.parties.values() if party.dn != dn]
+        for party in others:
+            if party.state != tlib.RELEASED:
                 return party.dn
-        return self.dnis
+        return others[0].dn if others else self.dnis

@@ -128,7 +128,10 @@ class TServer:
                    reference_id: int | None = None, **extra: Any) -> None:
         """Queue an event about ``call`` for the clients registered on ``dn``.
 
-        External numbers are not T-Server's DNs: they get no events.
+        Every call event carries the attributes Genesys documents as mandatory
+        (facts §4): ``CallID`` (0: the simulated switch has no call id of its
+        own) and ``CallState`` (``CALL_STATE_OK`` unless ``extra`` says
+        otherwise). External numbers are not T-Server's DNs: they get no events.
         """
         if dn not in self.dns:
             return
@@ -137,8 +140,8 @@ class TServer:
             "EventSequenceNumber": 0, "TimeinSecs": 0, "TimeinuSecs": 0, "ThisDN": dn,
             "ThisDNRole": party.role if party is not None else None,
             "OtherDN": call.other_dn(dn) if other_dn is None else other_dn,
-            "ConnID": call.conn_id, "CallUuid": call.call_uuid, "CallType": call.call_type,
-            "ANI": call.ani, "DNIS": call.dnis,
+            "ConnID": call.conn_id, "CallID": 0, "CallUuid": call.call_uuid, "CallType": call.call_type,
+            "CallState": tlib.CALL_STATE_OK, "ANI": call.ani, "DNIS": call.dnis,
         }
         if party is None:
             del attrs["ThisDNRole"]
@@ -161,6 +164,7 @@ class TServer:
             "ErrorCode": err.code,
             "ErrorMessage": err.message,
             "ReferenceID": request.reference_id,
+            "Server": tlib.SERVER,
             "ThisDN": request.attrs.get("ThisDN"),
         }
         if "ConnID" in request.attrs:

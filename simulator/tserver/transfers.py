@@ -64,48 +64,57 @@ def _consult_of(ts: TServer, dn: str, call: Call, consult_conn_id: object, link:
     consult = ts.live_call(consult_conn_id)
     if consult.links.get(link) != call.conn_id:
         raise TError(tlib.TERR_INVALID_ATTR, f"{consult.conn_id} is not a consult call of {call.conn_id}")
-    if ts.party_on(call, dn).state != tlib.HELD:
-        raise TError(tlib.TERR_UNSUP_OPER, f"DN {dn} is not holding call {call.conn_id}")
-    ts.party_on(consult, dn)
+    if tlib.HELD not in (ts.party_on(call, dn).state, ts.party_on(consult, dn).state):
+        raise TError(tlib.TERR_UNSUP_OPER, f"DN {dn} holds neither call {call.conn_id} nor its consult call")
     return consult
 
 
-def _move(ts: TServer, consult: Call, call: Call, dn: str) -> list[Party]:
-    """Move every party but ``dn`` from the consult call onto ``call``."""
+def _move(ts: TServer, consult: Call, call: Call, dn: str, call_state: int, role: str) -> list[Party]:
+    """Move every party but ``dn`` from the consult call onto ``call``: each hears
+    EventPartyChanged with PreviousConnID, ``dn`` as ThirdPartyDN in ``role``."""
     movers = [p for p in consult.live_parties() if p.dn != dn]
     for party in movers:
         del consult.parties[party.dn]
         call.parties[party.dn] = party
-        ts.call_event("EventPartyChanged", call, party.dn, PreviousConnID=consult.conn_id)
+        ts.call_event("EventPartyChanged", call, party.dn, PreviousConnID=consult.conn_id, CallState=call_state,
+                      ThirdPartyDN=dn, ThirdPartyDNRole=role)
     return movers
 
 
 def complete_transfer(ts: TServer, dn: str, call: Call, consult_conn_id: object,
                       reference_id: int | None = None) -> None:
+    """The consulted party moves onto the original call; then the agent leaves
+    the original call first and the consult call second (the order the
+    CompleteTransfer page shows the agent's calls Released)."""
     consult = _consult_of(ts, dn, call, consult_conn_id, TRANSFER)
-    release_party(ts, consult, dn, reference_id=reference_id, quiet_others=True)
-    movers = _move(ts, consult, call, dn)
-    release_party(ts, call, dn, quiet_others=True)
+    movers = _move(ts, consult, call, dn, tlib.CALL_STATE_TRANSFERRED, tlib.ROLE_TRANSFERRED_BY)
+    leaver = release_party(ts, call, dn, reference_id=reference_id, quiet_others=True)
+    release_party(ts, consult, dn, quiet_others=True)
     for other in call.live_parties():
         if other not in movers:
             for mover in movers:
-                ts.call_event("EventPartyChanged", call, other.dn, ThirdPartyDN=mover.dn)
+                ts.call_event("EventPartyChanged", call, other.dn, other_dn=dn, OtherDNRole=tlib.ROLE_TRANSFERRED_BY,
+                              CallState=tlib.CALL_STATE_TRANSFERRED, ThirdPartyDN=mover.dn,
+                              ThirdPartyDNRole=tlib.ROLE_NEW_PARTY)
     end_if_alone(ts, consult)
-    end_if_alone(ts, call, leavers=(call.parties[dn],))
+    end_if_alone(ts, call, leavers=(leaver,))
 
 
 def complete_conference(ts: TServer, dn: str, call: Call, consult_conn_id: object,
                         reference_id: int | None = None) -> None:
     consult = _consult_of(ts, dn, call, consult_conn_id, CONFERENCE)
     release_party(ts, consult, dn, reference_id=reference_id, quiet_others=True)
-    movers = _move(ts, consult, call, dn)
+    movers = _move(ts, consult, call, dn, tlib.CALL_STATE_CONFERENCED, tlib.ROLE_CONFERENCED_BY)
     party = call.parties[dn]
-    party.state, event = transition("retrieve", party.state)
-    ts.call_event(event, call, dn)
+    if party.state == tlib.HELD:  # after a SwapCalls the original may be the active call already
+        party.state, event = transition("retrieve", party.state)
+        ts.call_event(event, call, dn)
     for other in call.live_parties():
         if other not in movers:
             for mover in movers:
-                ts.call_event("EventPartyAdded", call, other.dn, ThirdPartyDN=mover.dn)
+                ts.call_event("EventPartyAdded", call, other.dn, other_dn=dn, OtherDNRole=tlib.ROLE_ADDED_BY,
+                              CallState=tlib.CALL_STATE_CONFERENCED, ThirdPartyDN=mover.dn,
+                              ThirdPartyDNRole=tlib.ROLE_NEW_PARTY)
     end_if_alone(ts, consult)
     end_if_alone(ts, call)
 
@@ -122,7 +131,9 @@ def single_step_transfer(ts: TServer, dn: str, call: Call, destination: str,
     deliver(ts, call, destination)  # the destination rings before the transferring party leaves
     release_party(ts, call, dn, reference_id=reference_id, quiet_others=True)
     for other in others:
-        ts.call_event("EventPartyChanged", call, other.dn, ThirdPartyDN=destination)
+        ts.call_event("EventPartyChanged", call, other.dn, other_dn=dn, OtherDNRole=tlib.ROLE_TRANSFERRED_BY,
+                      CallState=tlib.CALL_STATE_TRANSFERRED, ThirdPartyDN=destination,
+                      ThirdPartyDNRole=tlib.ROLE_NEW_PARTY)
     end_if_alone(ts, call, leavers=(party,))
 
 
@@ -136,5 +147,7 @@ def single_step_conference(ts: TServer, dn: str, call: Call, destination: str,
     check_route(ts, destination)
     for other in call.live_parties():
         ref = reference_id if other.dn == dn else None
-        ts.call_event("EventPartyAdded", call, other.dn, reference_id=ref, ThirdPartyDN=destination)
+        added_by = {} if other.dn == dn else {"other_dn": dn, "OtherDNRole": tlib.ROLE_ADDED_BY}
+        ts.call_event("EventPartyAdded", call, other.dn, reference_id=ref, CallState=tlib.CALL_STATE_CONFERENCED,
+                      ThirdPartyDN=destination, ThirdPartyDNRole=tlib.ROLE_NEW_PARTY, **added_by)
     deliver(ts, call, destination)

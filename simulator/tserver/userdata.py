@@ -25,7 +25,7 @@ from .server import TServer
 def _changed(ts: TServer, call: Call, requester: str, reference_id: int | None) -> None:
     """EventAttachedDataChanged to the requester first, then to the other live parties."""
     for party in sorted(call.live_parties(), key=lambda p: p.dn != requester):
-        extra: dict[str, Any] = {"ThirdPartyDN": requester}
+        extra: dict[str, Any] = {"ThirdPartyDN": requester, "Server": tlib.SERVER}
         if party.dn == requester and reference_id is not None:
             extra["ReferenceID"] = reference_id
         ts.call_event("EventAttachedDataChanged", call, party.dn, **extra)

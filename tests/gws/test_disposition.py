@@ -167,7 +167,7 @@ def test_fallback_after_the_call_was_completed_still_sends_the_user_event():
     assert record.tserver.errorCode == 56
     assert record.fallback.tserver.event == "EventUserEvent"
     assert record.reporting.outcome == "reported"
-    completed = [e for e in result.journal.of_kind(J.COMETD) if getattr(e.payload, "state", None) == "Completed"]
+    completed = list(result.journal.of_kind(J.GWS_COMPLETED))
     assert completed, "the call was completed on release"
     after = [e.payload.message_type for e in result.journal.of_kind(J.COMETD) if e.seq > completed[0].seq]
     assert "ErrorMessage" not in after  # nothing about a call the desktop no longer has

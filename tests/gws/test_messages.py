@@ -3,7 +3,7 @@
 import json
 
 from simulator import tlib
-from simulator.gws.capabilities import CAPABILITIES
+from simulator.gws.capabilities import BY_STATE
 from simulator.tserver import calls
 
 from ..helpers import SAMPLES, advance, cometd, make_world, mark
@@ -66,13 +66,13 @@ def test_status_change_capabilities_follow_the_state_and_empty_when_released():
     assert states == ["Ringing", "Established", "Released"]
     for message in messages:
         state = message["data"]["call"]["state"]
-        assert message["data"]["call"]["capabilities"] == list(CAPABILITIES[state])
+        assert message["data"]["call"]["capabilities"] == list(BY_STATE[state])
         assert "userData" not in message["data"]["call"]
     assert messages[-1]["data"]["call"]["capabilities"] == []
 
 
 def test_established_capabilities_are_the_reference_list():
-    assert list(CAPABILITIES[tlib.ESTABLISHED]) == SAMPLE["data"]["call"]["capabilities"]
+    assert list(BY_STATE[tlib.ESTABLISHED]) == SAMPLE["data"]["call"]["capabilities"]
 
 
 def test_agent_state_changes_reach_the_devices_channel():

@@ -184,11 +184,23 @@ def test_complete_needs_a_released_call_and_removes_it():
     advance(world, 0.02)
     start = mark(world)
     assert post(world, call.call_uuid, {"operationName": "Complete"}).body == {"statusCode": 0}
-    (message,) = cometd(world, start)
-    assert message["data"]["call"]["state"] == "Completed" and message["data"]["call"]["capabilities"] == []
+    assert cometd(world, start) == []  # GWS v2 documents no message for it: by default the desktop hears nothing
+    assert [e.payload["by"] for e in world.journal.of_kind(J.GWS_COMPLETED)] == ["agent"]
     again = post(world, call.call_uuid, {"operationName": "Hangup"})
     assert again.body["statusCode"] == 6 and "was completed" in again.body["statusMessage"]
     assert world.gws.http("agent1", "GET", "/api/v2/me/calls").body["calls"] == []
+
+
+def test_completion_notice_is_a_last_status_change_when_asked_for():
+    world = make_world()
+    world.gws.settings.completion_notice = True
+    call = ringing_call(world)
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    advance(world, 0.02)
+    start = mark(world)
+    assert post(world, call.call_uuid, {"operationName": "Complete"}).body == {"statusCode": 0}
+    (message,) = cometd(world, start)
+    assert message["data"]["call"]["state"] == "Completed" and message["data"]["call"]["capabilities"] == []
 
 
 def test_transfer_operations_and_their_refusals():

@@ -29,12 +29,17 @@ def test_two_step_transfer_moves_the_consulted_party_with_party_changed():
     assert helper.links == {"TransferConnID": call.conn_id} and helper.user_data == {"Account": "7"}
     out = send(world, "RequestCompleteTransfer", ThisDN="15000", ConnID=call.conn_id, TransferConnID=helper.conn_id)
     names = [(e.name, e.attrs["ThisDN"], e.attrs["ConnID"]) for e in out if not e.name.startswith("EventAgent")]
-    assert names == [("EventReleased", "15000", helper.conn_id),
-                     ("EventPartyChanged", "15002", call.conn_id),
-                     ("EventReleased", "15000", call.conn_id),
+    assert names == [("EventPartyChanged", "15002", call.conn_id),
+                     ("EventReleased", "15000", call.conn_id),  # the original first, as the page shows
+                     ("EventReleased", "15000", helper.conn_id),
                      ("EventPartyChanged", "15001", call.conn_id)]
-    changed = out[1]
+    changed = out[0]
     assert changed.attrs["PreviousConnID"] == helper.conn_id and changed.attrs["CallType"] == "Internal"
+    assert (changed.attrs["CallState"], changed.attrs["ThirdPartyDN"], changed.attrs["ThirdPartyDNRole"]) == (
+        tlib.CALL_STATE_TRANSFERRED, "15000", "RoleTransferredBy")
+    other = out[3]
+    assert (other.attrs["OtherDN"], other.attrs["OtherDNRole"], other.attrs["ThirdPartyDN"]) == (
+        "15000", "RoleTransferredBy", "15002")
     assert helper.released and not call.released
     assert set(p.dn for p in call.live_parties()) == {"15001", "15002"}
 
