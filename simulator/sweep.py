@@ -31,6 +31,7 @@ from .record import DispositionPath
 from .run import run_scenario
 from .scenario.loader import LoadedScenario
 from .scenario.schema import Latency, Scenario
+from .scenario.times import resolve_times
 from .timeunits import format_delta, format_duration, format_time, parse_duration
 
 MAX_VARIANTS = 10_000
@@ -69,6 +70,8 @@ class Variation:
             setattr(variant.switch.latency, self.key, value)
         else:
             variant.steps[self.key].at = value
+            variant.steps[self.key].relative = None  # the varied step is placed; steps anchored on it follow
+            resolve_times(variant.steps)
         return variant, None
 
 

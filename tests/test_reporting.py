@@ -5,7 +5,7 @@ from simulator.tlib import TRequest
 from simulator.tserver import calls, userdata
 
 from .gws.test_disposition import talking
-from .helpers import advance, events, make_world
+from .helpers import SCENARIOS, advance, events, make_world
 
 
 def finals(world):
@@ -105,3 +105,15 @@ def test_an_abandoned_call_ends_for_reporting_and_the_timeout_applies():
     assert len(ignored) == 2 and all("user-event-data-timeout of 10s" in reason for reason in ignored)
     final = finals(world)
     assert final[ringing[0].conn_id]["ended"] and final[queued[0].conn_id]["ended"]
+
+
+def test_store_event_data_conf_keeps_only_the_listed_keys():
+    from simulator import parse_scenario, run_scenario
+
+    text = (SCENARIOS / "disposition-after-release.yaml").read_text()
+    assert "reporting:" not in text.split("steps:")[0]
+    listed = text.replace("steps:", "reporting: {store_event_data: conf, event_data: [DispositionCode]}\nsteps:", 1)
+    unlisted = text.replace("steps:", "reporting: {store_event_data: conf, event_data: [Outcome]}\nsteps:", 1)
+    assert run_scenario(parse_scenario(listed)).dispositions[0].reporting.outcome == "reported"
+    (record,) = run_scenario(parse_scenario(unlisted)).dispositions
+    assert record.reporting.outcome == "lost" and "EventData section lists none" in record.reporting.reason

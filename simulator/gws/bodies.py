@@ -13,6 +13,8 @@ the same call.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, ValidationError
@@ -103,6 +105,20 @@ class AgentStateBody(Body):
 
 
 B = TypeVar("B", bound=Body)
+
+
+@dataclass(frozen=True)
+class RawBody:
+    """A request body as raw text, as it came over HTTP; Web Services parses it as JSON."""
+
+    text: str
+
+    def parsed(self) -> Any:
+        """The JSON value, or GwsError statusCode 10 if the text is not JSON."""
+        try:
+            return json.loads(self.text)
+        except ValueError:
+            raise GwsError(INPUT_VALIDATION, "Input validation error: the body is not valid JSON") from None
 
 
 def parse(model: type[B], body: Any) -> B:

@@ -43,6 +43,11 @@ class CometdMessage(ABC):
     def call_id(self) -> str | None:
         return None
 
+    @property
+    def user_data(self) -> dict[str, Any] | None:
+        """The call's user data as the message shows it (None: not a call message)."""
+        return None
+
 
 class CallStateChange(CometdMessage):
     __slots__ = ("_view", "_state", "_user_data", "_participants", "_duration", "_phone", "_device_uri",
@@ -73,6 +78,10 @@ class CallStateChange(CometdMessage):
     @property
     def state(self) -> str:
         return self._state
+
+    @property
+    def user_data(self) -> dict[str, Any] | None:
+        return self._user_data
 
     def message(self) -> dict[str, Any]:
         v = self._view

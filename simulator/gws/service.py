@@ -35,6 +35,7 @@ from ..links import Link, later
 from ..timeunits import format_time
 from ..timing import Environment
 from . import status
+from .bodies import RawBody
 from .capabilities import capabilities
 from .messages import CallStateChange, CometdMessage, DeviceStateChange, VoiceError
 from .status import GwsError
@@ -144,10 +145,14 @@ class WebServices:
         path = "/" + path.split("?", 1)[0].lstrip("/")
         method = method.upper()
         meta = {"sentAt": sent_at} if sent_at is not None and sent_at != self.env.now else None
-        self.journal.append(J.HTTP_REQUEST, {"request": rid, "user": user_name, "method": method,
-                                             "path": path, "body": body}, meta)
+        entry = {"request": rid, "user": user_name, "method": method, "path": path, "body": body}
+        if isinstance(body, RawBody):
+            entry.update(body=None, raw=body.text)
+        self.journal.append(J.HTTP_REQUEST, entry, meta)
         reference_id = None
         try:
+            if isinstance(body, RawBody):
+                body = body.parsed()
             user = self.users.get(user_name)
             if user is None:
                 raise GwsError(status.NOT_AUTHENTICATED, f"User not authenticated: {user_name!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import journal as J
 from ..run import RunResult
 from ..timeunits import format_duration, format_seconds, format_time
 from ..timing import describe
@@ -89,6 +90,15 @@ def markdown(result: RunResult) -> str:
     return "\n".join(out) + "\n"
 
 
+def step_went_wrong(result: str | None) -> bool:
+    """A step that did not run, had no effect, or whose HTTP request was refused."""
+    if not result:
+        return False
+    if result.startswith(("not run", "no effect")):
+        return True
+    return result.startswith("HTTP ") and not result.startswith("HTTP 2")
+
+
 def console(result: RunResult, out_dir: str | None, quiet: bool = False) -> str:
     passed = sum(e.passed for e in result.expectations)
     head = (f"{'PASS' if result.passed else 'FAIL'}  {result.scenario.name}  seed {result.seed}  "
@@ -102,6 +112,11 @@ def console(result: RunResult, out_dir: str | None, quiet: bool = False) -> str:
         released = f"released at {format_seconds(c['releasedAt'])}" if c["releasedAt"] is not None else "still up"
         lines.append(f"  call {c['name'] or '-'}: {c['callType']} {c['ani']} → {c['dnis']}  "
                      f"ConnID {c['connId']}  {released}")
+    for entry in result.journal.of_kind(J.STEP):
+        step = entry.payload
+        if step_went_wrong(step.result):
+            lines.append(f"  ! step {step.index} (line {step.line}) {step.action} at {format_time(entry.t)}: "
+                         f"{step.result}")
     for r in result.dispositions:
         lines.append(f"  disposition {record_line(r)}")
         if r.reporting.reason:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from .. import journal as J
 from ..record import DispositionRecord
 from ..timeunits import format_time
+from .matchers import CodeMatch
 from .schema import Expectation, Window
 
 
@@ -33,13 +35,37 @@ class ExpectationResult:
 
 
 def describe(expectation: Expectation) -> str:
-    args = expectation.args.model_dump(exclude_none=True, by_alias=True)
+    args = expectation.args
     parts = []
-    for key, value in args.items():
+    for key in args.model_fields_set:
+        value = getattr(args, key)
+        if value is None:
+            continue
         if key in ("after", "before"):
             value = format_time(value)
-        parts.append(f"{key}: {value}")
-    return f"{expectation.kind} {{{', '.join(parts)}}}"
+        parts.append((list(type(args).model_fields).index(key), f"{key}: {value}"))
+    return f"{expectation.kind} {{{', '.join(text for _, text in sorted(parts))}}}"
+
+
+def final_path(record: DispositionRecord) -> str:
+    """The path a disposition ended on: the fallback user event's, if one was sent."""
+    return (record.fallback.path if record.fallback is not None else record.path).value
+
+
+def _matches(expected: Any, value: Any) -> bool:
+    return expected.matches(value) if isinstance(expected, CodeMatch) else expected == value
+
+
+def _data_problems(where: str, expected: dict[str, Any], data: Any) -> list[str]:
+    """``expected`` (a key with None: absent) against the user data ``data``."""
+    data = data if isinstance(data, dict) else {}
+    problems = []
+    for key, value in expected.items():
+        if value is None and key in data:
+            problems.append(f"{where}.{key}: expected absent, got {data[key]!r}")
+        elif value is not None and data.get(key, _ABSENT) != value:
+            problems.append(f"{where}.{key}: expected {value!r}, got {repr(data[key]) if key in data else 'absent'}")
+    return problems
 
 
 class Checker:
@@ -95,6 +121,7 @@ class Checker:
             tserver = record.tserver
             actual = {
                 "path": record.path.value,
+                "finalPath": final_path(record),
                 "statusCode": record.http.statusCode,
                 "httpStatus": record.http.status,
                 "view": record.gwsView,
@@ -106,8 +133,12 @@ class Checker:
             }
             for field, value in actual.items():
                 expected = getattr(want, field)
-                if expected is not None and expected != value:
+                if expected is not None and not _matches(expected, value):
                     problems.append(f"{record.request}: {field}: expected {expected!r}, got {value!r}")
+            reason = record.reporting.reason or ""
+            if want.reason is not None and want.reason not in reason:
+                problems.append(f"{record.request}: reason: expected it to contain {want.reason!r}, "
+                                f"got {reason or 'none'!r}")
         return problems
 
     def _reporting(self, want) -> list[str]:
@@ -149,6 +180,11 @@ class Checker:
                 continue
             if want.workMode is not None and m.work_mode != want.workMode:
                 continue
+            data = m.user_data
+            if want.hasUserData is not None and bool(data) != want.hasUserData:
+                continue
+            if want.userData is not None and (data is None or _data_problems("userData", want.userData, data)):
+                continue
             found.append(entry)
         if found:
             self._focus = found[0].t
@@ -160,16 +196,21 @@ class Checker:
     def _tlib(self, want, absent: bool = False) -> list[str]:
         call = self._call(want.call)
         found = []
+        named = _name_test(want.event)
         for entry in self.journal.of_kind(J.TLIB_EVENT, J.TLIB_REQUEST):
             message = entry.payload
-            if message.name != want.event or not _in_window(entry.t, want):
+            if not named(message.name) or not _in_window(entry.t, want):
                 continue
             attrs = message.attrs
             if want.dn is not None and attrs.get("ThisDN") != want.dn:
                 continue
             if call is not None and attrs.get("ConnID") != call.conn_id:
                 continue
-            if want.errorCode is not None and attrs.get("ErrorCode") != want.errorCode:
+            if want.errorCode is not None and not want.errorCode.matches(attrs.get("ErrorCode")):
+                continue
+            if want.userData is not None and _data_problems("UserData", want.userData, attrs.get("UserData")):
+                continue
+            if want.attrs is not None and any(attrs.get(k, _ABSENT) != v for k, v in want.attrs.items()):
                 continue
             found.append(entry)
         if found:
@@ -184,14 +225,35 @@ class Checker:
         if response is None:
             return [f"request {want.request} was never sent"]
         problems = []
-        if want.status is not None and response["status"] != want.status:
+        if want.status is not None and not want.status.matches(response["status"]):
             problems.append(f"status: expected {want.status}, got {response['status']}")
-        if want.statusCode is not None and response["body"]["statusCode"] != want.statusCode:
+        if want.statusCode is not None and not want.statusCode.matches(response["body"]["statusCode"]):
             problems.append(f"statusCode: expected {want.statusCode}, got {response['body']['statusCode']}")
         return problems
 
+    def _dispositions(self, want) -> list[str]:
+        call = self._call(want.call)
+        chosen = self.by_call.get(call.call_uuid, []) if call is not None else self.records
+        found = [r for r in chosen
+                 if (want.path is None or r.path.value == want.path)
+                 and (want.finalPath is None or final_path(r) == want.finalPath)
+                 and (want.reporting is None or r.reporting.outcome.value == want.reporting)]
+        if found:
+            self._focus = found[0].requestedAt
+        if len(found) == want.count:
+            return []
+        return [f"expected {want.count} disposition(s), found {len(found)}"
+                + (f": {', '.join(r.request for r in found[:10])}" if found else "")]
+
 
 _ABSENT = object()
+
+
+def _name_test(pattern: str) -> Any:
+    """A test on message names: exact, or a pattern with * and ?."""
+    if "*" not in pattern and "?" not in pattern:
+        return pattern.__eq__
+    return lambda name: fnmatch.fnmatchcase(name, pattern)
 
 
 def _in_window(t: int, window: Window) -> bool:

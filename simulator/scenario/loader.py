@@ -19,9 +19,12 @@ from ..errors import TsimError
 from ..tserver.routing import MAX_ROUTE_HOPS
 from .schema import DELAY_TAGS, DEVICE_REFERENCE, GwsStep, Latency, Scenario
 from .source import SourceError, line_of, load_yaml
+from .times import TimeError, resolve_times
 
 REFERENCE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 """``{c1}``, ``{c1.connId}``, ``{device}``... or an escaped brace, ``{{`` or ``}}`` (group 1 is None)."""
+RAW_REFERENCE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_-]*(?:\.(?:id|callUuid|connId|uri))?)\}")
+"""In a raw body only these name something; every other brace is the text's own."""
 REFERENCE_BODY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)(?:\.(id|callUuid|connId|uri))?$")
 DIAL_PATH = re.compile(r"^/?api/v2/me/devices/[^/]+/calls$")
 
@@ -93,6 +96,7 @@ def validate_data(data: Any, lines: dict[tuple[Any, ...], int], shown: str,
         raise ScenarioError(shown, line_of(lines, loc), field_name(loc) or None,
                             _message(first) + more) from None
     loaded = LoadedScenario(scenario, path or Path(shown), lines)
+    _resolve_times(loaded, shown)
     _cross_check(loaded, shown)
     return loaded
 
@@ -101,8 +105,17 @@ def check_model(scenario: Scenario, shown: str = "<Scenario>") -> LoadedScenario
     """A ``Scenario`` built in Python (pydantic checked its fields) through the
     loader's cross-checks: names that must refer to something."""
     loaded = LoadedScenario(scenario, Path(shown), {})
+    _resolve_times(loaded, shown)
     _cross_check(loaded, shown)
     return loaded
+
+
+def _resolve_times(loaded: LoadedScenario, shown: str) -> None:
+    try:
+        resolve_times(loaded.scenario.steps)
+    except TimeError as exc:
+        loc = ("steps", exc.index, "at")
+        raise ScenarioError(shown, loaded.line(*loc), field_name(loc), str(exc)) from None
 
 
 def _clean(loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -248,6 +261,10 @@ def _step_call_refs(step) -> Iterator[str]:
 
 def references(request: GwsStep) -> Iterator[str]:
     """The call names a gws step's path and body refer to; bad references raise ValueError."""
+    if request.raw is not None:
+        for match in RAW_REFERENCE.finditer(request.raw):
+            if match.group(1) != DEVICE_REFERENCE:
+                yield match.group(1).split(".", 1)[0]
     for text in _strings([request.path, request.body]):
         for match in REFERENCE.finditer(text):
             if match.group(1) is None or match.group(1) == DEVICE_REFERENCE:

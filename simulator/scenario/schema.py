@@ -24,6 +24,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PlainValidator,
     PrivateAttr,
     StrictInt,
     StrictStr,
@@ -33,6 +34,8 @@ from pydantic import (
 )
 
 from ..timeunits import DURATION_HELP, MAX_DURATION, US_PER_SECOND, format_duration, parse_duration
+from .matchers import Code
+from .times import AT_HELP, parse_at
 
 FORMAT_VERSION = 1
 
@@ -68,6 +71,7 @@ CallName = Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z_][A-Za-z0-9_-]
                      AfterValidator(_not_reserved)]
 Name = Annotated[str, Field(max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 PathName = Literal["userData", "userEvent", "rejected"]
+Fate = Literal["reported", "superseded", "lost"]
 PartyState = Literal["Dialing", "Ringing", "Established", "Held", "Released"]
 INT64 = 2**63
 
@@ -89,6 +93,9 @@ UserDataValue = Annotated[Any, AfterValidator(_user_data_value), WithJsonSchema(
 UserData = dict[Annotated[StrictStr, Field(min_length=1)], UserDataValue]
 """Key-value pairs attached to a call: text keys; text, whole numbers (64-bit),
 finite numbers or true/false as values (JSON has no NaN or infinity)."""
+ExpectedData = dict[Annotated[StrictStr, Field(min_length=1)], Annotated[Any, AfterValidator(
+    lambda value: value if value is None else _user_data_value(value))] | None]
+"""User data an expectation looks for: a key with null must be absent."""
 
 
 def json_value(value: Any, where: str = "") -> Any:
@@ -283,12 +290,18 @@ class GwsStep(Strict):
     body: Annotated[Any, AfterValidator(json_value)] = Field(
         None, description="the JSON body; in its text, {c1}, {c1.connId}, {c1.uri} name a scenario call, "
                           "{device} the user's device id, and {{ and }} stand for { and }")
+    raw: str | None = Field(None, max_length=100_000,
+                            description="instead of body: the body as raw text, sent as it is (it need not be "
+                                        "JSON); {c1}, {c1.connId}, {c1.uri}, {device} are replaced, every other "
+                                        "brace is kept")
     name: Name | None = Field(None, description="a name for this request, for `http` expectations")
 
     @model_validator(mode="after")
     def _one_method(self) -> GwsStep:
         if (self.post is None) == (self.get is None):
             raise ValueError("give exactly one of post or get")
+        if self.raw is not None and self.body is not None:
+            raise ValueError("give body (JSON) or raw (text), not both")
         return self
 
     @property
@@ -306,7 +319,10 @@ STEP_ACTIONS = ("dial", "answer", "hold", "retrieve", "hangup", "agent", "update
 class Step(Strict):
     """One action at a simulated time. Exactly one action key per step."""
 
-    at: Duration
+    at: Annotated[int, PlainValidator(parse_at), WithJsonSchema({
+        "anyOf": [{"type": "string", "maxLength": 200}, {"type": "number", "minimum": 0,
+                                                          "maximum": MAX_DURATION // US_PER_SECOND}],
+        "description": AT_HELP})]
     id: Name | None = Field(None, description="a name for this step, e.g. for `tsim sweep --vary ID.at=...`")
     call: CallName | None = Field(None, description="dial / gws Dial: the name the new call gets")
     note: str | None = Field(None, description="shown in the timeline, for trainees")
@@ -319,6 +335,16 @@ class Step(Strict):
     update_user_data: UserDataStep | None = None
     gws: GwsStep | None = None
     _action: str = PrivateAttr("")
+    _relative: tuple[str, int] | None = PrivateAttr(None)
+
+    @property
+    def relative(self) -> tuple[str, int] | None:
+        """(anchor, offset µs) when ``at`` was written relative to another step."""
+        return self._relative
+
+    @relative.setter
+    def relative(self, value: tuple[str, int] | None) -> None:
+        self._relative = value
 
     @model_validator(mode="after")
     def _one_action(self) -> Step:
@@ -355,21 +381,33 @@ class DispositionExpect(Strict):
     request: Name | None = None
     nth: int | None = Field(None, ge=1, le=1_000_000,
                             description="the nth disposition on the call (default: every one)")
-    path: PathName | None = None
-    statusCode: int | None = None
-    httpStatus: int | None = None
+    path: PathName | None = Field(None, description="the path Web Services chose")
+    finalPath: PathName | None = Field(None, description="the path it ended on: the fallback's, if one was sent")
+    statusCode: Code | None = None
+    httpStatus: Code | None = None
     view: PartyState | None = Field(None, description="GWS's view of the call when the request arrived")
     tserver: str | None = Field(None, description="T-Server outcome event name, or 'none'")
-    errorCode: int | None = None
+    errorCode: Code | None = None
     cometd: bool | None = Field(None, description="a CometD message went out for it")
-    reporting: Literal["reported", "superseded", "lost"] | None = None
+    reporting: Fate | None = None
     holds: str | None = Field(None, description="the value reporting ends with under the record's key")
+    reason: str | None = Field(None, description="words the record's reason contains")
 
     @model_validator(mode="after")
     def _names_something(self) -> DispositionExpect:
         if self.call is None and self.request is None:
             raise ValueError("name the call or the request")
         return self
+
+
+class DispositionsExpect(Strict):
+    """How many disposition records (of a call, or of the run) match."""
+
+    call: CallName | None = None
+    path: PathName | None = None
+    finalPath: PathName | None = None
+    reporting: Fate | None = None
+    count: int = Field(ge=0, le=10**9, description="exactly this many")
 
 
 class ReportingExpect(Strict):
@@ -387,29 +425,37 @@ class CometdExpect(Window):
     notificationType: str | None = None
     state: PartyState | Literal["Completed", "Ready", "NotReady"] | None = Field(
         None, description="the call's state, or the agent's on /v2/me/devices")
-    workMode: Literal["AfterCallWork"] | None = None
+    workMode: Literal["AfterCallWork", "AuxWork"] | None = None
+    userData: ExpectedData | None = Field(None, description="the call's userData holds these (null: the key is "
+                                                            "absent)")
+    hasUserData: bool | None = Field(None, description="the call has userData at all (false after DeleteUserData)")
     count: int | None = Field(None, ge=0, le=10**9, description="exactly this many (default: at least one)")
 
 
 class TlibExpect(Window):
-    event: str = Field(description="an event name, e.g. EventError, or a request name")
+    event: str = Field(max_length=64, description="an event or request name, e.g. EventError; * and ? match "
+                                                  "any text (Request* is every request)")
     dn: Number | None = None
     call: CallName | None = None
-    errorCode: int | None = None
+    errorCode: Code | None = None
+    userData: ExpectedData | None = Field(None, description="its UserData holds these (null: the key is absent)")
+    attrs: dict[str, Any] | None = Field(None, description="its attributes hold these values, e.g. "
+                                                           "{ThirdPartyDN: '15000'}")
     count: int | None = Field(None, ge=0, le=10**9, description="exactly this many (default: at least one)")
 
 
 class HttpExpect(Strict):
     request: Name
-    status: int | None = None
-    statusCode: int | None = None
+    status: Code | None = None
+    statusCode: Code | None = None
 
 
-EXPECT_KINDS = ("disposition", "reporting", "cometd", "no_cometd", "tlib", "no_tlib", "http")
+EXPECT_KINDS = ("disposition", "dispositions", "reporting", "cometd", "no_cometd", "tlib", "no_tlib", "http")
 
 
 class Expectation(Strict):
     disposition: DispositionExpect | None = None
+    dispositions: DispositionsExpect | None = None
     reporting: ReportingExpect | None = None
     cometd: CometdExpect | None = None
     no_cometd: CometdExpect | None = None

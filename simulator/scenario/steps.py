@@ -23,12 +23,13 @@ from functools import partial
 from typing import Any
 
 from .. import journal as J
+from ..gws.bodies import RawBody
 from ..links import after_deliveries, later
 from ..timing import FIFO
 from ..tserver import agents, calls, userdata
 from ..tserver.model import Call
 from ..world import World
-from .loader import REFERENCE, REFERENCE_BODY
+from .loader import RAW_REFERENCE, REFERENCE, REFERENCE_BODY
 from .schema import DEVICE_REFERENCE, Step
 
 Action = Callable[[World, Step, Any, "StepRecord"], "str | None"]
@@ -175,14 +176,17 @@ def _update_user_data(world: World, step: Step, args, record: StepRecord) -> str
 def _gws(world: World, step: Step, request, record: StepRecord) -> None:
     """The desktop sends the request; Web Services handles it when it arrives."""
     path = resolve(world, request.path, request.user)
-    body = resolve(world, request.body, request.user)
+    body = resolve(world, request.body, request.user) if request.raw is None else \
+        RawBody(RAW_REFERENCE.sub(lambda m: _replacement(world, m, request.user), request.raw))
     sent_at = world.env.now
 
     def arrive() -> None:
         answer = world.gws.http(request.user, request.method, path, body, request.name, sent_at)
         if step.call is not None and answer.reference_id is not None:
             world.dial_references[step.call] = answer.reference_id
-        record.result = f"HTTP {answer.status} statusCode {answer.body['statusCode']}"
+        message = answer.body.get("statusMessage")
+        record.result = f"HTTP {answer.status} statusCode {answer.body['statusCode']}" + (
+            f": {message}" if message else "")
 
     world.desktops[request.user].send(arrive)
 
