@@ -200,7 +200,15 @@ def ineffective_steps(result) -> tuple[str, ...]:
 
 def sweep(loaded: LoadedScenario | Scenario, vary: str, anchor: str | None = None, jobs: int | None = None,
           progress: Callable[[Iterator[Any]], Iterator[Any]] | None = None) -> SweepResult:
-    """Run every variant of ``vary`` and collect the outcomes, in value order."""
+    """Run every variant of ``vary`` and collect the outcomes, in value order.
+
+    Returns the result; ``output.sweep_report.write`` writes its files."""
+    if not isinstance(loaded, (LoadedScenario, Scenario)):
+        raise SweepError(f"loaded: a LoadedScenario or a Scenario, not {type(loaded).__name__}")
+    if not isinstance(vary, str):
+        raise SweepError(f"vary: a text such as 'dispose.at=266s:266.1s:5ms', not {type(vary).__name__}")
+    if anchor is not None and not isinstance(anchor, str):
+        raise SweepError(f"anchor: a step's id or request name, not {type(anchor).__name__}")
     scenario = loaded.scenario if isinstance(loaded, LoadedScenario) else loaded
     variation = parse_variation(vary, scenario)
     anchor_at = scenario.steps[step_index(scenario, anchor)].at if anchor else None

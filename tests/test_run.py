@@ -58,3 +58,15 @@ def test_an_unknown_request_name_is_a_lookup_error_of_tsims():
         result.disposition("nope")
     assert issubclass(UnknownRequest, TsimError) and issubclass(UnknownRequest, LookupError)
     assert result.disposition("dispose").path == "userData"
+
+
+@pytest.mark.parametrize("call,error", [
+    (lambda: __import__("simulator").parse_scenario(None), InvalidArgument),
+    (lambda: __import__("simulator").load_scenario(123), InvalidArgument),
+    (lambda: __import__("simulator.sweep").sweep.sweep(None, "seed=1:2:1"), TsimError),
+    (lambda: __import__("simulator.sweep").sweep.sweep(__import__("simulator").load_scenario(VIEW_LAG), None),
+     TsimError),
+])
+def test_the_rest_of_the_python_api_raises_tsims_errors_too(call, error):
+    with pytest.raises(error):
+        call()

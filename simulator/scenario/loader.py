@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from ..errors import TsimError
+from ..errors import InvalidArgument, TsimError
 from ..tserver.routing import MAX_ROUTE_HOPS
 from .schema import DELAY_TAGS, DEVICE_REFERENCE, GwsStep, Latency, Scenario
 from .source import SourceError, line_of, load_yaml
@@ -56,6 +56,9 @@ def field_name(loc: tuple[Any, ...]) -> str:
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:
+    """Read and check a scenario file; a bad one raises ``ScenarioError``."""
+    if not isinstance(path, (str, Path)):
+        raise InvalidArgument(f"path: a file path, not {type(path).__name__}")
     path = Path(path)
     shown = str(path)
     try:
@@ -72,6 +75,9 @@ def load_scenario(path: str | Path) -> LoadedScenario:
 
 
 def parse_scenario(text: str, shown: str = "<scenario>", path: Path | None = None) -> LoadedScenario:
+    """Check a scenario given as YAML text; a bad one raises ``ScenarioError``."""
+    if not isinstance(text, str):
+        raise InvalidArgument(f"text: the scenario's YAML as a string, not {type(text).__name__}")
     try:
         data, lines = load_yaml(text)
     except SourceError as exc:
