@@ -110,7 +110,7 @@ def main() -> None:
     floor_s, sim_s = statistics.median(floors), statistics.median(sims)
     paths: dict[str, int] = {}
     for record in result.dispositions:
-        key = f"{record.path}/{record.reporting.outcome}"
+        key = f"{record.path.value}/{record.reporting.outcome.value}"
         paths[key] = paths.get(key, 0) + 1
     floor_rate, sim_rate = args.calls / floor_s, args.calls / sim_s
     print(f"calls: {args.calls} ({len(model.steps)} steps, {len(result.dispositions)} dispositions)")

@@ -43,7 +43,8 @@ def describe(expectation: Expectation) -> str:
             continue
         if key in ("after", "before"):
             value = format_time(value)
-        parts.append((list(type(args).model_fields).index(key), f"{key}: {value}"))
+        order = list(type(args).model_fields).index(key) + (1000 if key in ("after", "before") else 0)
+        parts.append((order, f"{key}: {value}"))  # the time window last
     return f"{expectation.kind} {{{', '.join(text for _, text in sorted(parts))}}}"
 
 

@@ -117,3 +117,20 @@ def test_runs_into_the_same_folder_at_once_all_succeed(tmp_path):
         assert outcomes == [(0, "")] * 3
     assert sorted(p.name for p in tmp_path.iterdir()) == ["view-lag"]
     assert folders.written_by_tsim(tmp_path / "view-lag")
+
+
+def test_a_folder_that_refuses_writes_is_an_error_naming_it_even_as_root(tmp_path, result, monkeypatch):
+    """Root ignores permission bits, so the refusal is simulated where the file system says it."""
+    real_mkdir = type(tmp_path).mkdir
+
+    def refusing(self, *args, **kwargs):
+        if self.parent == tmp_path / "ro":
+            raise PermissionError(13, "Permission denied")
+        return real_mkdir(self, *args, **kwargs)
+
+    (tmp_path / "ro").mkdir()
+    monkeypatch.setattr(type(tmp_path), "mkdir", refusing)
+    with pytest.raises(ReportsError, match="ro: cannot create the report folder: permission denied"):
+        write_reports(result, tmp_path / "ro" / "v")
+    monkeypatch.undo()
+    assert list((tmp_path / "ro").iterdir()) == []

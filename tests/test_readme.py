@@ -1,0 +1,40 @@
+"""The README tells the truth: its console examples are what tsim prints."""
+
+import re
+
+from simulator import run_scenario
+from simulator.output.summary import console
+from simulator.output.sweep_report import console_table
+from simulator.scenario.loader import load_scenario
+from simulator.sweep import sweep
+
+from .helpers import ROOT, SCENARIOS
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def block_after(marker: str) -> str:
+    start = README.index(marker)
+    match = re.compile(r"```[a-z]*\n(.*?)```", re.S).search(README, start)
+    assert match is not None
+    return match.group(1)
+
+
+def test_the_run_example_is_what_tsim_prints():
+    result = run_scenario(SCENARIOS / "view-lag.yaml")
+    assert block_after("`tsim run scenarios/view-lag.yaml` prints") == console(result, "reports/view-lag") + "\n"
+
+
+def test_the_scenario_example_is_the_bundled_file_but_for_its_description():
+    shown = block_after("This is\n`scenarios/view-lag.yaml` as it is").split("\n")
+    actual = (SCENARIOS / "view-lag.yaml").read_text().split("\n")
+    assert shown[:3] == actual[:3]
+    cut = actual.index("seed: 10")
+    assert shown[shown.index("seed: 10"):] == actual[cut:]
+
+
+def test_the_sweep_example_is_what_tsim_prints():
+    loaded = load_scenario(SCENARIOS / "view-lag.yaml")
+    table = console_table(sweep(loaded, "dispose.at=265.9s:266.1s:1ms", anchor="hangup", jobs=2)).splitlines()
+    shown = block_after("### Sweeps: where does the outcome change?").splitlines()[1:]
+    assert shown[:9] == table[:9]
