@@ -24,11 +24,12 @@ import sys
 sys.path.insert(0, {here!r})
 from bench_calls import floor, scenario
 from simulator.run import run_scenario
-model = scenario({calls})
+from simulator.scenario.loader import check_model
+checked = check_model(scenario({calls}))
 if sys.argv[1] == "floor":
-    floor(model)
+    floor(checked.scenario)
 elif sys.argv[1] == "tsim":
-    run_scenario(model)
+    run_scenario(checked)
 """
 
 

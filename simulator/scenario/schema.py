@@ -340,7 +340,7 @@ class Step(Strict):
     @property
     def relative(self) -> tuple[str, int] | None:
         """(anchor, offset µs) when ``at`` was written relative to another step."""
-        return self._relative
+        return self.__pydantic_private__["_relative"]  # type: ignore[index]  # the fast path
 
     @relative.setter
     def relative(self, value: tuple[str, int] | None) -> None:
@@ -360,7 +360,7 @@ class Step(Strict):
 
     @property
     def action(self) -> str:
-        return self._action
+        return self.__pydantic_private__["_action"]  # type: ignore[index]  # the fast path, past __getattr__
 
     @property
     def args(self) -> Any:
@@ -475,7 +475,7 @@ class Expectation(Strict):
 
     @property
     def kind(self) -> str:
-        return self._kind
+        return self.__pydantic_private__["_kind"]  # type: ignore[index]  # the fast path, past __getattr__
 
     @property
     def args(self) -> Any:
