@@ -56,10 +56,18 @@ class Entry(tuple):
         return payload if isinstance(payload, dict) else payload.to_dict()
 
     def to_dict(self) -> dict[str, Any]:
+        """The entry as ``journal.jsonl`` holds it: times in seconds, meta's too."""
         out: dict[str, Any] = {"seq": self.seq, "t": seconds(self.t), "kind": self.kind}
         out.update(self.data())
-        if self.meta:
-            out["meta"] = self.meta
+        meta = self.meta
+        if meta:
+            if "sentAt" in meta or "arrived" in meta:
+                meta = dict(meta)
+                if "sentAt" in meta:
+                    meta["sentAt"] = seconds(meta["sentAt"])
+                if "arrived" in meta:
+                    meta["arrived"] = {client: seconds(t) for client, t in meta["arrived"].items()}
+            out["meta"] = meta
         return out
 
     def __repr__(self) -> str:

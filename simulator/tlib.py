@@ -150,6 +150,7 @@ class TRequest:
     client: str
     reference_id: int
     attrs: dict[str, Any] = field(default_factory=dict)
+    sent_at: int | None = None  # when the client sent it (µs), if the link took time
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -161,7 +162,7 @@ class TRequest:
 
 
 class TEvent(tuple):
-    """A T-Library event as T-Server emits it: ``TEvent((name, attrs, recipients))``.
+    """A T-Library event as T-Server emits it: ``TEvent((name, attrs, recipients, arrivals))``.
 
     ``attrs`` are the event's attributes in the order T-Library names them;
     ``EventSequenceNumber`` and ``time`` are added by T-Server when it emits.
@@ -173,6 +174,7 @@ class TEvent(tuple):
     name: str = property(itemgetter(0))  # type: ignore[assignment]
     attrs: dict[str, Any] = property(itemgetter(1))  # type: ignore[assignment]
     recipients: tuple[str, ...] = property(itemgetter(2))  # type: ignore[assignment]
+    arrivals: dict[str, int] = property(itemgetter(3))  # type: ignore[assignment]  # client → when it arrived
 
     @property
     def seq(self) -> int:

@@ -208,7 +208,7 @@ class WebServices:
     def send(self, reference_id: int, name: str, attrs: dict[str, Any], pending: Pending) -> None:
         self.pending[reference_id] = pending
         assert self.to_tserver is not None, "WebServices is not connected to T-Server"
-        self.to_tserver.send(tlib.TRequest(name, CLIENT, reference_id, attrs))
+        self.to_tserver.send(tlib.TRequest(name, CLIENT, reference_id, attrs, self.env.now))
 
     # -- from T-Server ---------------------------------------------------------
     def on_event(self, event: tlib.TEvent) -> None:

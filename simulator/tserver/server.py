@@ -54,7 +54,17 @@ class TServer:
 
     # -- clients -----------------------------------------------------------
     def connect(self, client: str, link: Link, dns: Iterable[str]) -> None:
-        """Connect a client and register it on ``dns`` (RequestRegisterAddress)."""
+        """Connect a client and register it on ``dns`` (RequestRegisterAddress).
+
+        Each event records when it reached the client (``TEvent.arrivals``), so a
+        picture of the run can draw the link's delay."""
+        deliver, env = link.deliver, self.env
+
+        def stamped(event: tlib.TEvent) -> None:
+            event.arrivals[client] = env.now
+            deliver(event)
+
+        link.deliver = stamped
         self._links[client] = link
         for dn in dns:
             if client not in self._registered[dn]:
@@ -63,7 +73,9 @@ class TServer:
     # -- entry points --------------------------------------------------------
     def receive(self, request: tlib.TRequest) -> None:
         """A client's request arrives: journal it and queue it for processing (FIFO)."""
-        self.journal.append(J.TLIB_REQUEST, request)
+        sent = request.sent_at
+        self.journal.append(J.TLIB_REQUEST, request,
+                            {"sentAt": sent} if sent is not None and sent != self.env.now else None)
         if self.processing is None:
             self.handle(request)
         else:
@@ -189,8 +201,9 @@ class TServer:
                 attrs = {"EventSequenceNumber": 0, "TimeinSecs": 0, "TimeinuSecs": 0, **attrs}
             attrs["EventSequenceNumber"] = self._seq
             attrs["TimeinSecs"], attrs["TimeinuSecs"] = divmod(self.epoch_us + self.env.now, US_PER_SECOND)
-            event = tlib.TEvent((name, attrs, recipients))
-            append(J.TLIB_EVENT, event)
+            arrivals: dict[str, int] = {}
+            event = tlib.TEvent((name, attrs, recipients, arrivals))
+            append(J.TLIB_EVENT, event, {"arrived": arrivals})
             for client in recipients:
                 batch = batches.get(client)
                 if batch is None:
