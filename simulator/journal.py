@@ -66,7 +66,7 @@ class Entry(tuple):
                 if "sentAt" in meta:
                     meta["sentAt"] = seconds(meta["sentAt"])
                 if "arrived" in meta:
-                    meta["arrived"] = {client: seconds(t) for client, t in meta["arrived"].items()}
+                    meta["arrived"] = {client: [seconds(t), after] for client, (t, after) in meta["arrived"].items()}
             out["meta"] = meta
         return out
 

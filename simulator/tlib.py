@@ -174,7 +174,8 @@ class TEvent(tuple):
     name: str = property(itemgetter(0))  # type: ignore[assignment]
     attrs: dict[str, Any] = property(itemgetter(1))  # type: ignore[assignment]
     recipients: tuple[str, ...] = property(itemgetter(2))  # type: ignore[assignment]
-    arrivals: dict[str, int] = property(itemgetter(3))  # type: ignore[assignment]  # client → when it arrived
+    arrivals: dict[str, tuple[int, int]] = property(itemgetter(3))  # type: ignore[assignment]
+    """client → (when it arrived, the journal's length then: it arrived after that entry)"""
 
     @property
     def seq(self) -> int:

@@ -58,10 +58,10 @@ class TServer:
 
         Each event records when it reached the client (``TEvent.arrivals``), so a
         picture of the run can draw the link's delay."""
-        deliver, env = link.deliver, self.env
+        deliver, env, journal = link.deliver, self.env, self.journal
 
         def stamped(event: tlib.TEvent) -> None:
-            event.arrivals[client] = env.now
+            event.arrivals[client] = (env.now, len(journal))  # when, and after which journal entry
             deliver(event)
 
         link.deliver = stamped
@@ -201,7 +201,7 @@ class TServer:
                 attrs = {"EventSequenceNumber": 0, "TimeinSecs": 0, "TimeinuSecs": 0, **attrs}
             attrs["EventSequenceNumber"] = self._seq
             attrs["TimeinSecs"], attrs["TimeinuSecs"] = divmod(self.epoch_us + self.env.now, US_PER_SECOND)
-            arrivals: dict[str, int] = {}
+            arrivals: dict[str, tuple[int, int]] = {}
             event = tlib.TEvent((name, attrs, recipients, arrivals))
             append(J.TLIB_EVENT, event, {"arrived": arrivals})
             for client in recipients:
