@@ -58,7 +58,7 @@ def main() -> int:
         path.write_text(text, encoding="utf-8")
         code, err = run(path, folder / "out")
         codes[code] += 1
-        if code not in (0, 1, 2) or "Traceback" in err or "internal error" in err:
+        if code not in (0, 1, 2) or "Traceback" in err or "tsim: internal error" in err:
             broken.append(f"{path}: exit {code}: {err.strip().splitlines()[-1] if err.strip() else ''}")
 
     one()

@@ -18,9 +18,10 @@ from . import __version__
 from .errors import TsimError
 from .output import golden as goldens
 from .output.files import write_reports
-from .output.folders import ReportsError
+from .output.folders import ReportsError, write_file
 from .output.junit import write_junit
 from .output.summary import console
+from .pages.folders import RUN_PAGE, run_folders, run_page_from_folder, write_index
 from .record import record_schema
 from .run import run_scenario
 from .scenario.discovery import scenario_files
@@ -132,6 +133,14 @@ def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str
             bad += 1
         results.append(result)
         failed += not ok
+    if results:
+        try:
+            index = write_index(out)
+            if not quiet:
+                click.echo(f"index of the runs: {index}")
+        except ReportsError as exc:
+            _error(str(exc))
+            bad += 1
     if junit is not None:
         write_junit(junit, results, golden_failures)
     if len(loaded) + bad > 1:
@@ -185,6 +194,28 @@ def sweep(scenario: Path, vary: str, anchor: str | None, out: Path, jobs: int | 
     files = sweep_report.write(result, out / loaded.scenario.name)
     click.echo("")
     click.echo("wrote " + ", ".join(str(p) for p in files.values()))
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def report(folder: Path) -> None:
+    """Rebuild the HTML pages of FOLDER from its JSON reports: a run's folder
+    (its index.html), or a folder of runs (each run's page and the index).
+
+    The pages need only the report files, so runs of older versions get them too."""
+    if not folder.is_dir():
+        raise click.UsageError(f"{folder}: no such folder")
+    if (folder / "manifest.json").is_file():
+        write_file(folder / RUN_PAGE, run_page_from_folder(folder))
+        click.echo(f"wrote {folder / RUN_PAGE}")
+        return
+    runs = run_folders(folder)
+    if not runs:
+        _error(f"{folder}: no tsim reports here (no folder holding a manifest.json)")
+        raise SystemExit(EXIT_BAD_INPUT)
+    for run_folder in runs:
+        write_file(run_folder / RUN_PAGE, run_page_from_folder(run_folder))
+    click.echo(f"wrote {len(runs)} run page(s) and {write_index(folder)}")
 
 
 @cli.command()

@@ -25,7 +25,8 @@ def test_run_writes_reports_and_exits_0(tmp_path):
     folder = tmp_path / "disposition-after-release"
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         ["manifest.json", "journal.jsonl", "events.jsonl", "http.jsonl", "cometd.jsonl", "dispositions.jsonl",
-         "summary.md"])
+         "summary.md", "index.html"])
+    assert (tmp_path / "index.html").exists()  # the index of the runs in --out
     (record,) = [json.loads(line) for line in (folder / "dispositions.jsonl").read_text().splitlines()]
     assert record["path"] == "userEvent" and record["reporting"]["outcome"] == "reported"
     assert (folder / "cometd.jsonl").read_text().count("AttachedDataChanged") == 0

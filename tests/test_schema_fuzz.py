@@ -34,7 +34,7 @@ def test_generated_documents_never_reach_an_internal_error(text, tmp_path_factor
     code = tsim("run", str(path), "--out", str(folder / "out"), "--quiet")
     output = capsys.readouterr()
     assert code in (0, 1, 2), output.err
-    assert code != EXIT_INTERNAL and "Traceback" not in output.err and "internal error" not in output.err
+    assert code != EXIT_INTERNAL and "Traceback" not in output.err and "tsim: internal error" not in output.err
     if code == 2:
         assert output.err.startswith(f"error: {path}"), output.err
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import journal as J
+from .. import tlib
 from . import bodies, status
 from .service import Pending, User, WebServices, require_view
 from .status import GwsError
@@ -37,6 +38,15 @@ from .status import GwsError
 USER_DATA = "userData"
 USER_EVENT = "userEvent"
 REJECTED = "rejected"
+
+PATH_BY_VIEW: dict[str, str] = {
+    tlib.DIALING: USER_DATA,
+    tlib.RINGING: USER_DATA,
+    tlib.ESTABLISHED: USER_DATA,
+    tlib.HELD: USER_DATA,
+    tlib.RELEASED: USER_EVENT,
+}
+"""The rule, as a table: the call's state in Web Services' view → the path."""
 
 
 def set_call_disposition(gws: WebServices, user: User, call_id: str, raw: Any, rid: str) -> int:
@@ -59,7 +69,7 @@ def set_call_disposition(gws: WebServices, user: User, call_id: str, raw: Any, r
     pending = Pending(user.name, "SetCallDisposition", view.id, view.conn_id, rid,
                       disposition={"key": key, "value": body.disposition}, call_uuid=view.call_uuid)
     decision.update(disposition=body.disposition, key=key, referenceId=ref, statusCode=status.SUCCESS)
-    if view.active:
+    if PATH_BY_VIEW[view.state] == USER_DATA:
         decision["path"] = USER_DATA
         gws.journal.append(J.GWS_DISPOSITION, decision)
         gws.send(ref, "RequestUpdateUserData",

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import __version__
 from .. import journal as J
+from ..pages.folders import RUN_PAGE, run_page_from_texts
 from ..run import RunResult
 from ..timeunits import format_duration, format_time
 from ..timing import describe
@@ -43,25 +44,31 @@ def manifest(result: RunResult) -> dict[str, Any]:
     return {
         "tsim": __version__,
         "scenario": sc.name,
+        "description": sc.description,
+        "group": sc.group,
         "file": result.source.name if result.source else None,
         "seed": result.seed,
         "tieBreak": result.tie_break,
         "latency": {name: describe(spec) for name, spec in sc.switch.latency.items()},
         "webServices": {"dispositionKey": sc.web_services.disposition_key,
-                        "fallbackToUserEvent": sc.web_services.fallback_to_user_event},
+                        "fallbackToUserEvent": sc.web_services.fallback_to_user_event,
+                        "callCompletion": sc.web_services.call_completion,
+                        "completionNotice": sc.web_services.completion_notice,
+                        "offerMute": sc.web_services.offer_mute},
         "reporting": {"userEventDataTimeout": format_duration(sc.reporting.user_event_data_timeout),
                       "storeEventData": sc.reporting.store_event_data,
                       "eventData": sc.reporting.event_data},
         "endTime": format_time(result.end_time),
         "journalEntries": len(result.journal),
+        "calls": result.calls,
         "passed": result.passed,
         "expectations": [r.to_dict() for r in result.expectations],
     }
 
 
 def report_files(result: RunResult) -> dict[str, str]:
-    """Every report file of ``result``: name → text."""
-    return {
+    """Every report file of ``result``: name → text; the page is drawn from the JSON files."""
+    files = {
         "manifest.json": json.dumps(manifest(result), ensure_ascii=False, indent=2) + "\n",
         "journal.jsonl": journal_text(result),
         "events.jsonl": _jsonl(_entries(result, J.TLIB_REQUEST, J.TLIB_EVENT)),
@@ -70,6 +77,8 @@ def report_files(result: RunResult) -> dict[str, str]:
         "dispositions.jsonl": _jsonl(record.to_json() for record in result.dispositions),
         "summary.md": markdown(result),
     }
+    files[RUN_PAGE] = run_page_from_texts(files)
+    return files
 
 
 def write_reports(result: RunResult, out_dir: Path) -> Path:

@@ -125,10 +125,13 @@ def _resolve_times(loaded: LoadedScenario, shown: str) -> None:
 
 
 def _clean(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A pydantic location without the names of union branches (``distribution``)."""
+    """A pydantic location without the names of union branches (``distribution``)
+    or of a mapping's keys (``[key]``: the error is about the key itself)."""
     out: list[Any] = []
     for part in loc:
         if part in DELAY_TAGS and out and out[-1] in Latency.model_fields:
+            continue
+        if part == "[key]":
             continue
         out.append(part)
     return tuple(out)

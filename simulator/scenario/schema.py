@@ -15,6 +15,7 @@ scenario calls: ``{c1}`` (the call id, i.e. its CallUuid), ``{c1.connId}``,
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -56,9 +57,18 @@ Duration = Annotated[
         "description": DURATION_HELP,
     }),
 ]
-Number = Annotated[str, BeforeValidator(_number_as_text),
-                   Field(min_length=1, max_length=64, pattern=r"^\+?[0-9A-Za-z_.-]+$",
-                         description="a DN or a phone number")]
+_NUMBER = re.compile(r"^\+?[0-9A-Za-z_.-]{1,64}$")
+
+
+def _dn_or_number(value: str) -> str:
+    if not _NUMBER.match(value):
+        raise ValueError(f"a DN or phone number is 1 to 64 digits, letters and + . _ -, not {value!r}"[:200])
+    return value
+
+
+Number = Annotated[str, BeforeValidator(_number_as_text), AfterValidator(_dn_or_number),
+                   WithJsonSchema({"type": "string", "pattern": r"^\+?[0-9A-Za-z_.-]{1,64}$",
+                                   "description": "a DN or a phone number"})]
 def _not_reserved(name: str) -> str:
     if name == DEVICE_REFERENCE:
         raise ValueError(f"{{{DEVICE_REFERENCE}}} names the user's device in a gws step; give the call another name")
@@ -488,7 +498,9 @@ class Scenario(Strict):
 
     version: Literal[1] = Field(description="the scenario format version")
     name: Name = Field(description="also the report folder's name")
-    description: str
+    description: str = Field(max_length=20_000)
+    group: str | None = Field(None, max_length=80, description="a heading the run's index page lists the "
+                                                                 "scenario under, e.g. 'timing'")
     seed: Annotated[StrictInt, Field(ge=0, lt=INT64)] = 1
     epoch: Annotated[StrictInt, Field(ge=0, le=4_102_444_800)] = Field(
         1_767_603_600, description="T-Library event time at t=0, seconds since 1970 (up to the year 2100)")

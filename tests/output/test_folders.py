@@ -115,7 +115,7 @@ def test_runs_into_the_same_folder_at_once_all_succeed(tmp_path):
             p.stdout.close()
             p.stderr.close()
         assert outcomes == [(0, "")] * 3
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["view-lag"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "view-lag"]
     assert folders.written_by_tsim(tmp_path / "view-lag")
 
 

@@ -1,0 +1,102 @@
+"""Pages from report folders: a run's page from its JSON files, and the index of a
+folder of runs. What ``tsim run`` writes and ``tsim report`` rebuilds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..output.folders import ReportsError, describe_os_error, write_file
+from . import render
+
+RUN_PAGE = "index.html"
+INDEX_PAGE = "index.html"
+DIAGRAM_LIMIT = 4_000  # journal entries a run's diagram shows at most
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ReportsError(path, "missing: this is not a complete tsim report folder") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = describe_os_error(exc) if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ReportsError(path, f"cannot be read: {reason}") from None
+
+
+def _json_lines(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    for number, line in enumerate(_read(path).splitlines(), start=1):
+        try:
+            rows.append(json.loads(line))
+        except ValueError:
+            raise ReportsError(path, f"line {number} is not JSON") from None
+    return rows
+
+
+def _manifest(folder: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(_read(folder / "manifest.json"))
+    except ValueError:
+        raise ReportsError(folder / "manifest.json", "is not JSON") from None
+    if not isinstance(data, dict) or "tsim" not in data:
+        raise ReportsError(folder / "manifest.json", "is not a tsim manifest")
+    return data
+
+
+def run_page_from_texts(files: dict[str, str]) -> str:
+    """A run's page from its report files' texts (name → text), as ``write_reports`` has them."""
+    manifest = json.loads(files["manifest.json"])
+    journal = [json.loads(line) for line in files["journal.jsonl"].splitlines()]
+    records = [json.loads(line) for line in files["dispositions.jsonl"].splitlines()]
+    return render.run_page(manifest, journal[:DIAGRAM_LIMIT], records, total_entries=len(journal))
+
+
+def run_page_from_folder(folder: Path) -> str:
+    """A run's page from the report files in ``folder``; ``ReportsError`` if they are not there."""
+    manifest = _manifest(folder)
+    journal = _json_lines(folder / "journal.jsonl")
+    records = _json_lines(folder / "dispositions.jsonl")
+    return render.run_page(manifest, journal[:DIAGRAM_LIMIT], records, total_entries=len(journal))
+
+
+def run_folders(root: Path) -> list[Path]:
+    """The run folders directly in ``root`` (those holding a tsim manifest), by name."""
+    try:
+        candidates = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError as exc:
+        raise ReportsError(root, f"cannot be read: {describe_os_error(exc)}") from None
+    return [p for p in candidates if (p / "manifest.json").is_file()]
+
+
+def index_page(root: Path) -> str:
+    """The index of the runs in ``root``, with their sweeps."""
+    runs, sweeps = [], {}
+    for folder in run_folders(root):
+        manifest = _manifest(folder)
+        manifest["records"] = _json_lines(folder / "dispositions.jsonl")
+        manifest["folder"] = folder.name
+        runs.append(manifest)
+        found = sorted(p.name for p in folder.iterdir() if p.is_dir() and (p / "sweep.json").is_file())
+        if found:
+            sweeps[folder.name] = found
+    runs.sort(key=lambda run: (run.get("group") or "~", run["scenario"]))
+    return render.index_page(runs, sweeps)
+
+
+def written_by_tsim(page: Path) -> bool:
+    try:
+        head = page.read_text(encoding="utf-8")[:400]
+    except (OSError, UnicodeDecodeError):
+        return False
+    return f'<meta name="generator" content="{render.GENERATOR}">' in head
+
+
+def write_index(root: Path) -> Path:
+    """Write ``root/index.html`` for the runs in ``root``; refuse to replace a page tsim did not write."""
+    page = Path(root) / INDEX_PAGE
+    if page.exists() and not written_by_tsim(page):
+        raise ReportsError(page, "exists and was not written by tsim; the index of the runs is not written")
+    write_file(page, index_page(Path(root)))
+    return page

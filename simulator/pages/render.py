@@ -1,0 +1,72 @@
+"""HTML pages of runs, from their JSON reports: one page per run, an index of runs.
+
+Jinja2 templates (``templates/``) with the CSS and JavaScript inlined
+(``static/``): every page is one self-contained file that loads nothing from
+the network, so it opens from a file share or an offline classroom. The same
+reports give byte-identical pages.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, StrictUndefined, select_autoescape
+
+from ..timeunits import format_seconds
+from . import sequence, states
+
+GENERATOR = "tsim"  # the <meta name="generator"> of every page tsim writes; it may replace only those
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["seconds"] = format_seconds
+    env.filters["px"] = lambda value: f"{value:.1f}"
+    return env
+
+
+@cache
+def _text(folder: str, name: str) -> str:
+    return resources.files(__package__).joinpath(folder).joinpath(name).read_text(encoding="utf-8")
+
+
+def _template(name: str) -> Any:
+    return _environment().from_string(_text("templates", name))
+
+
+def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: list[dict[str, Any]],
+             total_entries: int | None = None) -> str:
+    """A run's page, from its ``manifest.json``, ``journal.jsonl`` and ``dispositions.jsonl`` (as dicts).
+
+    ``total_entries``: the whole journal's length, when ``journal`` is only its start."""
+    diagram = sequence.build(journal, records)
+    quiz = [{"request": r["request"], "path": r["path"], "fate": r["reporting"]["outcome"],
+             "why": r["reporting"]["reason"] or "", "order": _click_order(diagram, r["request"]),
+             "disposition": r["disposition"]} for r in records]
+    return _template("run.html.j2").render(
+        generator=GENERATOR, manifest=manifest, records=records, diagram=diagram, state_diagrams=states.diagrams(),
+        shown_entries=len(journal), total_entries=total_entries or len(journal),
+        css=_text("static", "page.css"), js=_text("static", "page.js"),
+        quiz_json=json.dumps(quiz, ensure_ascii=False).replace("</", "<\\/"))
+
+
+def _click_order(diagram: sequence.Diagram, request: str) -> int:
+    """The step-through position of a disposition's HTTP request (the click)."""
+    orders = [a.order for a in diagram.arrows if a.request == request and a.kind == "http"]
+    return min(orders) if orders else 0
+
+
+def index_page(runs: list[dict[str, Any]], sweeps: dict[str, list[str]]) -> str:
+    """The index of a folder of runs: ``runs`` are their manifests with their ``records``
+    (key ``records``) and ``folder``; ``sweeps`` maps a run's folder to its sweep folders."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for run in runs:
+        groups.setdefault(run.get("group") or "other scenarios", []).append(run)
+    return _template("index.html.j2").render(generator=GENERATOR, groups=groups, sweeps=sweeps,
+                                             css=_text("static", "page.css"),
+                                             total=len(runs), passed=sum(bool(r["passed"]) for r in runs))

@@ -1,0 +1,404 @@
+"""The sequence diagram of a run, as geometry: lanes, rows, arrows, marks, bands.
+
+Built from the report files alone (``journal.jsonl`` and ``dispositions.jsonl``
+as dicts), so an old run's reports can be drawn without the model.
+
+**Lanes**, left to right: one per agent desktop, Web Services, one per T-Server
+DN that events name, reporting.
+
+**Rows**: every journal entry and every arrival of a T-Library event at a
+client gets a row, in the order they happened (an arrival comes right after
+the journal entry it followed). Rows at the same instant sit one under the
+other; between instants the gap grows with the time that passed, and a long
+idle stretch is cut and labelled (``… 262 s …``). So simultaneous messages stay
+apart and real gaps still show.
+
+**Arrows** leave at the row where their message was sent and end at the row
+where it arrived: a link that takes time draws a slanted arrow.
+
+**The disposition's story**: every message that belongs to a SetCallDisposition
+(its HTTP exchange, Web Services' decision, the T-Library request and answer,
+the CometD messages, what reporting did with it) carries the request's name
+and its path's colour; an EventError and a lost disposition are marked. Where
+T-Server released a party before Web Services heard of it, a band on the Web
+Services lane says how long Web Services still saw the call as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..timeunits import US_PER_SECOND, format_time
+
+ROW = 22  # px a row takes
+TOP = 70  # px above the first row (lane headings)
+LEFT = 110  # px for the time ruler
+LANE = 170  # px between lanes
+SHORT_GAP = 1_000_000  # µs: gaps up to this are drawn to scale
+PX_PER_LOG_STEP = 10  # px per tenfold of a gap's length
+BREAK = 36  # px a cut idle stretch takes
+
+DESKTOP, GWS, TSERVER, REPORTING = "desktop", "gws", "tserver", "reporting"
+
+
+@dataclass(frozen=True)
+class Lane:
+    key: str
+    kind: str
+    title: str
+    subtitle: str
+    x: float
+
+
+@dataclass
+class Arrow:
+    seq: int
+    kind: str  # http | tlib-request | tlib-event | cometd | reporting
+    label: str
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    order: int  # the row it arrives in: the step-through order
+    request: str | None = None  # the disposition it belongs to
+    path: str | None = None  # that disposition's path
+    error: bool = False
+
+    @property
+    def label_x(self) -> float:
+        return (self.x1 + self.x2) / 2
+
+    @property
+    def label_y(self) -> float:
+        return (self.y1 + self.y2) / 2 - 4
+
+    @property
+    def slanted(self) -> bool:
+        return abs(self.y2 - self.y1) > 1
+
+
+@dataclass
+class Mark:
+    seq: int
+    kind: str  # step | decision | reporting
+    label: str
+    x: float
+    y: float
+    order: int
+    request: str | None = None
+    path: str | None = None
+    lost: bool = False
+
+
+@dataclass(frozen=True)
+class Band:
+    x: float
+    y1: float
+    y2: float
+    label: str
+    tserver_label: str
+    tserver_x: float
+
+
+@dataclass(frozen=True)
+class TimeLabel:
+    y: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Break:
+    y: float
+    text: str
+
+
+@dataclass
+class Diagram:
+    lanes: list[Lane]
+    arrows: list[Arrow]
+    marks: list[Mark]
+    bands: list[Band]
+    times: list[TimeLabel]
+    breaks: list[Break]
+    width: float
+    height: float
+    messages: dict[int, dict[str, Any]] = field(default_factory=dict)  # seq → the journal entry
+
+    @property
+    def steps(self) -> int:
+        """How many stops a step-through makes."""
+        return len({a.order for a in self.arrows} | {m.order for m in self.marks})
+
+    def messages_json(self) -> str:
+        """The journal entries behind the arrows and marks, for the page's detail panel."""
+        return json.dumps({str(k): v for k, v in sorted(self.messages.items())}, ensure_ascii=False,
+                          sort_keys=False).replace("</", "<\\/")
+
+
+def _us(seconds: float) -> int:
+    return round(seconds * US_PER_SECOND)
+
+
+def _users(journal: list[dict[str, Any]]) -> list[str]:
+    users: list[str] = []
+    for entry in journal:
+        user = entry.get("user") if entry["kind"] in ("http.request", "cometd") else None
+        if user is not None and user not in users:
+            users.append(user)
+    return users
+
+
+def _dns(journal: list[dict[str, Any]]) -> list[str]:
+    dns: list[str] = []
+    for entry in journal:
+        if entry["kind"] in ("tlib.event", "tlib.request"):
+            dn = entry.get("attrs", {}).get("ThisDN")
+            if isinstance(dn, str) and dn not in dns:
+                dns.append(dn)
+    return dns
+
+
+def _slots(journal: list[dict[str, Any]]) -> list[tuple[tuple[int, int, int, int], tuple[Any, ...]]]:
+    """Every row's (order key, what it is), in the order things happened: an
+    arrival right after the journal entry it followed."""
+    slots: list[tuple[tuple[int, int, int, int], tuple[Any, ...]]] = []
+    for entry in journal:
+        slots.append(((_us(entry["t"]), entry["seq"], 0, 0), ("entry", entry["seq"])))
+        if entry["kind"] == "tlib.event":
+            for client, (t, after) in (entry.get("meta") or {}).get("arrived", {}).items():
+                slots.append(((_us(t), after, 1, entry["seq"]), ("arrival", entry["seq"], client)))
+    slots.sort(key=lambda slot: slot[0])
+    return slots
+
+
+def _gap(us: int) -> tuple[float, str | None]:
+    """The height of an idle gap, and the label of a cut one."""
+    if us <= 0:
+        return 0.0, None
+    if us <= SHORT_GAP:
+        steps = 0.0
+        value = us
+        while value >= 10:
+            value //= 10
+            steps += 1
+        return max(4.0, PX_PER_LOG_STEP * (steps - 2)), None  # 1 ms → 10 px, 1 s → 40 px
+    return float(BREAK), f"… {us / US_PER_SECOND:g} s …"
+
+
+def build(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> Diagram:
+    """The diagram of a run, from its journal entries and disposition records (as in the JSON files)."""
+    users, dns = _users(journal), _dns(journal)
+    lanes: list[Lane] = []
+    x = LEFT + LANE / 2
+    for user in users:
+        lanes.append(Lane(f"desktop:{user}", DESKTOP, f"Desktop {user}", "HTTP · CometD", x))
+        x += LANE
+    lanes.append(Lane("gws", GWS, "Web Services", "GWS v2", x))
+    x += LANE
+    for dn in dns:
+        lanes.append(Lane(f"dn:{dn}", TSERVER, f"T-Server {dn}", "DN", x))
+        x += LANE
+    lanes.append(Lane("reporting", REPORTING, "Reporting", "ICON · Info Mart", x))
+    lane_x = {lane.key: lane.x for lane in lanes}
+    width = x + LANE / 2
+
+    # rows: y for every slot; time labels and breaks between instants
+    y = float(TOP)
+    slot_y: dict[tuple[Any, ...], float] = {}
+    times: list[TimeLabel] = []
+    breaks: list[Break] = []
+    last_t: int | None = None
+    order_of: dict[tuple[Any, ...], int] = {}
+    for (t, *_), what in _slots(journal):
+        if last_t is None or t != last_t:
+            if last_t is not None:
+                gap, label = _gap(t - last_t)
+                if label:
+                    breaks.append(Break(y + gap / 2, label))
+                y += gap
+            times.append(TimeLabel(y + ROW / 2, format_time(t)))
+            last_t = t
+        slot_y[what] = y + ROW / 2
+        order_of[what] = len(order_of)
+        y += ROW
+    height = y + 30
+
+    by_seq = {entry["seq"]: entry for entry in journal}
+    requests = {entry["request"]: entry for entry in journal if entry["kind"] == "http.request"}
+    at_time: dict[int, list[int]] = {}
+    for entry in journal:
+        at_time.setdefault(_us(entry["t"]), []).append(entry["seq"])
+    story = _story(journal, records)
+    arrows: list[Arrow] = []
+    marks: list[Mark] = []
+    messages: dict[int, dict[str, Any]] = {}
+
+    def row(seq: int) -> float:
+        return slot_y[("entry", seq)]
+
+    def sent_row(entry: dict[str, Any]) -> float:
+        """The row a message left at: its own, or the last one at its send time before it."""
+        meta = entry.get("meta") or {}
+        if "sentAfter" in meta:
+            return slot_y.get(("entry", meta["sentAfter"]), row(entry["seq"]))
+        if "sentAt" not in meta:
+            return row(entry["seq"])
+        earlier = [seq for seq in at_time.get(_us(meta["sentAt"]), ()) if seq < entry["seq"]]
+        return row(earlier[-1]) if earlier else row(entry["seq"])
+
+    def arrow(entry: dict[str, Any], kind: str, label: str, x1: float, y1: float, x2: float, y2: float,
+              order: int, error: bool = False) -> None:
+        request, path = story.get(entry["seq"], (None, None))
+        arrows.append(Arrow(entry["seq"], kind, label, x1, y1, x2, y2, order, request, path, error))
+        messages[entry["seq"]] = entry
+
+    for entry in journal:
+        kind, seq = entry["kind"], entry["seq"]
+        order = order_of[("entry", seq)]
+        if kind == "http.request":
+            body = entry.get("body")
+            operation = body.get("operationName") if isinstance(body, dict) else None
+            label = f"{entry['method']} {_short_path(entry['path'])}" + (f" {operation}" if operation else "")
+            arrow(entry, "http", label, lane_x[f"desktop:{entry['user']}"], sent_row(entry), lane_x["gws"], row(seq),
+                  order)
+        elif kind == "http.response":
+            asked = requests.get(entry["request"])
+            who = asked["user"] if asked else None
+            if who is not None:
+                body = entry["body"]
+                arrow(entry, "http", f"HTTP {entry['status']} · statusCode {body.get('statusCode')}",
+                      lane_x["gws"], row(seq), lane_x[f"desktop:{who}"], row(seq), order,
+                      error=entry["status"] >= 400)
+        elif kind == "tlib.request":
+            dn = entry.get("attrs", {}).get("ThisDN")
+            if entry.get("client") == "gws" and f"dn:{dn}" in lane_x:
+                arrow(entry, "tlib-request", entry["name"], lane_x["gws"], sent_row(entry), lane_x[f"dn:{dn}"],
+                      row(seq), order)
+        elif kind == "tlib.event":
+            dn = entry.get("attrs", {}).get("ThisDN")
+            if f"dn:{dn}" not in lane_x:
+                continue
+            error = entry["name"] == "EventError"
+            label = entry["name"] + (f" {entry['attrs'].get('ErrorCode')}" if error else "")
+            for client, _ in (entry.get("meta") or {}).get("arrived", {}).items():
+                target = lane_x.get("gws" if client == "gws" else "reporting")
+                if target is None:
+                    continue
+                arrival = ("arrival", seq, client)
+                arrow(entry, "tlib-event" if client == "gws" else "reporting", label, lane_x[f"dn:{dn}"], row(seq),
+                      target, slot_y[arrival], order_of[arrival], error=error)
+        elif kind == "cometd":
+            message = entry.get("message", {}).get("data", {})
+            call = message.get("call") or {}
+            label = message.get("notificationType") or message.get("messageType", "CometD")
+            if call.get("state"):
+                label += f" ({call['state']})"
+            arrow(entry, "cometd", label, lane_x["gws"], sent_row(entry), lane_x[f"desktop:{entry['user']}"],
+                  row(seq), order)
+        elif kind == "step":
+            target = _step_lane(entry, lane_x)
+            if target is not None:
+                request, path = story.get(seq, (None, None))
+                marks.append(Mark(seq, "step", _step_label(entry), target, row(seq), order, request, path))
+                messages[seq] = entry
+        elif kind == "gws.disposition":
+            request, path = story.get(seq, (None, None))
+            lost = _lost(records, entry["request"])
+            marks.append(Mark(seq, "decision", f"decides: {entry['path']} (view {entry.get('view') or '—'})",
+                              lane_x["gws"], row(seq), order, request, path, lost))
+            messages[seq] = entry
+        elif kind == "reporting":
+            request, path = story.get(seq, (None, None))
+            happened = entry.get("what")
+            label = "call ends" if happened == "call-end" else (
+                "stores the user event" if entry.get("accepted") else "ignores the user event")
+            marks.append(Mark(seq, "reporting", label, lane_x["reporting"], row(seq), order, request, path,
+                              lost=happened == "user-event" and not entry.get("accepted")))
+            messages[seq] = entry
+    bands = _bands(journal, lane_x, slot_y, by_seq)
+    return Diagram(lanes, arrows, marks, bands, times, breaks, width, height, messages)
+
+
+def _short_path(path: str) -> str:
+    parts = path.split("/")
+    return "/".join(p if len(p) < 20 else p[:6] + "…" for p in parts).replace("/api/v2", "")
+
+
+def _step_lane(entry: dict[str, Any], lane_x: dict[str, float]) -> float | None:
+    args = entry.get("args", {})
+    for dn in (args.get("dn"), args.get("to"), args.get("from")):
+        if f"dn:{dn}" in lane_x:
+            return lane_x[f"dn:{dn}"]
+    if entry.get("action") == "gws":
+        return lane_x.get(f"desktop:{args.get('user')}")
+    return None
+
+
+def _step_label(entry: dict[str, Any]) -> str:
+    action, args = entry.get("action", ""), entry.get("args", {})
+    if action == "gws":
+        return "click" + (f": {args['name']}" if args.get("name") else "")
+    where = args.get("dn") or args.get("from")
+    text = f"{action} at {where}" if where else action
+    return text + (f" · {entry['result']}" if str(entry.get("result", "")).startswith(("no effect", "not run"))
+                   else "")
+
+
+def _story(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> dict[int, tuple[str, str]]:
+    """Journal seq → (disposition request, its path) for every entry in a disposition's story."""
+    paths = {r["request"]: r["path"] for r in records}
+    refs: dict[int, str] = {}
+    out: dict[int, tuple[str, str]] = {}
+    for entry in journal:
+        kind = entry["kind"]
+        request = None
+        if kind == "gws.disposition":
+            request = entry["request"]
+            if entry.get("referenceId") is not None:
+                refs[entry["referenceId"]] = request
+        elif kind in ("http.request", "http.response"):
+            request = entry["request"] if entry["request"] in paths else None
+        elif kind == "step":
+            name = entry.get("args", {}).get("name")
+            request = name if name in paths else None
+        elif kind in ("tlib.request", "tlib.event"):
+            request = refs.get(entry.get("attrs", {}).get("ReferenceID", -1))
+        elif kind in ("cometd", "reporting"):
+            request = refs.get((entry.get("meta") or {}).get("referenceId", -1))
+        if request is not None and request in paths:
+            out[entry["seq"]] = (request, paths[request])
+    return out
+
+
+def _lost(records: list[dict[str, Any]], request: str) -> bool:
+    return any(r["request"] == request and r["reporting"]["outcome"] == "lost" for r in records)
+
+
+def _bands(journal: list[dict[str, Any]], lane_x: dict[str, float], slot_y: dict[tuple[Any, ...], float],
+           by_seq: dict[int, dict[str, Any]]) -> list[Band]:
+    """Where T-Server released a party and Web Services heard of it only later."""
+    bands = []
+    state: dict[tuple[str, str], str] = {}
+    names = {"EventEstablished": "Established", "EventRinging": "Ringing", "EventDialing": "Dialing",
+             "EventHeld": "Held", "EventRetrieved": "Established"}
+    for entry in journal:
+        if entry["kind"] != "tlib.event":
+            continue
+        attrs = entry.get("attrs", {})
+        key = (attrs.get("ThisDN"), attrs.get("ConnID"))
+        if entry["name"] in names:
+            state[key] = names[entry["name"]]
+            continue
+        if entry["name"] not in ("EventReleased", "EventAbandoned"):
+            continue
+        arrived = (entry.get("meta") or {}).get("arrived", {}).get("gws")
+        if arrived is None or _us(arrived[0]) <= _us(entry["t"]):
+            continue
+        seen = state.get(key, "the call")
+        y1, y2 = slot_y[("entry", entry["seq"])], slot_y[("arrival", entry["seq"], "gws")]
+        dn = attrs.get("ThisDN")
+        bands.append(Band(lane_x["gws"], y1, y2, f"GWS sees {seen} until {format_time(_us(arrived[0]))}",
+                          "Released", lane_x.get(f"dn:{dn}", lane_x["gws"])))
+    return bands
