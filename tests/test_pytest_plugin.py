@@ -27,7 +27,7 @@ def test_a_broken_expectation_fails_with_a_diff_and_a_timeline(pytester):
         "*1 problem(s) in view-lag.yaml (seed 10):*",
         "*✗ dispose: reporting: expected 'reported', got 'lost'*",
         "*timeline around 266.01s:*",
-        "*→ #17 *step 3 (line 23): gws*",
+        "*→ #17 *step 3 (line 24): gws*",
         "*EventError 56 Invalid ConnID*",
     ])
 
@@ -37,7 +37,7 @@ def test_a_bad_scenario_file_fails_with_its_line(pytester):
     (pytester.path / "view-lag.yaml").write_text(text)
     result = pytester.runpytest_subprocess()
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*bad scenario file: *view-lag.yaml:21: steps?1?.at: expected a duration*"])
+    result.stdout.fnmatch_lines(["*bad scenario file: *view-lag.yaml:22: steps?1?.at: expected a duration*"])
 
 
 def test_a_typo_or_a_missing_section_is_a_collection_error_not_a_skip(pytester):
@@ -50,7 +50,7 @@ def test_a_typo_or_a_missing_section_is_a_collection_error_not_a_skip(pytester):
     result = pytester.runpytest_subprocess()
     result.assert_outcomes(errors=3)
     result.stdout.fnmatch_lines(["*broken.yaml:3: not valid YAML*", "*no-switch.yaml:1: switch: required*",
-                                 "*typo.yaml:30: expects: unknown key*"])
+                                 "*typo.yaml:31: expects: unknown key*"])
 
 
 def test_a_missing_golden_journal_fails_unless_updating(pytester):
