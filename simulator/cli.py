@@ -205,6 +205,14 @@ def report(folder: Path) -> None:
     The pages need only the report files, so runs of older versions get them too."""
     if not folder.is_dir():
         raise click.UsageError(f"{folder}: no such folder")
+    try:
+        _report(folder)
+    except ReportsError as exc:
+        _error(str(exc))
+        raise SystemExit(EXIT_BAD_INPUT) from None
+
+
+def _report(folder: Path) -> None:
     if (folder / "manifest.json").is_file():
         write_file(folder / RUN_PAGE, run_page_from_folder(folder))
         click.echo(f"wrote {folder / RUN_PAGE}")

@@ -82,15 +82,16 @@ def party_states() -> StateDiagram:
 
 def agent_states() -> StateDiagram:
     """Ready and the NotReady work modes an agent can be in (``WORK_MODES``)."""
-    ready = Node(tlib.READY, 90, 110)
     modes = sorted(WORK_MODES)
-    others = [Node(f"{state} ({WORK_MODES[state]})", 420, 45 + 65 * i) for i, state in enumerate(modes)]
+    ready = Node(tlib.READY, 90, 45 + 65 * (len(modes) - 1) / 2)
+    others = [Node(state, 470, 45 + 65 * i) for i, state in enumerate(modes)]
     edges = []
-    for node in others:
-        edges.append(_edge(ready, node, "RequestAgentNotReady", -6))
-        edges.append(_edge(node, ready, "RequestAgentReady / wrap-up over", 6))
-    return StateDiagram("An agent's states", "tserver/agents.py WORK_MODES",
-                        (ready, *others), tuple(edges), 560, 70 + 65 * len(others))
+    for state, node in zip(modes, others, strict=True):
+        edges.append(_edge(ready, node, f"NotReady · {WORK_MODES[state]}", -7))
+        edges.append(_edge(node, ready, "", 7))
+    return StateDiagram("An agent's states (back to Ready: RequestAgentReady, or the wrap-up time is over)",
+                        "tserver/agents.py WORK_MODES", (ready, *others), tuple(edges),
+                        600, 70 + 65 * len(others))
 
 
 def disposition_decision() -> StateDiagram:

@@ -1,0 +1,69 @@
+"""Pages without a browser: self-contained, deterministic, rebuilt from the JSON
+alone, state diagrams drawn from the model's own tables."""
+
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+
+from simulator import run_scenario
+from simulator.cli import cli
+from simulator.output.files import write_reports
+from simulator.pages import states
+from simulator.pages.folders import run_page_from_folder
+from simulator.tserver.agents import WORK_MODES
+from simulator.tserver.states import PARTY_TRANSITIONS
+
+from ..helpers import SCENARIOS
+
+
+def test_a_page_loads_nothing_from_elsewhere_and_is_the_same_every_time(tmp_path):
+    a = write_reports(run_scenario(SCENARIOS / "conference-both-agents-dispose.yaml"), tmp_path / "a")
+    b = write_reports(run_scenario(SCENARIOS / "conference-both-agents-dispose.yaml"), tmp_path / "b")
+    page = (a / "index.html").read_text()
+    assert page == (b / "index.html").read_text()
+    assert not re.search(r"<(script|img|link|iframe)[^>]+(src|href)=", page)
+    assert "url(http" not in page and "@import" not in page
+
+
+def test_tsim_report_rebuilds_the_same_page_from_the_json_alone(tmp_path):
+    folder = write_reports(run_scenario(SCENARIOS / "view-lag.yaml"), tmp_path / "view-lag")
+    page = (folder / "index.html").read_text()
+    (folder / "index.html").unlink()
+    assert run_page_from_folder(folder) == page
+    result = CliRunner().invoke(cli, ["report", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (folder / "index.html").read_text() == page and (tmp_path / "index.html").exists()
+    (folder / "journal.jsonl").write_text("not json\n")
+    broken = CliRunner().invoke(cli, ["report", str(folder)])
+    assert broken.exit_code == 2 and "journal.jsonl: line 1 is not JSON" in broken.output
+
+
+def test_an_index_page_tsim_did_not_write_is_left_alone(tmp_path):
+    (tmp_path / "index.html").write_text("<html>mine</html>")
+    result = CliRunner().invoke(cli, ["run", str(SCENARIOS / "view-lag.yaml"), "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "index.html: exists and was not written by tsim" in result.output
+    assert (tmp_path / "index.html").read_text() == "<html>mine</html>"
+    assert (tmp_path / "view-lag" / "index.html").exists()
+
+
+def test_state_diagrams_come_from_the_tables_the_model_runs():
+    party = states.party_states()
+    assert len(party.edges) == sum(len(sources) for sources, _, _ in PARTY_TRANSITIONS.values())
+    labels = {edge.label for edge in party.edges}
+    assert {f"{action} · {event}" for action, (_, _, event) in PARTY_TRANSITIONS.items()} == labels
+    agent = states.agent_states()
+    assert {node.name for node in agent.nodes} == {"Ready", *WORK_MODES}
+    decision = states.disposition_decision()
+    assert {"view: Released", "view: Established", "userData", "userEvent", "rejected", "lost"} <= {
+        node.name for node in decision.nodes}
+
+
+def test_a_big_run_draws_only_the_start_of_its_journal_and_says_so(tmp_path, monkeypatch):
+    from simulator.pages import folders
+
+    monkeypatch.setattr(folders, "DIAGRAM_LIMIT", 20)
+    folder = write_reports(run_scenario(SCENARIOS / "view-lag.yaml"), tmp_path / "v")
+    page = (folder / "index.html").read_text()
+    assert "The diagram shows the first 20 of" in page
