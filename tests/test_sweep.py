@@ -65,7 +65,7 @@ def test_reports_and_picture(tmp_path):
     result = sweep(load_scenario(VIEW_LAG), "dispose.at=265.95s:266.1s:10ms", anchor="hangup", jobs=1)
     files = sweep_report.write(result, tmp_path)
     csv_lines = files["sweep.csv"].read_text().splitlines()
-    assert csv_lines[0] == "value_us,label,request,path,tserver,cometd,reporting,holds,expectations"
+    assert csv_lines[0] == "value_us,label,request,path,tserver,cometd,reporting,holds"
     assert len(csv_lines) == 1 + len(result.rows)
     markdown = files["sweep.md"].read_text()
     assert "## Boundaries" in markdown and "between -50ms and -40ms" in markdown
@@ -91,3 +91,26 @@ def test_cli_sweep(tmp_path):
     assert (tmp_path / "view-lag" / "sweep-dispose.at" / "sweep.svg").exists()
     bad = runner.invoke(cli, ["sweep", str(VIEW_LAG), "--vary", "nobody.at=1s:2s:1s"])
     assert bad.exit_code == 2 and "no step has the id" in bad.output
+
+
+def test_charts_give_each_meaning_one_colour_mark_the_anchor_and_keep_labels_apart():
+    from simulator.output.sweep_report import OUTCOME_COLOURS, svg
+
+    ns = "{http://www.w3.org/2000/svg}"
+    fills = {}
+    for path, vary, anchor in (("view-lag.yaml", "dispose.at=265.9s:266.2s:10ms", "hangup"),
+                               ("same-instant-as-hangup.yaml", "latency.tserver_to_gws=0ms:20ms:1ms", None)):
+        result = sweep(load_scenario(SCENARIOS / path), vary, anchor=anchor, jobs=1)
+        root = ET.fromstring(svg(result))
+        for rect in root.iter(f"{ns}rect"):
+            kind = (rect.get("class") or "").replace("variant ", "")
+            if kind:
+                fills.setdefault(kind, set()).add(rect.get("fill"))
+        labels = [t for t in root.iter(f"{ns}text") if t.get("class") == "boundary"]
+        spots = sorted((float(t.get("y")), float(t.get("x"))) for t in labels)
+        for (y1, x1), (y2, x2) in zip(spots, spots[1:], strict=False):
+            assert y1 != y2 or x2 - x1 >= 110  # labels on one line keep apart
+        texts = " ".join(t.text or "" for t in root.iter(f"{ns}text"))
+        assert ("0 (hangup)" in texts) == (anchor is not None)
+    assert fills["lost"] == {OUTCOME_COLOURS["lost"]} and len(fills) >= 3
+    assert all(len(colours) == 1 for colours in fills.values())

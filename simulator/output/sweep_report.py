@@ -20,8 +20,6 @@ from .. import __version__
 from ..sweep import SweepResult, SweepRow, describe_outcome
 from .folders import SWEEP_MARKER, write_folder
 
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#000000")
-
 
 def runs(result: SweepResult) -> list[tuple[SweepRow, SweepRow, int]]:
     """Consecutive variants with the same outcome: (first, last, how many)."""
@@ -99,9 +97,9 @@ def markdown(result: SweepResult) -> str:
     out += ["", *losses(result), "## Boundaries", ""]
     out += [f"- {b}" for b in result.boundaries] or ["The outcome is the same for every value."]
     out += [line.replace("warning: ", "**Warning:** ") for line in ineffective(result)]
-    out += ["", "## Every variant", "", "| value | outcome | expectations |", "|---|---|---|"]
+    out += ["", "## Every variant", "", "| value | outcome |", "|---|---|"]
     for row in result.rows:
-        out.append(f"| {row.label} | {describe_outcome(row.outcome)} | {'pass' if row.passed else 'fail'} |")
+        out.append(f"| {row.label} | {describe_outcome(row.outcome)} |")
     return "\n".join(out) + "\n"
 
 
@@ -109,31 +107,84 @@ def csv_text(result: SweepResult) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["value_us" if result.variation.is_time else "value", "label", "request", "path", "tserver",
-                     "cometd", "reporting", "holds", "expectations"])
+                     "cometd", "reporting", "holds"])
     for row in result.rows:
         for request, path, answer, cometd, fate, holds in row.outcome or (("", "", "", "", "", ""),):
-            writer.writerow([row.value, row.label, request, path, answer, cometd, fate, holds,
-                             "pass" if row.passed else "fail"])
+            writer.writerow([row.value, row.label, request, path, answer, cometd, fate, holds])
     return buffer.getvalue()
 
 
+OUTCOME_COLOURS = {  # the same meaning has the same colour in every chart and page
+    "lost": "#b00020",
+    "superseded": "#8d6e63",
+    "userData": "#0072B2",
+    "userEvent": "#009E73",
+    "rejected": "#7f7f7f",
+    "mixed": "#6a3d9a",
+    "none": "#bdbdbd",
+}
+
+
+def outcome_class(signature: tuple[tuple[str, ...], ...]) -> str:
+    """What an outcome means, for its colour: any disposition lost → lost; else any
+    superseded → superseded; else the one path they all took (or mixed)."""
+    if not signature:
+        return "none"
+    fates = {row[4] for row in signature}
+    if "lost" in fates:
+        return "lost"
+    if "superseded" in fates:
+        return "superseded"
+    paths = {row[1] for row in signature}
+    return paths.pop() if len(paths) == 1 else "mixed"
+
+
+def _wrap(text: str, width: int = 110) -> list[str]:
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
 def svg(result: SweepResult) -> str:
-    """Outcome against value: one strip per distinct outcome, boundaries dashed."""
+    """Outcome against value: one strip per distinct outcome, coloured by what it
+    means, boundaries dashed and labelled without overlapping, 0 marked when
+    the values are relative to an anchor step."""
     rows = result.rows
     kinds: list[tuple] = []
     for row in rows:
         if row.outcome not in kinds:
             kinds.append(row.outcome)
-    left, right, top, strip, gap = 70, 30, 74, 34, 10
+    colour = {kind: OUTCOME_COLOURS[outcome_class(kind)] for kind in kinds}
+    left, right, strip, gap = 70, 30, 34, 10
     plot_w = 820
-    plot_h = len(kinds) * (strip + gap) - gap
-    legend_top = top + plot_h + 70
-    height = legend_top + 22 * len(kinds) + 20
-    width = left + plot_w + right
+    boundaries = result.boundaries
     cell = plot_w / len(rows)
 
     def x_of(index: int) -> float:
         return left + index * cell
+
+    # boundary labels: staggered onto as many lines as needed so that none overlaps
+    label_rows: list[float] = []
+    placed: list[tuple[float, int]] = []
+    for boundary in boundaries:
+        x = x_of(rows.index(boundary.after))
+        level = 0
+        while level < len(label_rows) and x - label_rows[level] < 110:
+            level += 1
+        if level == len(label_rows):
+            label_rows.append(x)
+        label_rows[level] = x
+        placed.append((x, level))
+    top = 74 + 14 * max(len(label_rows) - 1, 0)
+    plot_h = len(kinds) * (strip + gap) - gap
+    legend = [(k, _wrap(f"{chr(65 + k)}  {describe_outcome(kind)}")) for k, kind in enumerate(kinds)]
+    legend_top = top + plot_h + 70
+    height = legend_top + sum(16 * len(lines) + 8 for _, lines in legend) + 20
+    width = left + plot_w + right
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif">',
@@ -142,42 +193,53 @@ def svg(result: SweepResult) -> str:
              f'outcome by {escape(result.variation.target)}</text>',
              f'<text x="{left}" y="46" font-size="12" fill="#555">{len(rows)} variants'
              f'{escape(", relative to step " + result.anchor) if result.anchor else ""}; '
-             f'dashed lines: where the outcome changes</text>']
-    for k, _ in enumerate(kinds):
+             f'dashed lines: where the outcome changes; red: a disposition is lost</text>']
+    for k, kind in enumerate(kinds):
         y = top + k * (strip + gap)
         parts.append(f'<rect x="{left}" y="{y}" width="{plot_w}" height="{strip}" fill="#f3f3f3"/>')
         parts.append(f'<text x="{left - 10}" y="{y + strip / 2 + 5}" font-size="14" text-anchor="end" '
-                     f'font-weight="bold" fill="{PALETTE[k % len(PALETTE)]}">{chr(65 + k)}</text>')
+                     f'font-weight="bold" fill="{colour[kind]}">{chr(65 + k)}</text>')
     for index, row in enumerate(rows):
         k = kinds.index(row.outcome)
         y = top + k * (strip + gap)
-        parts.append(f'<rect x="{x_of(index):.2f}" y="{y}" width="{max(cell, 1):.2f}" height="{strip}" '
-                     f'fill="{PALETTE[k % len(PALETTE)]}"><title>{escape(row.label)}: '
-                     f'{escape(describe_outcome(row.outcome))}</title></rect>')
-    for boundary in result.boundaries:
-        index = rows.index(boundary.after)
-        x = x_of(index)
-        parts.append(f'<line x1="{x:.2f}" y1="{top - 6}" x2="{x:.2f}" y2="{top + plot_h + 6}" stroke="#222" '
+        parts.append(f'<rect class="variant {outcome_class(row.outcome)}" x="{x_of(index):.2f}" y="{y}" '
+                     f'width="{max(cell, 1):.2f}" height="{strip}" fill="{colour[row.outcome]}"><title>'
+                     f'{escape(row.label)}: {escape(describe_outcome(row.outcome))}</title></rect>')
+    for boundary, (x, level) in zip(boundaries, placed, strict=True):
+        label_y = top - 9 - 14 * (len(label_rows) - 1 - level)
+        parts.append(f'<line x1="{x:.2f}" y1="{label_y + 3}" x2="{x:.2f}" y2="{top + plot_h + 6}" stroke="#222" '
                      f'stroke-width="1.5" stroke-dasharray="5,4"/>')
-        parts.append(f'<text x="{x:.2f}" y="{top - 9}" font-size="11" text-anchor="middle" fill="#222">'
-                     f'{escape(boundary.before.label)} | {escape(boundary.after.label)}</text>')
+        parts.append(f'<text class="boundary" x="{x:.2f}" y="{label_y}" font-size="11" text-anchor="middle" '
+                     f'fill="#222">{escape(boundary.before.label)} | {escape(boundary.after.label)}</text>')
     axis_y = top + plot_h + 14
     parts.append(f'<line x1="{left}" y1="{axis_y}" x2="{left + plot_w}" y2="{axis_y}" stroke="#222"/>')
     ticks = min(6, len(rows))
-    for t in range(ticks):
-        index = round(t * (len(rows) - 1) / max(ticks - 1, 1))
+    indexes = {round(t * (len(rows) - 1) / max(ticks - 1, 1)) for t in range(ticks)}
+    anchor_index = None
+    if result.anchor is not None:
+        anchor_index = next((i for i, row in enumerate(rows) if row.label in ("+0s", "-0s", "0s")), None)
+    for index in sorted(indexes):
+        if anchor_index is not None and abs(index - anchor_index) * cell < 40 and index != anchor_index:
+            continue  # the anchor's tick takes this place
         x = x_of(index) + cell / 2
         parts.append(f'<line x1="{x:.2f}" y1="{axis_y}" x2="{x:.2f}" y2="{axis_y + 5}" stroke="#222"/>')
         parts.append(f'<text x="{x:.2f}" y="{axis_y + 20}" font-size="12" text-anchor="middle">'
                      f'{escape(rows[index].label)}</text>')
+    if anchor_index is not None and result.anchor is not None:
+        x = x_of(anchor_index) + cell / 2
+        parts.append(f'<line class="anchor" x1="{x:.2f}" y1="{top - 4}" x2="{x:.2f}" y2="{axis_y + 8}" '
+                     f'stroke="#222" stroke-width="2"/>')
+        parts.append(f'<text x="{x:.2f}" y="{axis_y + 20}" font-size="12" font-weight="bold" '
+                     f'text-anchor="middle">0 ({escape(result.anchor)})</text>')
     parts.append(f'<text x="{left + plot_w / 2}" y="{axis_y + 40}" font-size="13" text-anchor="middle">'
                  f'{escape(result.variation.target)}'
                  f'{" relative to step " + escape(result.anchor) if result.anchor else ""}</text>')
-    for k, kind in enumerate(kinds):
-        y = legend_top + 22 * k
-        parts.append(f'<rect x="{left}" y="{y - 12}" width="14" height="14" fill="{PALETTE[k % len(PALETTE)]}"/>')
-        parts.append(f'<text x="{left + 22}" y="{y}" font-size="13"><tspan font-weight="bold">{chr(65 + k)}</tspan>'
-                     f'  {escape(describe_outcome(kind))}</text>')
+    y = legend_top
+    for k, lines in legend:
+        parts.append(f'<rect x="{left}" y="{y - 12}" width="14" height="14" fill="{colour[kinds[k]]}"/>')
+        for n, line in enumerate(lines):
+            parts.append(f'<text x="{left + 22}" y="{y + 16 * n}" font-size="13">{escape(line)}</text>')
+        y += 16 * len(lines) + 8
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
@@ -193,10 +255,23 @@ def sweep_manifest(result: SweepResult) -> str:
                        "variants": len(result.rows), "anchor": result.anchor}, indent=2) + "\n"
 
 
+def sweep_page(result: SweepResult, chart: str) -> str:
+    """The sweep's own page: the chart, the runs of equal outcome, the boundaries in words."""
+    from ..pages.render import sweep_page as render
+
+    table = [(first.label if count == 1 else f"{first.label} … {last.label}", count,
+              describe_outcome(first.outcome), outcome_class(first.outcome)) for first, last, count in runs(result)]
+    return render(heading=_heading(result), chart=chart, runs=table, losses=[line for line in losses(result) if line],
+                  boundaries=[str(b) for b in result.boundaries],
+                  warnings=[line.strip() for line in ineffective(result) if line.strip()],
+                  colours=OUTCOME_COLOURS)
+
+
 def write(result: SweepResult, scenario_folder: Path) -> dict[str, Path]:
     """Write the sweep's files to ``scenario_folder/sweep-<target>/`` (see ``folder_name``)."""
     folder = Path(scenario_folder) / folder_name(result)
-    files = {"sweep.csv": csv_text(result), "sweep.md": markdown(result), "sweep.svg": svg(result),
-             SWEEP_MARKER: sweep_manifest(result)}
+    chart = svg(result)
+    files = {"sweep.csv": csv_text(result), "sweep.md": markdown(result), "sweep.svg": chart,
+             "index.html": sweep_page(result, chart), SWEEP_MARKER: sweep_manifest(result)}
     write_folder(folder, files)
     return {name: folder / name for name in files if name != SWEEP_MARKER}

@@ -70,3 +70,11 @@ def index_page(runs: list[dict[str, Any]], sweeps: dict[str, list[str]]) -> str:
     return _template("index.html.j2").render(generator=GENERATOR, groups=groups, sweeps=sweeps,
                                              css=_text("static", "page.css"),
                                              total=len(runs), passed=sum(bool(r["passed"]) for r in runs))
+
+
+def sweep_page(heading: str, chart: str, runs: list[tuple[str, int, str, str]], losses: list[str],
+               boundaries: list[str], warnings: list[str], colours: dict[str, str]) -> str:
+    """A sweep's page: its chart (SVG, inline) and what it found, in words."""
+    return _template("sweep.html.j2").render(generator=GENERATOR, heading=heading, chart=chart, runs=runs,
+                                             losses=losses, boundaries=boundaries, warnings=warnings,
+                                             colours=colours, css=_text("static", "page.css"))
