@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..timeunits import format_seconds
 from . import sequence, states
@@ -23,7 +23,8 @@ GENERATOR = "tsim"  # the <meta name="generator"> of every page tsim writes; it 
 
 @cache
 def _environment() -> Environment:
-    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True),
+    env = Environment(loader=PackageLoader("simulator.pages", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True, enabled_extensions=("j2",)),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["seconds"] = format_seconds
     env.filters["px"] = lambda value: f"{value:.1f}"
@@ -36,7 +37,12 @@ def _text(folder: str, name: str) -> str:
 
 
 def _template(name: str) -> Any:
-    return _environment().from_string(_text("templates", name))
+    return _environment().get_template(name)
+
+
+def state_diagram_svg(diagram: states.StateDiagram) -> str:
+    """One state diagram as a standalone SVG file (for the docs)."""
+    return _template("state.svg.j2").render(d=diagram, standalone=True)
 
 
 def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: list[dict[str, Any]],
