@@ -197,6 +197,28 @@ def sweep(scenario: Path, vary: str, anchor: str | None, out: Path, jobs: int | 
 
 
 @cli.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback unless told).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8090, show_default=True)
+@click.option("--speed", type=click.FloatRange(min=0.001, max=1000), default=1.0, show_default=True,
+              help="Simulated time = wall time × SPEED.")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
+              show_default=True, help="When the server stops: <out>/<scenario-name>/ with the reports and "
+                                      "session.yaml (the session, replayable with tsim run).")
+def serve(scenario: Path, host: str, port: int, speed: float, out: Path) -> None:
+    """Serve SCENARIO live: GWS v2 REST and CometD for real desktops and CometD clients,
+    against the wall clock, until Ctrl-C; then write the session's reports."""
+    found, bad = _load_all((scenario,))
+    if bad or len(found) != 1:
+        raise SystemExit(EXIT_BAD_INPUT)
+    from .live.server import serve as run_server
+
+    finished = run_server(found[0], host, port, speed, out, click.echo)
+    click.echo(console(finished.result, str(finished.folder), quiet=True))
+    click.echo(f"session: {finished.folder / 'session.yaml'} (tsim run it to replay the session)")
+
+
+@cli.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def report(folder: Path) -> None:
     """Rebuild the HTML pages of FOLDER from its JSON reports: a run's folder

@@ -73,6 +73,14 @@ def run_scenario(scenario: LoadedScenario | Scenario | dict[str, Any] | str | Pa
         return _result(world, model, source, seed, line)
 
 
+def finish_run(world: World, loaded: LoadedScenario) -> RunResult:
+    """Close a world that ran as far as it will (live mode stops at "now"): what
+    reporting holds, the records, the expectations."""
+    world.reporting.finish()
+    model = loaded.scenario
+    return _result(world, model, loaded.path if loaded.lines else None, world.seed, loaded.line)
+
+
 def _loaded(scenario: Any) -> LoadedScenario:
     """Whatever ``run_scenario`` was given, as a scenario that passed every check."""
     if isinstance(scenario, LoadedScenario):

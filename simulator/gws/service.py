@@ -17,6 +17,9 @@ POST     /api/v2/me/calls/{id}            a call operation (``operations.OPERATI
 POST     /api/v2/me/devices/{id}/calls    Dial
 GET      /api/v2/me/calls                 the user's calls, as GWS sees them
 GET      /api/v2/me/calls/{id}            one call, as GWS sees it
+GET      /api/v2/me                       the user (``session``)
+POST     /api/v2/me                       Start/EndContactCenterSession
+GET      /api/v2/me/devices               the user's device and agent state
 =======  ===============================  ==========================================
 
 (inference) The GET answers' envelope (``{"statusCode": 0, "calls": [...]}``)
@@ -26,6 +29,7 @@ is not from the facts file.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +55,8 @@ _CALL = re.compile(r"^/api/v2/me/calls/([^/]+)$")
 _CALLS = re.compile(r"^/api/v2/me/calls$")
 _DEVICE_CALLS = re.compile(r"^/api/v2/me/devices/([^/]+)/calls$")
 _VOICE_CHANNEL = "/api/v2/me/channels/voice"
+_ME = "/api/v2/me"
+_DEVICES = "/api/v2/me/devices"
 
 COMPLETED = "Completed"  # (inference) the state GWS's last StatusChange names when a call is completed
 AGENT = "agent"
@@ -82,6 +88,10 @@ class User:
     device_id: str
     calls: dict[str, CallView] = field(default_factory=dict)  # by call id (= CallUuid)
     completed: dict[str, int] = field(default_factory=dict)  # call id → when it was completed (µs)
+    agent_state: str = tlib.NOT_READY  # as Web Services last heard from T-Server
+    work_mode: str | None = None
+    session_started: bool = False  # StartContactCenterSession
+    channels: tuple[str, ...] = ()
     moved: dict[str, str] = field(default_factory=dict)  # consult call id → the call its party moved onto
 
 
@@ -130,6 +140,7 @@ class WebServices:
         self.pending: dict[int, Pending] = {}
         self.to_tserver: Link | None = None
         self.to_desktop: dict[str, Link] = {}  # user → CometD link to the desktop
+        self.desktop_listeners: list[Callable[[CometdMessage], None]] = []  # live mode: the CometD server
         self._refs = 0
         self._requests = 0
 
@@ -166,6 +177,14 @@ class WebServices:
 
     def _route(self, user: User, method: str, path: str, body: Any, rid: str) -> tuple[int | None, dict]:
         ok = {"statusCode": status.SUCCESS}
+        if path == _ME:
+            if method == "GET":
+                return None, session.me(user)
+            return None, session.session_operation(user, body)
+        if path == _DEVICES:
+            if method != "GET":
+                raise GwsError(status.FORBIDDEN, f"Operation forbidden: {method} {path}")
+            return None, session.devices(user)
         if m := _CALL.match(path):
             call_id = m.group(1)
             if method == "GET":
@@ -265,6 +284,7 @@ class WebServices:
             ready = name == "EventAgentReady"
             mode = attrs.get("AgentWorkMode")
             work_mode = WORK_MODES.get(mode) if isinstance(mode, str) else None
+            user.agent_state, user.work_mode = (tlib.READY if ready else tlib.NOT_READY), work_mode
             self._cometd(DeviceStateChange(user.name, user.device_id, user.dn,
                                            tlib.READY if ready else tlib.NOT_READY, work_mode), meta)
 
@@ -364,6 +384,8 @@ class WebServices:
         link = self.to_desktop.get(message.user)
         if link is None:
             self.journal.append(J.COMETD, message, meta)
+            for listener in self.desktop_listeners:
+                listener(message)
         else:
             link.send((message, meta, self.env.now, len(self.journal)))
 
@@ -374,7 +396,9 @@ class WebServices:
         if sent_at != self.env.now:
             meta = {**meta, "sentAt": sent_at, "sentAfter": sent_after}
         self.journal.append(J.COMETD, message, meta)
+        for listener in self.desktop_listeners:
+            listener(message)
 
 
 # The operations build on WebServices, so they are imported once it exists.
-from . import disposition, operations  # noqa: E402
+from . import disposition, operations, session  # noqa: E402

@@ -226,6 +226,8 @@ class Switch(Strict):
 # -- Web Services and reporting -----------------------------------------------
 class UserConfig(Strict):
     device: Number = Field(description="the DN of the user's device")
+    password: str | None = Field(None, min_length=1, max_length=200,
+                                 description="live mode (tsim serve): the user's password; default: generated")
 
 
 class WebServicesConfig(Strict):

@@ -1,0 +1,198 @@
+"""The HTTP edge of live mode: GWS v2 paths, CometD, OpenAPI, the trainer's control.
+
+=======  ==============================  ============================================
+method   path                            what
+=======  ==============================  ============================================
+*        /api/v2/me...                   Web Services, exactly as in batch mode
+POST     /api/v2/notifications           CometD (Bayeux 1.0, long-polling)
+GET      /openapi.json                   the OpenAPI document of these paths
+GET      /sim/journal, /sim/dispositions the run so far (``X-Tsim-Token``)
+POST     /sim/steps                      a scenario step, now (``X-Tsim-Token``)
+=======  ==============================  ============================================
+
+Answers on the GWS paths are the bytes batch mode journals: the same statusCode
+and body. Refusals at the edge answer as GWS documents them: 401 with statusCode
+20 without valid credentials, 403 "Missing or invalid Csrf token" without the
+token, 413 for a body over ``MAX_BODY`` bytes, statusCode 10 for a body that is
+not JSON.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..gws import status
+from ..gws.bodies import RawBody
+from ..scenario.loader import ScenarioError
+from .auth import COOKIE, CSRF_HEADER, CSRF_TOKEN, Session, Sessions
+from .bayeux import BayeuxServer
+from .engine import LiveEngine
+from .openapi import document
+
+MAX_BODY = 1 << 20  # bytes
+TICK = 0.01  # s between clock advances when no request comes
+CONTROL_HEADER = "X-Tsim-Token"
+
+
+def _json(body: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status_code=status_code, headers=headers,
+                    media_type="application/json")
+
+
+def _refusal(http: int, status_code: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return _json({"statusCode": status_code, "statusMessage": message}, http, headers)
+
+
+async def _body(request: Request) -> tuple[Any, Response | None]:
+    """The request's JSON body (or a RawBody Web Services will refuse), or a refusal."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+        return None, _refusal(413, status.INPUT_VALIDATION, f"Input validation error: the body is over {MAX_BODY} "
+                                                            "bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None, _refusal(413, status.INPUT_VALIDATION,
+                                  f"Input validation error: the body is over {MAX_BODY} bytes")
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    if not raw:
+        return None, None
+    try:
+        return RawBody(raw.decode("utf-8")), None
+    except UnicodeDecodeError:
+        return None, _refusal(400, status.INPUT_VALIDATION, "Input validation error: the body is not UTF-8 text")
+
+
+def create_app(engine: LiveEngine, passwords: dict[str, str], control_token: str) -> Starlette:
+    """The ASGI app serving ``engine``. The clock advances on a timer while it runs."""
+    sessions = Sessions(passwords)
+    bayeux = BayeuxServer(clock=time.monotonic)
+    engine.world.gws.desktop_listeners.append(lambda message: bayeux.publish(message.user, message.message()))
+
+    def who(request: Request) -> tuple[str | None, Session | None, dict[str, str]]:
+        """The session's user (from the cookie, or Basic credentials that start one) and cookies to set."""
+        session_id, session = sessions.from_cookie(request.cookies.get(COOKIE))
+        if session is not None:
+            return session.user, session, {}
+        user = sessions.from_basic(request.headers.get("authorization"))
+        if user is None:
+            return None, None, {}
+        session_id, session = sessions.start(user)
+        return user, session, {"set-cookie": f"{COOKIE}={session_id}; Path=/; HttpOnly; SameSite=Lax"}
+
+    async def gws(request: Request) -> Response:
+        user, session, headers = who(request)
+        if user is None or session is None:
+            return _refusal(401, status.NOT_AUTHENTICATED, "User not authenticated",
+                            {"www-authenticate": 'Basic realm="tsim"'})
+        if request.method == "GET":
+            headers.update({CSRF_HEADER: CSRF_TOKEN, CSRF_TOKEN: session.csrf})
+        elif request.headers.get(CSRF_TOKEN) != session.csrf:
+            return _refusal(403, status.FORBIDDEN, "Missing or invalid Csrf token", headers)
+        body, refusal = await _body(request)
+        if refusal is not None:
+            return refusal
+        answer = engine.http(user, request.method, request.url.path, body)
+        return _json(answer.body, answer.status, headers)
+
+    async def notifications(request: Request) -> Response:
+        _, session = sessions.from_cookie(request.cookies.get(COOKIE))
+        body, refusal = await _body(request)
+        if refusal is not None:
+            return refusal
+        try:
+            messages = json.loads(body.text) if isinstance(body, RawBody) else None
+        except ValueError:
+            messages = None
+        if isinstance(messages, dict):
+            messages = [messages]
+        if not isinstance(messages, list) or len(messages) > 100:
+            return _json([{"successful": False, "error": "400::Bad request: a JSON array of Bayeux messages",
+                           "channel": "/meta/unknown"}], 400)
+        engine.advance()
+        return _json(await bayeux.handle(session.user if session else None, messages))
+
+    def control(request: Request) -> Response | None:
+        if request.headers.get(CONTROL_HEADER) != control_token:
+            return _json({"error": f"the control surface needs the {CONTROL_HEADER} header tsim serve printed"}, 401)
+        return None
+
+    async def journal(request: Request) -> Response:
+        refused = control(request)
+        if refused is not None:
+            return refused
+        engine.advance()
+        return _json([entry.to_dict() for entry in engine.world.journal])
+
+    async def dispositions(request: Request) -> Response:
+        refused = control(request)
+        if refused is not None:
+            return refused
+        engine.advance()
+        from ..records import disposition_records
+
+        return _json([record.to_json() for record in disposition_records(engine.world.journal)])
+
+    async def steps(request: Request) -> Response:
+        """Play a scenario step now: ``{"hangup": {"dn": "15001", "call": "c1"}}`` (no ``at``)."""
+        refused = control(request)
+        if refused is not None:
+            return refused
+        body, refusal = await _body(request)
+        if refusal is not None:
+            return refusal
+        try:
+            step = json.loads(body.text) if isinstance(body, RawBody) else None
+        except ValueError:
+            step = None
+        if not isinstance(step, dict) or "at" in step:
+            return _json({"error": "the body is a scenario step without `at` (it happens now), e.g. "
+                                   "{\"hangup\": {\"dn\": \"15001\", \"call\": \"c1\"}}"}, 400)
+        try:
+            result = engine.step(step)
+        except ScenarioError as exc:
+            return _json({"error": str(exc)}, 400)
+        return _json(result)
+
+    async def openapi(request: Request) -> Response:
+        return _json(document())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async def tick() -> None:
+            while True:
+                await asyncio.sleep(TICK)
+                engine.advance()
+                bayeux.sweep()
+
+        task = asyncio.create_task(tick())
+        try:
+            yield
+        finally:
+            task.cancel()
+
+    methods = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+    app = Starlette(routes=[
+        Route("/api/v2/notifications", notifications, methods=["POST"]),
+        Route("/api/v2/me", gws, methods=methods),
+        Route("/api/v2/me/{rest:path}", gws, methods=methods),
+        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/sim/journal", journal, methods=["GET"]),
+        Route("/sim/dispositions", dispositions, methods=["GET"]),
+        Route("/sim/steps", steps, methods=["POST"]),
+    ], lifespan=lifespan)
+    app.state.bayeux = bayeux
+    app.state.sessions = sessions
+    return app

@@ -1,0 +1,43 @@
+"""A scenario model back to file data: what ``tsim serve`` writes when a live
+session ends, so that the session can be replayed in batch mode.
+
+Durations are written in microseconds (``266010000us``), which reads back to the
+same integer; expectations are left out (a recording states what happened, not
+what must).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .schema import DelaySpec, Scenario
+
+
+def _us(value: int) -> str:
+    return f"{value}us"
+
+
+def _delay(value: Any) -> Any:
+    if isinstance(value, DelaySpec):
+        return {"dist": value.dist, **{k: _us(v) for k in ("value", "low", "high", "mean", "sd")
+                                       if (v := getattr(value, k)) is not None}}
+    return _us(value)
+
+
+def scenario_data(model: Scenario, steps: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """``model`` as a scenario file's data; ``steps`` (already file data) replace its own."""
+    data = model.model_dump(by_alias=True, exclude_none=True, mode="json", exclude={"steps", "expect"})
+    data["switch"]["latency"] = {name: _delay(value) for name, value in model.switch.latency.items()}
+    for number, dn in model.switch.dns.items():
+        if dn.wrap_up is not None:
+            data["switch"]["dns"][number]["wrap_up"] = _us(dn.wrap_up)
+    data["web_services"]["retention"] = _us(model.web_services.retention)
+    data["reporting"]["user_event_data_timeout"] = _us(model.reporting.user_event_data_timeout)
+    if steps is None:
+        steps = []
+        for step in model.steps:
+            dumped = step.model_dump(by_alias=True, exclude_none=True, mode="json")
+            dumped["at"] = _us(step.at)
+            steps.append(dumped)
+    data["steps"] = steps
+    return data

@@ -1,0 +1,83 @@
+"""Live HTTP as GWS v2 does it, through a real HTTP client: sessions, CSRF,
+refusals, the same answers as batch mode, the OpenAPI document."""
+
+from __future__ import annotations
+
+import httpx
+
+from .conftest import TOKEN
+
+
+def login(live, user="agent1", password="secret1") -> tuple[httpx.Client, str]:
+    client = httpx.Client(base_url=live.base, timeout=10)
+    answer = client.get("/api/v2/me", auth=(user, password))
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["X-CSRF-HEADER"] == "X-CSRF-TOKEN"
+    return client, answer.headers["X-CSRF-TOKEN"]
+
+
+def test_a_session_csrf_and_a_disposition(live):
+    client, token = login(live)
+    assert "JSESSIONID" in client.cookies
+    started = client.post("/api/v2/me", json={"operationName": "StartContactCenterSession", "channels": ["voice"]},
+                          headers={"X-CSRF-TOKEN": token})
+    assert started.json() == {"statusCode": 0}
+    assert client.get("/api/v2/me").json()["user"]["contactCenterSession"] is True
+    (call,) = client.get("/api/v2/me/calls").json()["calls"]
+    assert call["state"] == "Established"
+    body = {"operationName": "SetCallDisposition", "callUuid": call["id"], "disposition": "Sale",
+            "dispositionKey": "DispositionCode"}
+    answer = client.post(f"/api/v2/me/calls/{call['id']}", json=body, headers={"X-CSRF-TOKEN": token})
+    assert (answer.status_code, answer.json()) == (200, {"statusCode": 0})
+    devices = client.get("/api/v2/me/devices").json()["devices"]
+    assert devices[0]["userState"]["state"] == "Ready"
+
+
+def test_refusals_at_the_edge(live):
+    anonymous = httpx.Client(base_url=live.base, timeout=10)
+    no_login = anonymous.get("/api/v2/me")
+    assert (no_login.status_code, no_login.json()["statusCode"]) == (401, 20)
+    wrong = anonymous.get("/api/v2/me", auth=("agent1", "nope"))
+    assert wrong.status_code == 401 and "www-authenticate" in wrong.headers
+    client, token = login(live)
+    no_token = client.post("/api/v2/me", json={"operationName": "StartContactCenterSession"})
+    assert (no_token.status_code, no_token.json()) == (403, {"statusCode": 3,
+                                                           "statusMessage": "Missing or invalid Csrf token"})
+    garbled = client.post("/api/v2/me", content=b'{"operationName": ', headers={"X-CSRF-TOKEN": token})
+    assert (garbled.status_code, garbled.json()["statusCode"]) == (400, 10)
+    huge = client.post("/api/v2/me", content=b"x" * (2 << 20), headers={"X-CSRF-TOKEN": token})
+    assert huge.status_code == 413
+    assert client.get("/api/v2/me").status_code == 200  # and the server is still answering
+
+
+def test_another_users_call_is_refused_and_nothing_is_sent(live):
+    agent1, _ = login(live)
+    (call,) = agent1.get("/api/v2/me/calls").json()["calls"]
+    agent2, token2 = login(live, "agent2", "secret2")
+    before = len(httpx.get(f"{live.base}/sim/journal", headers={"X-Tsim-Token": TOKEN}).json())
+    answer = agent2.post(f"/api/v2/me/calls/{call['id']}", json={"operationName": "Hangup"},
+                         headers={"X-CSRF-TOKEN": token2})
+    assert (answer.status_code, answer.json()["statusCode"]) == (404, 6)
+    journal = httpx.get(f"{live.base}/sim/journal", headers={"X-Tsim-Token": TOKEN}).json()
+    assert not [e for e in journal[before:] if e["kind"] == "tlib.request"]
+
+
+def test_answers_are_the_bytes_batch_mode_journals(live):
+    client, token = login(live)
+    (call,) = client.get("/api/v2/me/calls").json()["calls"]
+    answer = client.post(f"/api/v2/me/calls/{call['id']}", json={"operationName": "Hold", "bogus": 1},
+                         headers={"X-CSRF-TOKEN": token})
+    journal = httpx.get(f"{live.base}/sim/journal", headers={"X-Tsim-Token": TOKEN}).json()
+    (response,) = [e for e in journal if e["kind"] == "http.response" and e["body"] == answer.json()][-1:]
+    assert answer.status_code == response["status"]
+
+
+def test_the_control_surface_and_the_openapi_document(live):
+    assert httpx.get(f"{live.base}/sim/journal").status_code == 401
+    hangup = httpx.post(f"{live.base}/sim/steps", headers={"X-Tsim-Token": TOKEN},
+                        json={"hangup": {"dn": "15001", "call": "c1"}})
+    assert hangup.status_code == 200, hangup.text
+    bad = httpx.post(f"{live.base}/sim/steps", headers={"X-Tsim-Token": TOKEN}, json={"hangup": {"dn": 1}})
+    assert bad.status_code == 400 and "call" in bad.json()["error"]
+    document = httpx.get(f"{live.base}/openapi.json").json()
+    assert document["openapi"].startswith("3.") and "/api/v2/me/calls/{id}" in document["paths"]

@@ -1,0 +1,58 @@
+"""``tsim serve`` end to end: a session recorded live replays in batch mode with the
+same disposition records; and the Bayeux wildcards."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+
+from simulator import run_scenario
+from simulator.live.bayeux import matches
+
+from .conftest import ROOT, free_port
+
+
+def test_a_live_session_replays_to_the_same_records(tmp_path):
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "simulator", "serve", str(ROOT / "examples" / "live-desk.yaml"),
+                                "--port", str(port), "--out", str(tmp_path)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        banner = [process.stdout.readline() for _ in range(5)]
+        token = next(line for line in banner if "X-Tsim-Token" in line).split("X-Tsim-Token: ")[1].strip()
+        base = f"http://127.0.0.1:{port}"
+        client = httpx.Client(base_url=base, timeout=10)
+        csrf = client.get("/api/v2/me", auth=("agent1", "agent1")).headers["X-CSRF-TOKEN"]
+        time.sleep(2.2)  # the call is answered at 2 s
+        (call,) = client.get("/api/v2/me/calls").json()["calls"]
+        body = {"operationName": "SetCallDisposition", "callUuid": call["id"], "disposition": "{Sale}"}
+        assert client.post(f"/api/v2/me/calls/{call['id']}", json=body,
+                           headers={"X-CSRF-TOKEN": csrf}).json() == {"statusCode": 0}
+        hangup = client.post("/sim/steps", json={"hangup": {"dn": "15001", "call": "c1"}},
+                             headers={"X-Tsim-Token": token})
+        assert hangup.status_code == 200
+        time.sleep(0.1)
+        later = {**body, "disposition": "After"}
+        assert client.post(f"/api/v2/me/calls/{call['id']}", json=later,
+                           headers={"X-CSRF-TOKEN": csrf}).json() == {"statusCode": 0}
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    folder = tmp_path / "live-desk"
+    live_records = [json.loads(line) for line in (folder / "dispositions.jsonl").read_text().splitlines()]
+    assert [(r["path"], r["disposition"]) for r in live_records] == [("userData", "{Sale}"), ("userEvent", "After")]
+    replayed = run_scenario(folder / "session.yaml")
+    assert [r.to_json() for r in replayed.dispositions] == live_records
+
+
+def test_bayeux_wildcards():
+    assert matches("/v2/me/*", "/v2/me/calls") and not matches("/v2/me/*", "/v2/me/calls/x")
+    assert matches("/v2/me/**", "/v2/me/calls/x") and matches("/v2/me/**", "/v2/me/calls")
+    assert not matches("/v2/me/*", "/v2/you/calls") and matches("/v2/me/calls", "/v2/me/calls")
+    assert not matches("/v2/me/**", "/v2/me")
