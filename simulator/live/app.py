@@ -186,6 +186,8 @@ def create_app(engine: LiveEngine, passwords: dict[str, str], control_token: str
     methods = ["GET", "POST", "PUT", "DELETE", "PATCH"]
     app = Starlette(routes=[
         Route("/api/v2/notifications", notifications, methods=["POST"]),
+        # CometD clients may append the meta channel to the URL (/api/v2/notifications/handshake)
+        Route("/api/v2/notifications/{meta:path}", notifications, methods=["POST"]),
         Route("/api/v2/me", gws, methods=methods),
         Route("/api/v2/me/{rest:path}", gws, methods=methods),
         Route("/openapi.json", openapi, methods=["GET"]),
