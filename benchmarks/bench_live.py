@@ -24,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import aiohttp
 import httpx
 
 HERE = Path(__file__).resolve().parent
@@ -55,26 +56,30 @@ def scenario(desktops: int) -> str:
 
 
 async def desktop(base: str, index: int, until: float, latencies: list[float], done: list[int]) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=35) as http:
-        me = await http.get("/api/v2/me", auth=(f"agent{index}", f"pw{index}"))
-        token = me.headers["X-CSRF-TOKEN"]
-        (call,) = (await http.get("/api/v2/me/calls")).json()["calls"]
-        handshake = (await http.post("/api/v2/notifications", json=[{"channel": "/meta/handshake",
-                                                                     "version": "1.0"}])).json()
-        client = handshake[0]["clientId"]
-        await http.post("/api/v2/notifications", json=[
-            {"channel": "/meta/subscribe", "clientId": client, "subscription": "/v2/me/calls"},
-            {"channel": "/meta/connect", "clientId": client, "connectionType": "long-polling"}])
+    async with aiohttp.ClientSession(base_url=base, timeout=aiohttp.ClientTimeout(total=35),
+                                     cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:  # cookies for 127.0.0.1
+        async with http.get("/api/v2/me", auth=aiohttp.BasicAuth(f"agent{index}", f"pw{index}")) as me:
+            token = me.headers["X-CSRF-TOKEN"]
+        async with http.get("/api/v2/me/calls") as answer:
+            (call,) = (await answer.json())["calls"]
+        async with http.post("/api/v2/notifications", json=[{"channel": "/meta/handshake", "version": "1.0"}]) as hs:
+            client = (await hs.json())[0]["clientId"]
+        async with http.post("/api/v2/notifications", json=[
+                {"channel": "/meta/subscribe", "clientId": client, "subscription": "/v2/me/calls"},
+                {"channel": "/meta/connect", "clientId": client, "connectionType": "long-polling"}]) as first:
+            await first.read()
         connect = [{"channel": "/meta/connect", "clientId": client, "connectionType": "long-polling"}]
         n = 0
         while time.perf_counter() < until:
             n += 1
             body = {"operationName": "SetCallDisposition", "callUuid": call["id"], "disposition": f"D{n}"}
             started = time.perf_counter()
-            answer = await http.post(f"/api/v2/me/calls/{call['id']}", json=body, headers={"X-CSRF-TOKEN": token})
-            assert answer.json() == {"statusCode": 0}, answer.text
+            async with http.post(f"/api/v2/me/calls/{call['id']}", json=body,
+                                 headers={"X-CSRF-TOKEN": token}) as answer:
+                assert (await answer.json()) == {"statusCode": 0}
             while True:
-                messages = (await http.post("/api/v2/notifications", json=connect)).json()
+                async with http.post("/api/v2/notifications", json=connect) as polled:
+                    messages = await polled.json()
                 if any(m.get("data", {}).get("notificationType") == "AttachedDataChanged" for m in messages):
                     break
             latencies.append(time.perf_counter() - started)
@@ -82,9 +87,10 @@ async def desktop(base: str, index: int, until: float, latencies: list[float], d
 
 
 async def bare_client(base: str, until: float, done: list[int]) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=10) as http:
+    async with aiohttp.ClientSession(base_url=base) as http:
         while time.perf_counter() < until:
-            await http.post("/api/v2/me/calls/x", json={"operationName": "SetCallDisposition"})
+            async with http.post("/api/v2/me/calls/x", json={"operationName": "SetCallDisposition"}) as answer:
+                await answer.read()
             done[0] += 1
 
 
