@@ -14,7 +14,9 @@ Everything is driven by one simpy clock counting microseconds and one
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import journal as J
 from . import timing
@@ -53,6 +55,46 @@ class World:
     desktops: dict[str, Link] = field(default_factory=dict)  # user → the desktop's HTTP link to GWS
     calls: dict[str, Call] = field(default_factory=dict)  # scenario call names → T-Server calls
     dial_references: dict[str, int] = field(default_factory=dict)  # names waiting on a gws Dial
+
+
+def change_delay(world: World, name: str, spec: Any) -> None:
+    """From now on, link ``name`` (a ``Latency`` field) takes ``spec``. Messages already
+    in flight keep their delay, and none sent later arrives before them: a link never
+    reorders, even across a change."""
+    env, seed, gws, tserver = world.env, world.seed, world.gws, world.tserver
+    draws = timing.stream(seed, f"{name}:changed@{env.now}")
+
+    def replace(old: Link | None, deliver: Callable[[Any], None]) -> Link:
+        fixed = timing.constant(spec)
+        new = Link(env, fixed if fixed is not None else timing.sampler(spec, draws), deliver, name)
+        new._last_due = _in_flight_until(env, old)  # noqa: SLF001 - the new link starts behind the old one
+        return new
+
+    if name == "gws_to_tserver":
+        gws.to_tserver = replace(gws.to_tserver, tserver.receive)
+    elif name == "tserver_processing":
+        tserver.processing = replace(tserver.processing, tserver.handle)
+    elif name == "tserver_to_gws":
+        tserver.connect(GWS_CLIENT, replace(tserver.link_of(GWS_CLIENT), gws.on_event), [])
+    elif name == "tserver_to_reporting":
+        tserver.connect(REPORTING_CLIENT, replace(tserver.link_of(REPORTING_CLIENT), world.reporting.on_event), [])
+    elif name == "gws_to_desktop":
+        for user in gws.users:
+            gws.to_desktop[user] = replace(gws.to_desktop.get(user), gws.on_desktop)
+    elif name == "desktop_to_gws":
+        for user in list(world.desktops):
+            world.desktops[user] = replace(world.desktops[user], lambda request: request())
+    else:
+        raise ValueError(f"no delay {name!r}")
+
+
+def _in_flight_until(env: Environment, old: Link | None) -> int:
+    """The latest time a message already sent on ``old`` can arrive."""
+    if old is None:
+        return env.now
+    if isinstance(old.delay, int):
+        return env.now + old.delay
+    return max(env.now, old._last_due)  # noqa: SLF001 - an ordered link tracks it
 
 
 def _link(env: Environment, seed: int, latency: Latency, name: str, deliver, who: str = "") -> Link:

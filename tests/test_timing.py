@@ -128,3 +128,35 @@ def test_desktop_and_processing_delays_show_in_the_record_times():
                                          "answerAtGws": 266_042_000, "cometdAtDesktop": 266_082_000}
     assert record.to_json()["times"] == {"leftDesktop": 266.0, "reachedGws": 266.03, "reachedTServer": 266.035,
                                          "answered": 266.037, "answerAtGws": 266.042, "cometdAtDesktop": 266.082}
+
+
+def test_a_latency_step_changes_the_race_from_its_instant_on():
+    text = (SCENARIOS / "view-lag.yaml").read_text()
+    change = "  - {at: 100s, latency: {gws_to_tserver: 0ms, tserver_to_gws: 1ms}}\n"
+    quick = text.replace("  - {at: 266s, id: hangup", change + "  - {at: 266s, id: hangup", 1)
+    before = run_scenario(parse_scenario(text)).disposition("dispose")
+    after = run_scenario(parse_scenario(quick)).disposition("dispose")
+    assert (before.path, before.reporting.outcome) == ("userData", "lost")
+    assert (after.path, after.reporting.outcome) == ("userEvent", "reported")
+
+
+def test_a_link_never_reorders_across_a_delay_change():
+    from simulator.world import change_delay
+
+    from .helpers import make_world
+
+    world = make_world(down="50ms")
+    seen = []
+    original = world.gws.on_event
+    world.gws.on_event = lambda event: (seen.append((world.env.now, event.name)), original(event))
+    change_delay(world, "tserver_to_gws", 50_000)  # the handler above is what the new link delivers to
+    from simulator.tserver import agents
+
+    world.tserver.phone(lambda: agents.set_state(world.tserver, "15000", "NotReady"))  # sent at t, due t+50ms
+    change_delay(world, "tserver_to_gws", 1_000)  # now 1 ms
+    world.tserver.phone(lambda: agents.set_state(world.tserver, "15000", "Ready"))  # must not overtake
+    world.env.run()
+    names = [name for _, name in seen]
+    assert names.index("EventAgentNotReady") < names.index("EventAgentReady")
+    times = dict((name, t) for t, name in seen)
+    assert times["EventAgentReady"] >= times["EventAgentNotReady"]

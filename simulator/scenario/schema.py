@@ -218,6 +218,23 @@ class Latency(Strict):
         return [(name, getattr(self, name)) for name in type(self).model_fields]
 
 
+class LatencyChange(Strict):
+    """A step that changes delays from its instant on (a congested link, a slow T-Server)."""
+
+    desktop_to_gws: Delay | None = None
+    gws_to_tserver: Delay | None = None
+    tserver_processing: Delay | None = None
+    tserver_to_gws: Delay | None = None
+    gws_to_desktop: Delay | None = None
+    tserver_to_reporting: Delay | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> LatencyChange:
+        if not self.model_fields_set:
+            raise ValueError("name at least one delay to change")
+        return self
+
+
 class Switch(Strict):
     dns: dict[Number, DNConfig] = Field(min_length=1)
     latency: Latency = Field(default_factory=Latency)
@@ -325,7 +342,7 @@ class GwsStep(Strict):
         return self.post if self.post is not None else self.get  # type: ignore[return-value]
 
 
-STEP_ACTIONS = ("dial", "answer", "hold", "retrieve", "hangup", "agent", "update_user_data", "gws")
+STEP_ACTIONS = ("dial", "answer", "hold", "retrieve", "hangup", "agent", "update_user_data", "gws", "latency")
 
 
 class Step(Strict):
@@ -346,6 +363,7 @@ class Step(Strict):
     agent: AgentStep | None = None
     update_user_data: UserDataStep | None = None
     gws: GwsStep | None = None
+    latency: LatencyChange | None = Field(None, description="delays that change from this instant on")
     _action: str = PrivateAttr("")
     _relative: tuple[str, int] | None = PrivateAttr(None)
 

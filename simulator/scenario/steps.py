@@ -13,6 +13,7 @@ order, after any messages due at that instant have arrived (``links``).
 - ``agent`` changes an agent's state at the phone.
 - ``update_user_data`` attaches data at T-Server level, as an IVR would.
 - ``gws`` is an HTTP request from the user's desktop to Web Services.
+- ``latency`` changes delays from its instant on (messages in flight keep theirs).
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from typing import Any
 from .. import journal as J
 from ..gws.bodies import RawBody
 from ..links import after_deliveries, later
-from ..timing import FIFO
+from ..timing import FIFO, describe
 from ..tserver import agents, calls, userdata
 from ..tserver.model import Call
-from ..world import World
+from ..world import World, change_delay
 from .loader import RAW_REFERENCE, REFERENCE, REFERENCE_BODY
 from .schema import DEVICE_REFERENCE, Step
 
@@ -226,6 +227,16 @@ def _identifier(world: World, reference: str) -> str:
     return call.call_uuid
 
 
+def _latency(world: World, step: Step, change: Any, record: StepRecord) -> str:
+    """Delays change from now on; messages in flight keep theirs (``world.change_delay``)."""
+    changed = []
+    for name in change.model_fields_set:
+        spec = getattr(change, name)
+        change_delay(world, name, spec)
+        changed.append(f"{name} {describe(spec)}")
+    return "delays now: " + ", ".join(sorted(changed))
+
+
 ACTIONS: dict[str, Action] = {
     "dial": _dial,
     "answer": _on_call(calls.answer),
@@ -235,4 +246,5 @@ ACTIONS: dict[str, Action] = {
     "agent": _agent,
     "update_user_data": _update_user_data,
     "gws": _gws,
+    "latency": _latency,
 }

@@ -38,6 +38,9 @@ def scenario_data(model: Scenario, steps: list[dict[str, Any]] | None = None) ->
         for step in model.steps:
             dumped = step.model_dump(by_alias=True, exclude_none=True, mode="json")
             dumped["at"] = _us(step.at)
+            if step.latency is not None:
+                changed = step.latency.model_fields_set
+                dumped["latency"] = {name: _delay(getattr(step.latency, name)) for name in sorted(changed)}
             steps.append(dumped)
     data["steps"] = steps
     return data

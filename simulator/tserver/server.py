@@ -70,6 +70,9 @@ class TServer:
             if client not in self._registered[dn]:
                 self._registered[dn] = self._registered[dn] + (client,)
 
+    def link_of(self, client: str) -> Link | None:
+        return self._links.get(client)
+
     # -- entry points --------------------------------------------------------
     def receive(self, request: tlib.TRequest) -> None:
         """A client's request arrives: journal it and queue it for processing (FIFO)."""

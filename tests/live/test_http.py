@@ -81,3 +81,9 @@ def test_the_control_surface_and_the_openapi_document(live):
     assert bad.status_code == 400 and "call" in bad.json()["error"]
     document = httpx.get(f"{live.base}/openapi.json").json()
     assert document["openapi"].startswith("3.") and "/api/v2/me/calls/{id}" in document["paths"]
+
+
+def test_a_trainer_changes_a_links_delay_live(live):
+    answer = httpx.post(f"{live.base}/sim/steps", headers={"X-Tsim-Token": TOKEN},
+                        json={"latency": {"tserver_to_gws": "200ms"}})
+    assert answer.status_code == 200 and answer.json()["result"] == "delays now: tserver_to_gws 200ms"
