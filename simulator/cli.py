@@ -219,6 +219,43 @@ def serve(scenario: Path, host: str, port: int, speed: float, out: Path) -> None
 
 
 @cli.command()
+@click.argument("step", required=False)
+@click.option("--url", default="http://127.0.0.1:8090", show_default=True, help="The tsim serve to drive.")
+@click.option("--token", required=True, help="The X-Tsim-Token tsim serve printed.")
+@click.option("--journal", "show", flag_value="journal", help="Print the journal so far (JSON lines).")
+@click.option("--dispositions", "show", flag_value="dispositions", help="Print the disposition records so far.")
+def control(step: str | None, url: str, token: str, show: str | None) -> None:
+    """Drive a running tsim serve: play STEP now (a scenario step as JSON, without
+    `at`), or print its journal or disposition records so far.
+
+    \b
+    tsim control --token T '{"hangup": {"dn": "15001", "call": "c1"}}'
+    tsim control --token T '{"latency": {"tserver_to_gws": "200ms"}}'
+    tsim control --token T --dispositions"""
+    import urllib.error
+    import urllib.request
+
+    if (step is None) == (show is None):
+        raise click.UsageError("give a STEP, or --journal or --dispositions")
+    request = urllib.request.Request(f"{url.rstrip('/')}/sim/{show or 'steps'}", headers={"X-Tsim-Token": token},
+                                     data=step.encode() if step is not None else None, method="POST" if step else "GET")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - a URL the user gives
+            body = json.loads(answer.read())
+    except urllib.error.HTTPError as exc:
+        _error(f"{url}: HTTP {exc.code}: {exc.read().decode('utf-8', 'replace')[:300]}")
+        raise SystemExit(EXIT_BAD_INPUT) from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        _error(f"{url}: {getattr(exc, 'reason', exc)}")
+        raise SystemExit(EXIT_BAD_INPUT) from None
+    if isinstance(body, list):
+        for row in body:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    else:
+        click.echo(json.dumps(body, ensure_ascii=False))
+
+
+@cli.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def report(folder: Path) -> None:
     """Rebuild the HTML pages of FOLDER from its JSON reports: a run's folder

@@ -3,6 +3,8 @@ refusals, the same answers as batch mode, the OpenAPI document."""
 
 from __future__ import annotations
 
+import json
+
 import httpx
 
 from .conftest import TOKEN
@@ -87,3 +89,19 @@ def test_a_trainer_changes_a_links_delay_live(live):
     answer = httpx.post(f"{live.base}/sim/steps", headers={"X-Tsim-Token": TOKEN},
                         json={"latency": {"tserver_to_gws": "200ms"}})
     assert answer.status_code == 200 and answer.json()["result"] == "delays now: tserver_to_gws 200ms"
+
+
+def test_tsim_control_drives_a_server(live):
+    from click.testing import CliRunner
+
+    from simulator.cli import cli
+
+    runner = CliRunner()
+    played = runner.invoke(cli, ["control", "--url", live.base, "--token", TOKEN,
+                                 '{"update_user_data": {"dn": "15000", "call": "c1", "data": {"IVR": "yes"}}}'])
+    assert played.exit_code == 0, played.output
+    assert json.loads(played.output)["step"]["update_user_data"]["data"] == {"IVR": "yes"}
+    journal = runner.invoke(cli, ["control", "--url", live.base, "--token", TOKEN, "--journal"])
+    assert journal.exit_code == 0 and '"EventAttachedDataChanged"' in journal.output
+    refused = runner.invoke(cli, ["control", "--url", live.base, "--token", "wrong", "--dispositions"])
+    assert refused.exit_code == 2 and "HTTP 401" in refused.output
