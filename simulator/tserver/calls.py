@@ -24,7 +24,7 @@ def make_call(ts: TServer, this_dn: str, destination: str, user_data: dict | Non
     call = ts.new_call(call_type, ani=this_dn, dnis=destination)
     if user_data:
         call.user_data.update(user_data)
-    call.parties[this_dn] = Party(this_dn, tlib.DIALING, ROLE_ORIGINATION, internal=True)
+    ts.add_party(call, Party(this_dn, tlib.DIALING, ROLE_ORIGINATION, internal=True))
     ts.call_event("EventDialing", call, this_dn, other_dn=destination, reference_id=reference_id)
     deliver(ts, call, destination)
     return call
@@ -37,7 +37,7 @@ def inbound_call(ts: TServer, caller: str, destination: str, user_data: dict | N
     call = ts.new_call("Inbound", ani=caller, dnis=destination)
     if user_data:
         call.user_data.update(user_data)
-    call.parties[caller] = Party(caller, tlib.DIALING, ROLE_ORIGINATION, internal=False)
+    ts.add_party(call, Party(caller, tlib.DIALING, ROLE_ORIGINATION, internal=False))
     deliver(ts, call, destination)
     return call
 
@@ -123,7 +123,7 @@ def _end(ts: TServer, call: Call) -> None:
             queue.waiting.remove(call)
             ts.call_event("EventAbandoned", call, queue.number, other_dn=call.ani)
     call.released_at = ts.env.now
-    del ts.live[call.conn_id]
+    ts.call_ended(call)
 
 
 def alternate(ts: TServer, dn: str, active: Call, held_conn_id: object, reference_id: int | None = None) -> None:

@@ -8,6 +8,7 @@ when fewer than two parties remain on it.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +48,7 @@ class DN:
     type: str
     agent: Agent | None = None
     route_target: str | None = None  # RoutingPoint: where a call is routed
-    waiting: list[Call] = field(default_factory=list)  # ACDQueue: calls not yet delivered
+    waiting: deque[Call] = field(default_factory=deque)  # ACDQueue: calls not yet delivered, oldest first
 
 
 @dataclass(slots=True)

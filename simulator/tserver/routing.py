@@ -41,7 +41,7 @@ def deliver(ts: TServer, call: Call, destination: str, hops: int = 0) -> None:
     dn = ts.dns.get(destination)
     if dn is None:
         # An external number: its party exists but gets no events.
-        call.parties[destination] = Party(destination, tlib.RINGING, ROLE_DESTINATION, internal=False)
+        ts.add_party(call, Party(destination, tlib.RINGING, ROLE_DESTINATION, internal=False))
         return
     if dn.type == EXTENSION:
         ring(ts, call, destination)
@@ -61,30 +61,18 @@ def deliver(ts: TServer, call: Call, destination: str, hops: int = 0) -> None:
 
 
 def ring(ts: TServer, call: Call, destination: str) -> None:
-    call.parties[destination] = Party(destination, tlib.RINGING, ROLE_DESTINATION, internal=True,
-                                      had_ringing=True)
+    ts.add_party(call, Party(destination, tlib.RINGING, ROLE_DESTINATION, internal=True, had_ringing=True))
     ts.call_event("EventRinging", call, destination, other_dn=call.ani)
 
 
-def _busy(ts: TServer, number: str) -> bool:
-    return any(
-        call.parties.get(number) is not None and call.parties[number].state != tlib.RELEASED
-        for call in ts.live.values()
-    )
-
-
 def distribute(ts: TServer) -> None:
-    """Deliver waiting queue calls to free Ready agents, oldest call first."""
+    """Deliver waiting queue calls to free Ready agents, oldest call first (``pool``:
+    each hand-over costs O(log n) in the agents, not a scan of every DN and call)."""
     for queue in ts.queues:
         while queue.waiting:
-            free = [
-                (dn.agent.ready_since, order, dn.number)
-                for order, dn in enumerate(ts.dns.values())
-                if dn.agent is not None and dn.agent.state == tlib.READY and not _busy(ts, dn.number)
-            ]
-            if not free:
+            agent_dn = ts.free_agents.pop()
+            if agent_dn is None:
                 return
-            agent_dn = min(free)[2]
-            call = queue.waiting.pop(0)
+            call = queue.waiting.popleft()
             ts.call_event("EventDiverted", call, queue.number, other_dn=agent_dn)
             ring(ts, call, agent_dn)

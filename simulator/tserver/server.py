@@ -31,6 +31,7 @@ from ..links import Link
 from ..timeunits import US_PER_SECOND
 from ..timing import Environment
 from .model import ACD_QUEUE, DN, Call, Party, TError
+from .pool import FreeAgents
 
 PHONE = "phone"
 
@@ -51,6 +52,8 @@ class TServer:
         self.processing: Link | None = None  # request arrival → handling (T-Server's processing time)
         self._registered: dict[str, tuple[str, ...]] = {dn: () for dn in dns}
         self._outbox: deque[tuple[str, dict[str, Any], tuple[str, ...]]] = deque()
+        self.on_calls: dict[str, set[str]] = {}  # DN or number → ConnIDs of the live calls it has a party on
+        self.free_agents = FreeAgents(self)
 
     # -- clients -----------------------------------------------------------
     def connect(self, client: str, link: Link, dns: Iterable[str]) -> None:
@@ -132,6 +135,26 @@ class TServer:
             raise TError(tlib.TERR_PARTY_NOT_ON_CALL, f"DN {dn} is not a party on call {call.conn_id}")
         return party
 
+    def add_party(self, call: Call, party: Party) -> None:
+        """Put ``party`` on ``call`` (and index it, for ``free_agents``)."""
+        call.parties[party.dn] = party
+        self.on_calls.setdefault(party.dn, set()).add(call.conn_id)
+        self.free_agents.touched.add(party.dn)
+
+    def remove_party(self, call: Call, dn: str) -> Party:
+        """Take ``dn``'s party off ``call`` (it moves to another call)."""
+        party = call.parties.pop(dn)
+        self.on_calls.get(dn, set()).discard(call.conn_id)
+        self.free_agents.touched.add(dn)
+        return party
+
+    def call_ended(self, call: Call) -> None:
+        """``call`` is no longer live: its DNs may be free."""
+        del self.live[call.conn_id]
+        for dn in call.parties:
+            self.on_calls.get(dn, set()).discard(call.conn_id)
+            self.free_agents.touched.add(dn)
+
     def new_call(self, call_type: str, ani: str, dnis: str) -> Call:
         call = Call(self.ids.conn_id(), self.ids.call_uuid(), call_type, ani, dnis, self.env.now)
         self.calls[call.conn_id] = call
@@ -173,6 +196,7 @@ class TServer:
     def emit(self, name: str, dn: str, attrs: dict[str, Any]) -> None:
         """Queue an event for the clients registered on ``dn``."""
         self._outbox.append((name, attrs, self._registered.get(dn, ())))
+        self.free_agents.touched.add(dn)  # its party or agent changed: it may have become free or busy
 
     def error(self, request: tlib.TRequest, err: TError) -> None:
         attrs: dict[str, Any] = {

@@ -54,7 +54,7 @@ def initiate(ts: TServer, dn: str, call: Call, destination: str, link: str,
     if user_data:
         consult.user_data.update(user_data)
     consult.links[link] = call.conn_id
-    consult.parties[dn] = Party(dn, tlib.DIALING, ROLE_ORIGINATION, internal=True, had_answered=True)
+    ts.add_party(consult, Party(dn, tlib.DIALING, ROLE_ORIGINATION, internal=True, had_answered=True))
     ts.call_event("EventDialing", consult, dn, other_dn=destination, reference_id=reference_id)
     deliver(ts, consult, destination)
     return consult
@@ -74,8 +74,8 @@ def _move(ts: TServer, consult: Call, call: Call, dn: str, call_state: int, role
     EventPartyChanged with PreviousConnID, ``dn`` as ThirdPartyDN in ``role``."""
     movers = [p for p in consult.live_parties() if p.dn != dn]
     for party in movers:
-        del consult.parties[party.dn]
-        call.parties[party.dn] = party
+        ts.remove_party(consult, party.dn)
+        ts.add_party(call, party)
         ts.call_event("EventPartyChanged", call, party.dn, PreviousConnID=consult.conn_id, CallState=call_state,
                       ThirdPartyDN=dn, ThirdPartyDNRole=role)
     return movers

@@ -49,7 +49,7 @@ def test_caller_abandoning_in_queue():
     world.tserver.phone(lambda: made.append(calls.inbound_call(world.tserver, "+15550001", "16000")))
     world.tserver.phone(lambda: calls.release(world.tserver, "+15550001", made[0]))
     assert [e.name for e in events(world, since=start)] == ["EventQueued", "EventAbandoned"]
-    assert world.tserver.dns["16000"].waiting == []
+    assert list(world.tserver.dns["16000"].waiting) == []
 
 
 def test_routing_point_routes_to_its_target():
@@ -119,7 +119,7 @@ def test_a_queue_redistributes_when_an_agent_frees_up():
     world.tserver.phone(lambda: calls.answer(ts, "15000", first))
     assert waiting in ts.dns["16000"].waiting  # busy on the first call
     world.tserver.phone(lambda: calls.release(ts, "15001", first))
-    assert waiting.parties["15000"].state == tlib.RINGING and ts.dns["16000"].waiting == []
+    assert waiting.parties["15000"].state == tlib.RINGING and not ts.dns["16000"].waiting
 
 
 def test_a_refused_request_changes_nothing():
@@ -157,3 +157,50 @@ def test_a_refused_request_changes_nothing():
     assert agents.set_state is not None and "Unknown agent state" in ts.phone(
         lambda: agents.set_state(ts, "15000", "Lunch"))
     assert fingerprint(ts) == before
+
+
+def test_the_free_agent_heap_agrees_with_a_scan_of_every_agent_and_call():
+    """Random agent changes, calls and hang-ups; after each, the pool's pick is the
+    scan's: the Ready agent on no live call who has been Ready longest."""
+    import random
+
+    from simulator.scenario.schema import Scenario
+
+    rng = random.Random(5)
+    agents_dns = [str(15000 + i) for i in range(12)]
+    dns = {dn: {"agent": f"a{dn}", "state": rng.choice(["Ready", "NotReady"])} for dn in agents_dns}
+    dns["19000"] = {"type": "ACDQueue"}
+    world = build_world(Scenario.model_validate({"version": 1, "name": "p", "description": "p",
+                                                 "switch": {"dns": dns}}), 1)
+    world.env.run()
+    ts = world.tserver
+    live_calls = []
+    checked = 0
+
+    def scan():
+        free = [(ts.dns[dn].agent.ready_since, i, dn) for i, dn in enumerate(ts.dns)
+                if ts.dns[dn].agent is not None and ts.dns[dn].agent.state == tlib.READY
+                and not any(c.parties.get(dn) and c.parties[dn].state != tlib.RELEASED for c in ts.live.values())]
+        return min(free)[2] if free else None
+
+    for step in range(1500):
+        advance(world, 0.001 * rng.randint(1, 5))
+        roll = rng.random()
+        if roll < 0.3:
+            dn = rng.choice(agents_dns)
+            ts.phone(lambda dn=dn: agents.set_state(ts, dn, rng.choice([tlib.READY, tlib.NOT_READY])))
+        elif roll < 0.55:
+            queue_empty = not ts.dns["19000"].waiting
+            expected = scan()
+            made = []
+            ts.phone(lambda: made.append(calls.inbound_call(ts, f"+1555{step:04d}", "19000")))
+            live_calls.append(made[0])
+            rang = [dn for dn in made[0].parties if dn in agents_dns]
+            if queue_empty:  # the new call is the oldest waiting: it goes to the scan's pick, or waits
+                assert rang == ([expected] if expected else []), step
+                checked += 1
+        elif live_calls:
+            call = live_calls.pop(0 if rng.random() < 0.5 else rng.randrange(len(live_calls)))
+            if not call.released:
+                ts.phone(lambda call=call: calls.release(ts, next(iter(call.parties)), call))
+    assert checked > 60  # the pool was asked often
