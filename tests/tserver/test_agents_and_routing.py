@@ -193,7 +193,7 @@ def test_the_free_agent_heap_agrees_with_a_scan_of_every_agent_and_call():
             queue_empty = not ts.dns["19000"].waiting
             expected = scan()
             made = []
-            ts.phone(lambda: made.append(calls.inbound_call(ts, f"+1555{step:04d}", "19000")))
+            ts.phone(lambda made=made, step=step: made.append(calls.inbound_call(ts, f"+1555{step:04d}", "19000")))
             live_calls.append(made[0])
             rang = [dn for dn in made[0].parties if dn in agents_dns]
             if queue_empty:  # the new call is the oldest waiting: it goes to the scan's pick, or waits
