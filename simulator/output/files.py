@@ -26,12 +26,11 @@ REPORT_FILES = ("manifest.json", "journal.jsonl", "events.jsonl", "http.jsonl", 
                 "dispositions.jsonl", "summary.md")
 
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every line (json.dumps makes one per call)
+
+
 def _jsonl(rows: Iterable[dict[str, Any]]) -> str:
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-
-
-def _entries(result: RunResult, *kinds: str) -> Iterable[dict[str, Any]]:
-    return (entry.to_dict() for entry in result.journal.of_kind(*kinds))
+    return "".join(_encode(row) + "\n" for row in rows)
 
 
 def journal_text(result: RunResult) -> str:
@@ -68,12 +67,17 @@ def manifest(result: RunResult) -> dict[str, Any]:
 
 def report_files(result: RunResult) -> dict[str, str]:
     """Every report file of ``result``: name → text; the page is drawn from the JSON files."""
+    lines = [(entry.kind, _encode(entry.to_dict()) + "\n") for entry in result.journal]
+
+    def only(*kinds: str) -> str:  # each entry is encoded once, for the journal and its extracts
+        return "".join(line for kind, line in lines if kind in kinds)
+
     files = {
         "manifest.json": json.dumps(manifest(result), ensure_ascii=False, indent=2) + "\n",
-        "journal.jsonl": journal_text(result),
-        "events.jsonl": _jsonl(_entries(result, J.TLIB_REQUEST, J.TLIB_EVENT)),
-        "http.jsonl": _jsonl(_entries(result, J.HTTP_REQUEST, J.HTTP_RESPONSE)),
-        "cometd.jsonl": _jsonl(_entries(result, J.COMETD)),
+        "journal.jsonl": "".join(line for _, line in lines),
+        "events.jsonl": only(J.TLIB_REQUEST, J.TLIB_EVENT),
+        "http.jsonl": only(J.HTTP_REQUEST, J.HTTP_RESPONSE),
+        "cometd.jsonl": only(J.COMETD),
         "dispositions.jsonl": _jsonl(record.to_json() for record in result.dispositions),
         "summary.md": markdown(result),
     }

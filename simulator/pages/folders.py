@@ -48,9 +48,10 @@ def _manifest(folder: Path) -> dict[str, Any]:
 def run_page_from_texts(files: dict[str, str]) -> str:
     """A run's page from its report files' texts (name → text), as ``write_reports`` has them."""
     manifest = json.loads(files["manifest.json"])
-    journal = [json.loads(line) for line in files["journal.jsonl"].splitlines()]
+    text = files["journal.jsonl"]
+    journal = [json.loads(line) for line in text.split("\n", DIAGRAM_LIMIT)[:DIAGRAM_LIMIT] if line]
     records = [json.loads(line) for line in files["dispositions.jsonl"].splitlines()]
-    return render.run_page(manifest, journal[:DIAGRAM_LIMIT], records, total_entries=len(journal))
+    return render.run_page(manifest, journal, records, total_entries=text.count("\n"))
 
 
 def run_page_from_folder(folder: Path) -> str:
@@ -58,7 +59,7 @@ def run_page_from_folder(folder: Path) -> str:
     manifest = _manifest(folder)
     journal = _json_lines(folder / "journal.jsonl")
     records = _json_lines(folder / "dispositions.jsonl")
-    return render.run_page(manifest, journal[:DIAGRAM_LIMIT], records, total_entries=len(journal))
+    return render.run_page(manifest, journal[:DIAGRAM_LIMIT], records, total_entries=len(journal))  # as the run
 
 
 def run_folders(root: Path) -> list[Path]:

@@ -51,20 +51,18 @@ def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: l
 
     ``total_entries``: the whole journal's length, when ``journal`` is only its start."""
     diagram = sequence.build(journal, records)
+    clicks: dict[str, int] = {}
+    for arrow in diagram.arrows:  # a disposition's click: its HTTP request's step-through position
+        if arrow.kind == "http" and arrow.request is not None:
+            clicks[arrow.request] = min(arrow.order, clicks.get(arrow.request, arrow.order))
     quiz = [{"request": r["request"], "path": r["path"], "fate": r["reporting"]["outcome"],
-             "why": r["reporting"]["reason"] or "", "order": _click_order(diagram, r["request"]),
-             "disposition": r["disposition"]} for r in records]
+             "why": r["reporting"]["reason"] or "", "order": clicks[r["request"]],
+             "disposition": r["disposition"]} for r in records if r["request"] in clicks]
     return _template("run.html.j2").render(
         generator=GENERATOR, manifest=manifest, records=records, diagram=diagram, state_diagrams=states.diagrams(),
         shown_entries=len(journal), total_entries=total_entries or len(journal),
         css=_text("static", "page.css"), js=_text("static", "page.js"),
         quiz_json=json.dumps(quiz, ensure_ascii=False).replace("</", "<\\/"))
-
-
-def _click_order(diagram: sequence.Diagram, request: str) -> int:
-    """The step-through position of a disposition's HTTP request (the click)."""
-    orders = [a.order for a in diagram.arrows if a.request == request and a.kind == "http"]
-    return min(orders) if orders else 0
 
 
 def index_page(runs: list[dict[str, Any]], sweeps: dict[str, list[str]]) -> str:

@@ -231,6 +231,7 @@ def build(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> Diagr
     for entry in journal:
         at_time.setdefault(_us(entry["t"]), []).append(entry["seq"])
     story = _story(journal, records)
+    lost_requests = {r["request"] for r in records if r["reporting"]["outcome"] == "lost"}
     arrows: list[Arrow] = []
     marks: list[Mark] = []
     messages: dict[int, dict[str, Any]] = {}
@@ -305,7 +306,7 @@ def build(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> Diagr
                 messages[seq] = entry
         elif kind == "gws.disposition":
             request, path = story.get(seq, (None, None))
-            lost = _lost(records, entry["request"])
+            lost = entry["request"] in lost_requests
             marks.append(Mark(seq, "decision", f"decides: {entry['path']} (view {entry.get('view') or '—'})",
                               lane_x["gws"], row(seq), order, request, path, lost))
             messages[seq] = entry
@@ -370,10 +371,6 @@ def _story(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> dict
         if request is not None and request in paths:
             out[entry["seq"]] = (request, paths[request])
     return out
-
-
-def _lost(records: list[dict[str, Any]], request: str) -> bool:
-    return any(r["request"] == request and r["reporting"]["outcome"] == "lost" for r in records)
 
 
 def _bands(journal: list[dict[str, Any]], lane_x: dict[str, float], slot_y: dict[tuple[Any, ...], float],

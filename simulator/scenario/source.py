@@ -27,6 +27,7 @@ Path = tuple[Any, ...]
 MAX_DEPTH = 64
 ALIAS_BUDGET = 10_000
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+STR_TAG = "tag:yaml.org,2002:str"
 
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser where PyYAML has it
 
@@ -118,6 +119,8 @@ class _Builder:
                 self.lines[path + (index,)] = item.start_mark.line + 1
                 items.append(self.build(item, path + (index,), expanding))
             return items
+        if node.tag == STR_TAG:  # most scalars: their text, as SafeConstructor gives it, without its bookkeeping
+            return node.value
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
