@@ -18,7 +18,7 @@ from . import __version__
 from .errors import TsimError
 from .output import golden as goldens
 from .output.files import write_reports
-from .output.folders import ReportsError, write_file
+from .output.folders import REPLICATIONS_MARKER, ReportsError, write_file, write_folder
 from .output.junit import write_junit
 from .output.summary import console
 from .pages.folders import RUN_PAGE, run_folders, run_page_from_folder, write_index
@@ -97,8 +97,11 @@ def cli() -> None:
 @click.option("--golden", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Compare each run's journal with <golden>/<scenario-name>.jsonl; a difference fails.")
 @click.option("--update-golden", is_flag=True, help="With --golden: write the golden journals instead.")
+@click.option("--replications", type=click.IntRange(2, 10_000), default=None, metavar="N",
+              help="Also run each scenario over N seeds (its own and the next ones) and give each measure's mean "
+                   "and 95%% interval; writes <out>/<name>/replications/.")
 def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str | None, quiet: bool,
-        junit: Path | None, golden: Path | None, update_golden: bool) -> None:
+        junit: Path | None, golden: Path | None, update_golden: bool, replications: int | None) -> None:
     """Run SCENARIOS (files, or folders: every scenario file under them, recursively)
     and write each one's reports to <out>/<scenario-name>/.
 
@@ -133,6 +136,8 @@ def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str
             bad += 1
         results.append(result)
         failed += not ok
+        if replications is not None:
+            _replicate(item, replications, out_dir)
     if results:
         try:
             index = write_index(out)
@@ -310,6 +315,19 @@ def schema(record: bool) -> None:
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "tsim scenario"
     click.echo(json.dumps(document, indent=2))
+
+
+def _replicate(item: LoadedScenario, count: int, out_dir: Path) -> None:
+    from .replications import csv_text, replicate, table
+
+    done = replicate(item, count)
+    text = table(done)
+    click.echo("  " + text.replace("\n", "\n  "))
+    folder = write_folder(out_dir / "replications", {"replications.md": f"```\n{text}\n```\n",
+                                                    "replications.csv": csv_text(done),
+                                                    REPLICATIONS_MARKER: json.dumps({"tsim": __version__,
+                                                                                     "replications": count})})
+    click.echo(f"  wrote {folder}")
 
 
 def _tolerant_output() -> None:

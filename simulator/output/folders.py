@@ -40,7 +40,8 @@ except ImportError:  # pragma: no cover - Windows
 
 RUN_MARKER = "manifest.json"
 SWEEP_MARKER = "sweep.json"
-MARKERS = (RUN_MARKER, SWEEP_MARKER)
+REPLICATIONS_MARKER = "replications.json"
+MARKERS = (RUN_MARKER, SWEEP_MARKER, REPLICATIONS_MARKER)
 SWAP_TRIES = 50
 
 
