@@ -18,6 +18,7 @@ from .scenario.loader import LoadedScenario, check_model, load_scenario, validat
 from .scenario.schema import Scenario
 from .scenario.steps import NotRun, call_named, schedule_steps
 from .timing import TIE_BREAKS
+from .traffic import start_traffic
 from .world import World, build_world
 
 
@@ -68,6 +69,7 @@ def run_scenario(scenario: LoadedScenario | Scenario | dict[str, Any] | str | Pa
     with _no_cyclic_gc():
         world = build_world(model, seed, tie_break)
         schedule_steps(world, lambda i: line("steps", i))
+        start_traffic(world)
         world.env.run()
         world.reporting.finish()
         return _result(world, model, source, seed, line)

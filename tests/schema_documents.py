@@ -57,6 +57,10 @@ def mutate(rng: random.Random, text: str) -> str:
 def documents(draw: st.DrawFn) -> str:
     """A YAML scenario text: valid against the schema, or that and then mutated."""
     data = draw(valid_documents())
+    if isinstance(data.get("traffic"), dict):  # keep generated traffic small: a fuzz run must stay quick
+        data["traffic"]["duration"] = "2s"
+        data["traffic"]["rate"] = min(data["traffic"].get("rate", 1), 50) if isinstance(
+            data["traffic"].get("rate"), (int, float)) else 1
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     if draw(st.booleans()):
         text = mutate(draw(st.randoms(use_true_random=False)), text)

@@ -24,6 +24,7 @@ from ..scenario.loader import LoadedScenario, ScenarioError
 from ..scenario.schema import Step
 from ..scenario.steps import run_step, schedule_steps
 from ..timeunits import US_PER_SECOND
+from ..traffic import start_traffic
 from ..world import World, build_world
 
 
@@ -54,6 +55,7 @@ class LiveEngine:
         model = self.loaded.scenario
         self.world = build_world(model, model.seed)
         schedule_steps(self.world, lambda index: self.loaded.line("steps", index))
+        start_traffic(self.world)
         self._started = self.clock()
         self.advance()
 

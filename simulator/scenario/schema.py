@@ -513,6 +513,46 @@ class Expectation(Strict):
         return getattr(self, self.kind)
 
 
+MAX_TRAFFIC_CALLS = 2_000_000
+
+
+class DispositionHabit(Strict):
+    """When agents pick a disposition, relative to the call's release."""
+
+    share: float = Field(1.0, ge=0, le=1, description="the share of calls an agent disposes")
+    before_release: Delay | None = Field(
+        None, description="clicked this long before the caller hangs up (the userData path, if Web Services "
+                          "still sees the call)")
+    after_release: Delay | None = Field(None, description="clicked this long after the release (the userEvent path)")
+    before_share: float = Field(0.5, ge=0, le=1, description="with both: the share clicked before the release")
+
+    @model_validator(mode="after")
+    def _when(self) -> DispositionHabit:
+        if self.before_release is None and self.after_release is None:
+            raise ValueError("give before_release, after_release or both")
+        return self
+
+
+class Traffic(Strict):
+    """Calls generated rather than scripted: Poisson arrivals into a DN (a queue or a
+    routing point), answered by the agents configured on the switch."""
+
+    rate: float = Field(gt=0, le=10_000, description="arrivals per second (Poisson)")
+    duration: Duration = Field(description="how long calls keep arriving, from 0")
+    to: Number = Field(description="the DN calls arrive at: an ACDQueue, a RoutingPoint or an agent's Extension")
+    answer_after: Delay = duration_field(0, "how long a call rings at an agent before the agent answers")
+    talk: Delay = Field(description="how long the caller talks once answered; then the caller hangs up")
+    patience: Delay | None = Field(None, description="a caller not answered by then hangs up (abandons)")
+    dispositions: DispositionHabit | None = Field(None, description="the agents' disposition behaviour")
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Traffic:
+        expected = self.rate * self.duration / 1_000_000
+        if expected > MAX_TRAFFIC_CALLS:
+            raise ValueError(f"rate × duration is {expected:,.0f} calls; at most {MAX_TRAFFIC_CALLS:,} in one run")
+        return self
+
+
 class Scenario(Strict):
     """A tsim scenario: a switch, Web Services, a script of steps, and what must happen."""
 
@@ -530,6 +570,7 @@ class Scenario(Strict):
     web_services: WebServicesConfig = Field(default_factory=lambda: WebServicesConfig())
     reporting: ReportingConfig = Field(default_factory=lambda: ReportingConfig())
     steps: list[Step] = Field(default_factory=list)
+    traffic: Traffic | None = Field(None, description="calls generated beside the scripted steps")
     expect: list[Expectation] = Field(default_factory=list)
 
     def users(self) -> dict[str, str]:

@@ -33,6 +33,17 @@ def scenario_data(model: Scenario, steps: list[dict[str, Any]] | None = None) ->
             data["switch"]["dns"][number]["wrap_up"] = _us(dn.wrap_up)
     data["web_services"]["retention"] = _us(model.web_services.retention)
     data["reporting"]["user_event_data_timeout"] = _us(model.reporting.user_event_data_timeout)
+    traffic = model.traffic
+    if traffic is not None:
+        out = data["traffic"]
+        out["duration"] = _us(traffic.duration)
+        for name in ("answer_after", "talk", "patience"):
+            if getattr(traffic, name) is not None:
+                out[name] = _delay(getattr(traffic, name))
+        if traffic.dispositions is not None:
+            for name in ("before_release", "after_release"):
+                if getattr(traffic.dispositions, name) is not None:
+                    out["dispositions"][name] = _delay(getattr(traffic.dispositions, name))
     if steps is None:
         steps = []
         for step in model.steps:

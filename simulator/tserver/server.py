@@ -53,6 +53,7 @@ class TServer:
         self._registered: dict[str, tuple[str, ...]] = {dn: () for dn in dns}
         self._outbox: deque[tuple[str, dict[str, Any], tuple[str, ...]]] = deque()
         self.on_calls: dict[str, set[str]] = {}  # DN or number → ConnIDs of the live calls it has a party on
+        self.phones: list[Callable[[str, str, dict[str, Any]], None]] = []  # who sees events at the phone (traffic)
         self.free_agents = FreeAgents(self)
 
     # -- clients -----------------------------------------------------------
@@ -197,6 +198,8 @@ class TServer:
         """Queue an event for the clients registered on ``dn``."""
         self._outbox.append((name, attrs, self._registered.get(dn, ())))
         self.free_agents.touched.add(dn)  # its party or agent changed: it may have become free or busy
+        for phone in self.phones:
+            phone(name, dn, attrs)
 
     def error(self, request: tlib.TRequest, err: TError) -> None:
         attrs: dict[str, Any] = {
