@@ -19,6 +19,7 @@ from ..pages.folders import RUN_PAGE, run_page_from_texts
 from ..run import RunResult
 from ..timeunits import format_duration, format_time
 from ..timing import describe
+from . import statistics
 from .folders import write_folder
 from .summary import markdown
 
@@ -80,6 +81,8 @@ def report_files(result: RunResult) -> dict[str, str]:
         "cometd.jsonl": only(J.COMETD),
         "dispositions.jsonl": _jsonl(record.to_json() for record in result.dispositions),
         "summary.md": markdown(result),
+        "stats.md": statistics.markdown(result),
+        "stats.csv": statistics.csv_text(result),
     }
     files[RUN_PAGE] = run_page_from_texts(files)
     return files

@@ -67,3 +67,26 @@ def test_every_bundled_dispositions_jsonl_line_validates_against_the_published_s
     assert lines >= 30
     broken = {**json.loads(line), "path": "sideways"}
     assert not validator.is_valid(broken)
+
+
+def test_statistics_count_what_the_records_say(tmp_path):
+    from simulator.output.statistics import statistics, wilson
+
+    result = run_scenario(SCENARIOS / "jittery-links.yaml")
+    stats = statistics(result)
+    assert stats["total"] == len(result.dispositions)
+    assert sum(stats["by"].values()) == stats["total"]
+    assert stats["lost"] == sum(r.reporting.outcome == "lost" for r in result.dispositions)
+    low, high = wilson(18, 55)
+    assert 0.21 < low < 0.22 and 0.45 < high < 0.47  # the Wilson interval of 18/55
+    folder = write_reports(result, tmp_path / "j")
+    assert (folder / "stats.md").read_text().startswith("# jittery-links: statistics")
+    assert "dispositions,total," in (folder / "stats.csv").read_text()
+
+
+def test_queue_figures_from_a_queue_scenario():
+    from simulator.output.statistics import statistics
+
+    (queue,) = statistics(run_scenario(SCENARIOS / "inbound-through-a-queue.yaml"))["queues"]
+    assert queue.offered >= 1 and queue.answered + queue.abandoned <= queue.offered
+    assert 0 <= queue.service_level <= 1
