@@ -114,7 +114,7 @@ def write_folder(target: Path, files: Mapping[str, str]) -> Path:
                 (staging / name).write_text(text, encoding="utf-8")
         except OSError as exc:
             raise ReportsError(staging, f"cannot write the reports: {describe_os_error(exc)}") from None
-        with _lock(parent):
+        with locked(parent):
             _swap(staging, target, set(files))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -153,7 +153,7 @@ def _make_staging(parent: Path, name: str) -> Path:
 
 
 @contextlib.contextmanager
-def _lock(folder: Path) -> Iterator[None]:
+def locked(folder: Path) -> Iterator[None]:
     """Serialise swaps in ``folder`` between processes (a no-op where flock is missing)."""
     if fcntl is None:  # pragma: no cover - Windows
         yield

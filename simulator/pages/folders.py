@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..output.folders import ReportsError, describe_os_error, write_file
+from ..output.folders import ReportsError, describe_os_error, locked, write_file
 from . import render
 
 RUN_PAGE = "index.html"
@@ -97,7 +97,12 @@ def written_by_tsim(page: Path) -> bool:
 def write_index(root: Path) -> Path:
     """Write ``root/index.html`` for the runs in ``root``; refuse to replace a page tsim did not write."""
     page = Path(root) / INDEX_PAGE
-    if page.exists() and not written_by_tsim(page):
-        raise ReportsError(page, "exists and was not written by tsim; the index of the runs is not written")
-    write_file(page, index_page(Path(root)))
+    with locked(Path(root)):  # run folders are not swapped while the index reads them
+        if page.exists() and not written_by_tsim(page):
+            raise ReportsError(page, "exists and was not written by tsim; the index of the runs is not written")
+        try:
+            text = index_page(Path(root))
+        except OSError as exc:
+            raise ReportsError(root, f"cannot read the runs for their index: {describe_os_error(exc)}") from None
+        write_file(page, text)
     return page
