@@ -57,6 +57,13 @@ def _bin_label(low: float | None, high: float | None) -> str:
     return f"{s(low)} … {s(high)}"
 
 
+def delay_bin_labels() -> list[str]:
+    """The click-vs-release histogram's bins, earliest first."""
+    edges = DELAY_BINS_S
+    return ([_bin_label(None, edges[0])] + [_bin_label(low, high) for low, high in zip(edges, edges[1:], strict=False)]
+            + [_bin_label(edges[-1], None)])
+
+
 def _delay_bin(seconds: float) -> str:
     edges = DELAY_BINS_S
     if seconds < edges[0]:
@@ -168,8 +175,9 @@ def csv_text(result: RunResult) -> str:
     for (path, fate), count in sorted(s["by"].items()):
         rows.append(f"path and fate,{path} {fate},{count}")
     for fate, counts in sorted(s["delays"].items()):
-        for label, count in sorted(counts.items()):
-            rows.append(f"click minus release,{fate} {label},{count}")
+        for label in delay_bin_labels():
+            if counts[label]:
+                rows.append(f"click minus release,{fate} {label},{counts[label]}")
     for q in s["queues"]:
         rows += [f"queue {q.queue},offered,{q.offered}", f"queue {q.queue},to an agent,{q.answered}",
                  f"queue {q.queue},abandoned,{q.abandoned}", f"queue {q.queue},average speed of answer s,"

@@ -51,7 +51,8 @@ def run_page_from_texts(files: dict[str, str]) -> str:
     text = files["journal.jsonl"]
     journal = [json.loads(line) for line in text.split("\n", DIAGRAM_LIMIT)[:DIAGRAM_LIMIT] if line]
     records = [json.loads(line) for line in files["dispositions.jsonl"].splitlines()]
-    return render.run_page(manifest, journal, records, total_entries=text.count("\n"))
+    return render.run_page(manifest, journal, records, total_entries=text.count("\n"),
+                           stats_csv=files.get("stats.csv"))
 
 
 def run_page_from_folder(folder: Path) -> str:
@@ -59,7 +60,10 @@ def run_page_from_folder(folder: Path) -> str:
     manifest = _manifest(folder)
     journal = _json_lines(folder / "journal.jsonl")
     records = _json_lines(folder / "dispositions.jsonl")
-    return render.run_page(manifest, journal[:DIAGRAM_LIMIT], records, total_entries=len(journal))  # as the run
+    stats = folder / "stats.csv"
+    stats_csv = _read(stats) if stats.exists() else None  # folders written before statistics have none
+    return render.run_page(manifest, journal[:DIAGRAM_LIMIT], records, total_entries=len(journal),  # as the run
+                           stats_csv=stats_csv)
 
 
 def run_folders(root: Path) -> list[Path]:

@@ -16,8 +16,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from ..timeunits import format_seconds
-from . import sequence, states
+from . import sequence, states, stats_charts
 
+STATS_CHART_MIN_RECORDS = 10  # fewer dispositions read better from the table than from a chart
 GENERATOR = "tsim"  # the <meta name="generator"> of every page tsim writes; it may replace only those
 
 
@@ -46,10 +47,11 @@ def state_diagram_svg(diagram: states.StateDiagram) -> str:
 
 
 def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: list[dict[str, Any]],
-             total_entries: int | None = None) -> str:
+             total_entries: int | None = None, stats_csv: str | None = None) -> str:
     """A run's page, from its ``manifest.json``, ``journal.jsonl`` and ``dispositions.jsonl`` (as dicts).
 
-    ``total_entries``: the whole journal's length, when ``journal`` is only its start."""
+    ``total_entries``: the whole journal's length, when ``journal`` is only its start;
+    ``stats_csv``: its ``stats.csv``, charted on the page (folders written before it had none)."""
     diagram = sequence.build(journal, records)
     clicks: dict[str, int] = {}
     for arrow in diagram.arrows:  # a disposition's click: its HTTP request's step-through position
@@ -61,6 +63,7 @@ def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: l
     return _template("run.html.j2").render(
         generator=GENERATOR, manifest=manifest, records=records, diagram=diagram, state_diagrams=states.diagrams(),
         shown_entries=len(journal), total_entries=total_entries or len(journal),
+        stats_charts=stats_charts.charts_html(stats_csv) if len(records) >= STATS_CHART_MIN_RECORDS else "",
         css=_text("static", "page.css"), js=_text("static", "page.js"),
         quiz_json=json.dumps(quiz, ensure_ascii=False).replace("</", "<\\/"))
 

@@ -1,0 +1,102 @@
+"""Charts of a run's statistics for its page, drawn from its ``stats.csv``.
+
+Two bar charts, inline SVG (no script, nothing loaded): when agents clicked
+relative to the call's release, stacked by what reporting ended with; and the
+calls offered, dispositions and dispositions lost in each interval. The page
+is built from the report files, so the charts read the CSV rather than the run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from html import escape
+
+from ..output.statistics import delay_bin_labels
+
+FATES = ("reported", "superseded", "lost")
+FATE_COLOURS = {"reported": "#2e7d32", "superseded": "#8d6e63", "lost": "#b00020"}  # as the page's badges
+SERIES = ("offered", "dispositions", "lost")
+SERIES_COLOURS = {"offered": "#9e9e9e", "dispositions": "#0072B2", "lost": "#b00020"}
+WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 720, 220, 44, 42, 12
+
+
+@dataclass
+class Figures:
+    """What the charts need from ``stats.csv``."""
+
+    clicks: dict[str, dict[str, int]] = field(default_factory=dict)  # bin label → fate → count
+    series: dict[str, dict[str, int]] = field(default_factory=dict)  # interval start → key → count
+
+
+def read_figures(text: str) -> Figures:
+    """The histogram and the series out of a ``stats.csv`` text; rows it does not chart are skipped."""
+    figures = Figures()
+    for row in csv.DictReader(io.StringIO(text)):
+        section, key, value = row.get("section") or "", row.get("key") or "", row.get("value") or ""
+        if not value.isdigit():
+            continue
+        if section == "click minus release":
+            fate, _, label = key.partition(" ")
+            figures.clicks.setdefault(label, {})[fate] = int(value)
+        elif section.startswith("interval "):
+            figures.series.setdefault(section.removeprefix("interval "), {})[key] = int(value)
+    return figures
+
+
+def charts_html(stats_csv: str | None) -> str:
+    """The two charts as HTML (empty where there is nothing to chart)."""
+    if not stats_csv:
+        return ""
+    figures = read_figures(stats_csv)
+    parts = []
+    if figures.clicks:
+        bins = [label for label in delay_bin_labels() if label in figures.clicks]
+        parts.append(_bars("When agents clicked, relative to the call's release (seconds)", bins,
+                           [[figures.clicks[b].get(f, 0) for f in FATES] for b in bins], FATES, FATE_COLOURS,
+                           stacked=True))
+    if len(figures.series) > 1:
+        starts = list(figures.series)
+        parts.append(_bars("Each interval: calls offered, dispositions, and those lost", starts,
+                           [[figures.series[s].get(k, 0) for k in SERIES] for s in starts], SERIES, SERIES_COLOURS,
+                           stacked=False))
+    return "\n".join(parts)
+
+
+def _bars(title: str, labels: list[str], values: list[list[int]], keys: tuple[str, ...],
+          colours: dict[str, str], stacked: bool) -> str:
+    """A bar chart: one group per label, one bar (or one stacked segment) per key."""
+    top = max((sum(v) if stacked else max(v, default=0)) for v in values) or 1
+    plot_w, plot_h = WIDTH - LEFT - 8, HEIGHT - BOTTOM - TOP
+    slot = plot_w / len(labels)
+    bar_w = slot * 0.7 / (1 if stacked else len(keys))
+    out = [f'<figure class="stats-chart"><figcaption>{escape(title)}</figcaption>',
+           f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" '
+           f'aria-label="{escape(title)}">',
+           f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - 8}" y2="{TOP + plot_h}" stroke="#555"/>',
+           f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" font-size="11">{top}</text>',
+           f'<text x="{LEFT - 6}" y="{TOP + plot_h}" text-anchor="end" font-size="11">0</text>']
+    every = -(-len(labels) // 8)  # at most eight labels under the axis, so they do not overlap
+    for index, (label, counts) in enumerate(zip(labels, values, strict=True)):
+        x0, base = LEFT + index * slot + slot * 0.15, float(TOP + plot_h)
+        for k, (key, count) in enumerate(zip(keys, counts, strict=True)):
+            if not count:
+                continue
+            height = count / top * plot_h
+            x = x0 if stacked else x0 + k * bar_w
+            y = base - height
+            out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{height:.1f}" '
+                       f'fill="{colours[key]}"><title>{escape(label)}: {count} {key}</title></rect>')
+            if stacked:
+                base = y
+        if index % every == 0:
+            out.append(f'<text x="{LEFT + (index + 0.5) * slot:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle" '
+                       f'font-size="10">{escape(label)}</text>')
+    legend_x = LEFT
+    for key in keys:
+        out.append(f'<rect x="{legend_x}" y="{HEIGHT - 14}" width="10" height="10" fill="{colours[key]}"/>'
+                   f'<text x="{legend_x + 14}" y="{HEIGHT - 5}" font-size="11">{key}</text>')
+        legend_x += 14 + 8 * len(key) + 16
+    out.append("</svg></figure>")
+    return "".join(out)
