@@ -23,12 +23,11 @@ round, since these machines are noisy:
 from __future__ import annotations
 
 import argparse
-import gc
 import random
 import statistics
-import time
 
 import simpy
+from bench_calls import timed  # the same timing as the calls benchmark (run as a script, its folder is on the path)
 
 from simulator.run import run_scenario
 from simulator.scenario.loader import check_model
@@ -88,13 +87,6 @@ def run_simpy(agents: int, rate: float, seconds: int) -> int:
     return served[0]
 
 
-def timed(action) -> tuple[float, int]:
-    gc.collect()
-    start = time.perf_counter()
-    count = action()
-    return time.perf_counter() - start, count
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=50)
@@ -112,12 +104,12 @@ def main() -> None:
         print("Ciw is not installed (pip install -e '.[bench]'): its column is left out")
     rates: dict[str, list[float]] = {"tsim": [], "ciw": [], "simpy": []}
     ratios: dict[str, list[float]] = {"ciw": [], "simpy": []}
+    others = {"simpy": lambda: run_simpy(args.agents, rate, seconds)}
+    if have_ciw:
+        others["ciw"] = lambda: run_ciw(args.agents, rate, seconds)
     for _ in range(args.repeat):
         tsim_s, tsim_n = timed(lambda: run_tsim(model))
         rates["tsim"].append(tsim_n / tsim_s)
-        others = {"simpy": lambda: run_simpy(args.agents, rate, seconds)}
-        if have_ciw:
-            others["ciw"] = lambda: run_ciw(args.agents, rate, seconds)
         for name, action in others.items():
             spent, count = timed(action)
             rates[name].append(count / spent)

@@ -33,6 +33,7 @@ from starlette.routing import Route
 
 from ..gws import status
 from ..gws.bodies import RawBody
+from ..records import disposition_records
 from ..scenario.loader import ScenarioError
 from .auth import COOKIE, CSRF_HEADER, CSRF_TOKEN, Session, Sessions
 from .bayeux import BayeuxServer
@@ -42,6 +43,16 @@ from .openapi import document
 MAX_BODY = 1 << 20  # bytes
 TICK = 0.01  # s between clock advances when no request comes
 CONTROL_HEADER = "X-Tsim-Token"
+
+
+def _json_or_none(body: Any) -> Any:
+    """What a raw request body holds as JSON, or None where it is not JSON."""
+    if not isinstance(body, RawBody):
+        return None
+    try:
+        return json.loads(body.text)
+    except ValueError:
+        return None
 
 
 def _json(body: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -112,10 +123,7 @@ def create_app(engine: LiveEngine, passwords: dict[str, str], control_token: str
         body, refusal = await _body(request)
         if refusal is not None:
             return refusal
-        try:
-            messages = json.loads(body.text) if isinstance(body, RawBody) else None
-        except ValueError:
-            messages = None
+        messages = _json_or_none(body)
         if isinstance(messages, dict):
             messages = [messages]
         if not isinstance(messages, list) or len(messages) > 100:
@@ -141,8 +149,6 @@ def create_app(engine: LiveEngine, passwords: dict[str, str], control_token: str
         if refused is not None:
             return refused
         engine.advance()
-        from ..records import disposition_records
-
         return _json([record.to_json() for record in disposition_records(engine.world.journal)])
 
     async def steps(request: Request) -> Response:
@@ -153,10 +159,7 @@ def create_app(engine: LiveEngine, passwords: dict[str, str], control_token: str
         body, refusal = await _body(request)
         if refusal is not None:
             return refusal
-        try:
-            step = json.loads(body.text) if isinstance(body, RawBody) else None
-        except ValueError:
-            step = None
+        step = _json_or_none(body)
         if not isinstance(step, dict) or "at" in step:
             return _json({"error": "the body is a scenario step without `at` (it happens now), e.g. "
                                    "{\"hangup\": {\"dn\": \"15001\", \"call\": \"c1\"}}"}, 400)

@@ -81,9 +81,10 @@ def report_files(result: RunResult) -> dict[str, str]:
         "cometd.jsonl": only(J.COMETD),
         "dispositions.jsonl": _jsonl(record.to_json() for record in result.dispositions),
         "summary.md": markdown(result),
-        "stats.md": statistics.markdown(result),
-        "stats.csv": statistics.csv_text(result),
     }
+    figures = statistics.statistics(result)  # computed once for both files
+    files["stats.md"] = statistics.markdown(result.scenario.name, figures)
+    files["stats.csv"] = statistics.csv_text(figures)
     files[RUN_PAGE] = run_page_from_texts(files)
     return files
 

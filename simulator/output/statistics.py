@@ -13,9 +13,11 @@ Everything comes from the records and the journal, as every other report does.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from .. import journal as J
@@ -57,21 +59,16 @@ def _bin_label(low: float | None, high: float | None) -> str:
     return f"{s(low)} … {s(high)}"
 
 
-def delay_bin_labels() -> list[str]:
+@cache
+def delay_bin_labels() -> tuple[str, ...]:
     """The click-vs-release histogram's bins, earliest first."""
     edges = DELAY_BINS_S
-    return ([_bin_label(None, edges[0])] + [_bin_label(low, high) for low, high in zip(edges, edges[1:], strict=False)]
-            + [_bin_label(edges[-1], None)])
+    return (_bin_label(None, edges[0]), *(_bin_label(low, high) for low, high in zip(edges, edges[1:], strict=False)),
+            _bin_label(edges[-1], None))
 
 
 def _delay_bin(seconds: float) -> str:
-    edges = DELAY_BINS_S
-    if seconds < edges[0]:
-        return _bin_label(None, edges[0])
-    for low, high in zip(edges, edges[1:], strict=False):
-        if low <= seconds < high:
-            return _bin_label(low, high)
-    return _bin_label(edges[-1], None)
+    return delay_bin_labels()[bisect.bisect_right(DELAY_BINS_S, seconds)]  # the bins between the edges
 
 
 def statistics(result: RunResult) -> dict[str, Any]:
@@ -132,10 +129,10 @@ def _interval(end_us: int) -> int:
     return minutes * 60 * US_PER_SECOND
 
 
-def markdown(result: RunResult) -> str:
-    s = statistics(result)
+def markdown(name: str, s: dict[str, Any]) -> str:
+    """``stats.md`` of the run ``name`` from its ``statistics``."""
     low, high = s["loss_interval"]
-    out = [f"# {result.scenario.name}: statistics", "",
+    out = [f"# {name}: statistics", "",
            f"{s['total']} dispositions; lost to reporting: {s['lost']}"
            + (f" ({s['lost'] / s['total']:.1%}, 95% interval {low:.1%} … {high:.1%})" if s["total"] else ""),
            "", "## Dispositions by path and by what reporting ends with", "",
@@ -143,12 +140,9 @@ def markdown(result: RunResult) -> str:
     for path in DispositionPath:
         out.append(f"| {path.value} | " + " | ".join(str(s["by"][(path.value, f.value)]) for f in Fate) + " |")
     if s["delays"]:
-        bins = [_bin_label(None, DELAY_BINS_S[0])] + [_bin_label(a, b) for a, b in
-                                                      zip(DELAY_BINS_S, DELAY_BINS_S[1:], strict=False)] + [
-            _bin_label(DELAY_BINS_S[-1], None)]
         out += ["", "## When agents clicked, relative to the call's release", "",
                 "| click − release | " + " | ".join(f.value for f in Fate) + " |", "|---|" + "---|" * len(Fate)]
-        for label in bins:
+        for label in delay_bin_labels():
             counts = [s["delays"].get(f.value, Counter())[label] for f in Fate]
             if any(counts):
                 out.append(f"| {label} | " + " | ".join(map(str, counts)) + " |")
@@ -167,8 +161,8 @@ def markdown(result: RunResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def csv_text(result: RunResult) -> str:
-    s = statistics(result)
+def csv_text(s: dict[str, Any]) -> str:
+    """``stats.csv`` from a run's ``statistics``: one row per figure (section, key, value)."""
     rows = ["section,key,value", f"dispositions,total,{s['total']}", f"dispositions,lost,{s['lost']}",
             f"dispositions,lost share low,{s['loss_interval'][0]:.6f}",
             f"dispositions,lost share high,{s['loss_interval'][1]:.6f}"]
