@@ -14,7 +14,7 @@ run does not pay for JSON it never writes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from operator import itemgetter
 from typing import Any
 
@@ -77,24 +77,44 @@ class Entry(tuple):
 _new = tuple.__new__
 
 
-class Journal:
-    """Append-only, ordered by append; time is the simulation clock's ``now``."""
+Listener = Callable[[Entry], None]
 
-    def __init__(self, env: Any):
+
+class Journal:
+    """Append-only, ordered by append; time is the simulation clock's ``now``.
+
+    A journal either keeps its entries (``keep``: what a small run, its pictures
+    and golden files read) or only numbers them and hands each to its
+    ``listeners`` as it is made (a streamed run: writers and the online record
+    builder), so memory follows the calls in progress. ``retain`` keeps, in a
+    streamed run, the entries some reader still asks for (the expectations).
+    """
+
+    def __init__(self, env: Any, keep: bool = True):
         self._env = env
+        self.keep = keep
         self.entries: list[Entry] = []
+        self.listeners: list[Listener] = []
+        self.retain: Callable[[Entry], bool] | None = None
+        self._count = 0
 
     def append(self, kind: str, payload: Any, meta: dict[str, Any] | None = None) -> Entry:
-        entries = self.entries
-        entry = _new(Entry, (len(entries) + 1, self._env.now, kind, payload, meta))
-        entries.append(entry)
+        self._count += 1
+        entry = _new(Entry, (self._count, self._env.now, kind, payload, meta))
+        if self.keep:
+            self.entries.append(entry)
+        elif self.retain is not None and self.retain(entry):
+            self.entries.append(entry)
+        for listener in self.listeners:
+            listener(entry)
         return entry
 
     def of_kind(self, *kinds: str) -> Iterator[Entry]:
         return (e for e in self.entries if e.kind in kinds)
 
     def __len__(self) -> int:
-        return len(self.entries)
+        """How many entries were made (a streamed journal keeps few or none of them)."""
+        return self._count
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)

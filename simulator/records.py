@@ -1,18 +1,35 @@
-"""Disposition records and the call table, read from the journal alone.
+"""Disposition records and the call table, read from the journal alone — as it is
+written, one entry at a time, so a run of a million calls never holds them all.
 
 One ``record.DispositionRecord`` per SetCallDisposition request
-(``gws.disposition`` entries). ``tserverState`` is the last state event of
-the user's DN on that ConnID that T-Server had emitted when the request
-arrived at Web Services. What reporting ends with under the key decides the
-record's fate: ``reported``, ``superseded`` (it arrived, a later change
-replaced it) or ``lost`` (it never arrived, or reporting ignored it), with
-the reason in words.
+(``gws.disposition`` entries). ``tserverState`` is the last state event of the
+user's DN on that ConnID that T-Server had emitted when the request arrived at
+Web Services. What reporting ends with under the key decides the record's
+fate: ``reported``, ``superseded`` (it arrived, a later change replaced it) or
+``lost`` (it never arrived, or reporting ignored it), with the reason in words.
+
+Rules of the online builder (``RecordBuilder``):
+
+- A record is **complete** once its answer is back at Web Services (and, when
+  the userData path met EventError with the fallback on, the fallback's too),
+  reporting has taken or refused each user event it sent, and reporting has
+  closed the call (``reporting.final``: one user-event timeout after the call
+  ended, or the end of the run). Then it is built and handed on, and what was
+  kept for it is dropped. At the end of the run every record still open is
+  built from what arrived.
+- A ConnID's states and what reporting holds for it are kept for one more
+  user-event timeout after reporting closed the call, for dispositions clicked
+  even later; after that the call is forgotten, as reporting forgets it.
+- CometD messages count when they reach the desktop before the record is
+  complete: a message still in flight an hour after the call ended (a desktop
+  link slower than the user-event timeout) is not in the record.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import journal as J
@@ -31,114 +48,263 @@ from .record import (
 from .timeunits import format_time, seconds
 
 OUTCOME_EVENTS = ("EventAttachedDataChanged", "EventUserEvent", "EventError")
+CallRow = dict[str, Any]
+RecordSink = Callable[[DispositionRecord, "CallRow | None", int], None]  # (record, its call's row, order)
 
 
-class JournalIndex:
-    """Look-ups over one journal, built in one pass."""
+@dataclass(slots=True, eq=False)
+class _Conn:
+    """What the builder knows of one ConnID: its row, each party's state, what reporting holds."""
 
-    def __init__(self, journal: J.Journal):
-        self.requests_by_ref: dict[int, J.Entry] = {}
-        self.outcome_by_ref: dict[int, J.Entry] = {}
-        self.cometd_by_ref: dict[int, list[J.Entry]] = defaultdict(list)
-        self.reporting_by_ref: dict[int, J.Entry] = {}
-        self.final_by_conn: dict[str, dict[str, Any]] = {}
-        self.http_response: dict[str, J.Entry] = {}
-        self.http_request: dict[str, J.Entry] = {}
-        self.gws_outcome: dict[int, J.Entry] = {}
-        # (DN, ConnID) → [(entry, the party's state after it)]: T-Server's truth, per party
-        self.states: dict[tuple[str | None, str | None], list[tuple[J.Entry, str]]] = defaultdict(list)
-        self.decisions: list[J.Entry] = []
-        self.calls: dict[str, dict[str, Any]] = {}  # by ConnID, in order of first event
-        for entry in journal:
-            kind = entry.kind
-            if kind == J.TLIB_EVENT:
-                event: tlib.TEvent = entry.payload
-                attrs = event.attrs
-                conn = attrs.get("ConnID")
-                if conn is not None and "CallUuid" in attrs:
-                    self._call_row(entry, conn, attrs)
-                ref = attrs.get("ReferenceID")
-                if ref is not None and event.name in OUTCOME_EVENTS and "gws" in event.recipients:
-                    self.outcome_by_ref.setdefault(ref, entry)
-                state = EVENT_STATE.get(event.name)
-                if state is not None:
-                    self.states[(attrs["ThisDN"], conn)].append((entry, state))
-                elif "PreviousConnID" in attrs:  # the party moved here from a consult call, as it was
-                    before = self.states.get((attrs["ThisDN"], attrs["PreviousConnID"]))
-                    self.states[(attrs["ThisDN"], conn)].append((entry, before[-1][1] if before else tlib.ESTABLISHED))
-            elif kind == J.TLIB_REQUEST:
-                if entry.payload.client == "gws":
-                    self.requests_by_ref[entry.payload.reference_id] = entry
-            elif kind == J.COMETD:
-                ref = (entry.meta or {}).get("referenceId")
-                if ref is not None:
-                    self.cometd_by_ref[ref].append(entry)
-            elif kind == J.REPORTING:
-                ref = (entry.meta or {}).get("referenceId")
-                if ref is not None:
-                    self.reporting_by_ref[ref] = entry
-            elif kind == J.REPORTING_FINAL:
-                self.final_by_conn[entry.payload["connId"]] = entry.payload
-            elif kind == J.HTTP_REQUEST:
-                self.http_request[entry.payload["request"]] = entry
-            elif kind == J.HTTP_RESPONSE:
-                self.http_response[entry.payload["request"]] = entry
-            elif kind == J.GWS_DISPOSITION:
-                self.decisions.append(entry)
-            elif kind == J.GWS_OUTCOME:
-                self.gws_outcome[entry.payload["referenceId"]] = entry
+    row: CallRow | None = None
+    states: dict[str, str] = field(default_factory=dict)  # DN → the party's state
+    first_release: dict[str, int] = field(default_factory=dict)  # DN → when its party was first released
+    final: dict[str, Any] | None = None  # reporting.final
+    waiting: list[_Pending] = field(default_factory=list)  # records waiting for the final
 
-    def _call_row(self, entry: J.Entry, conn: str, attrs: dict[str, Any]) -> None:
-        row = self.calls.get(conn)
-        if row is None:
-            row = self.calls[conn] = {"name": None, "connId": conn, "callUuid": attrs["CallUuid"],
-                                      "callType": attrs.get("CallType"), "ani": attrs.get("ANI"),
-                                      "dnis": attrs.get("DNIS"), "firstEventAt": seconds(entry.t),
-                                      "releasedAt": None}
-        if entry.payload.name in ("EventReleased", "EventAbandoned"):
-            row["releasedAt"] = seconds(entry.t)
 
-    def released_before(self, dn: str | None, conn_id: str | None, before_seq: int) -> J.Entry | None:
-        """The event that released ``dn``'s party on ``conn_id`` before journal entry ``before_seq``."""
-        for entry, state in self.states.get((dn, conn_id), ()):
-            if entry.seq > before_seq:
-                break
+@dataclass(slots=True, eq=False)
+class _Ref:
+    """One T-Library request a disposition sent (its ReferenceID), and what became of it."""
+
+    pending: _Pending
+    ref_id: int
+    request: tuple[str, int] | None = None  # (name, when it reached T-Server)
+    released_at: int | None = None  # the party's first release, if it came before the request reached T-Server
+    outcome: tuple[str, int, int, dict[str, Any]] | None = None  # (event, at, EventSequenceNumber, attrs)
+    at_gws: int | None = None  # when the answer reached Web Services
+    cometd: list[tuple[str, int]] = field(default_factory=list)  # (message name, when at the desktop)
+    reporting: dict[str, Any] | None = None  # reporting's entry for the user event
+
+
+@dataclass(slots=True, eq=False)
+class _Pending:
+    order: int  # the decision's journal seq: records are listed in request order
+    decision: dict[str, Any]
+    sent_at: int
+    at_gws: int
+    tserver_state: str | None
+    response: dict[str, Any] | None = None
+    ref: _Ref | None = None
+    fallback: _Ref | None = None
+    fallback_at: int | None = None
+
+
+class RecordBuilder:
+    """Builds disposition records and call rows from journal entries as they come.
+
+    ``on_record(record, call_row, order)`` receives each record once it is complete
+    (``order``: the journal seq of its decision, which orders records by request);
+    ``on_call(row)`` each call row once the call is forgotten. ``fallback``: Web
+    Services falls back to a user event after EventError (then a record waits
+    for it). ``forget_after``: µs a closed call is remembered (reporting's
+    user-event timeout)."""
+
+    def __init__(self, on_record: RecordSink, on_call: Callable[[CallRow], None] | None = None,
+                 fallback: bool = True, forget_after: int = 3600 * 1_000_000):
+        self.on_record, self.on_call = on_record, on_call
+        self.fallback, self.forget_after = fallback, forget_after
+        self._http: dict[str, J.Entry] = {}  # requests not yet answered, by name
+        self._answering: dict[str, _Pending] = {}  # records whose HTTP answer is due, by request name
+        self._conns: dict[str, _Conn] = {}
+        self._refs: dict[int, _Ref] = {}
+        self._closed: deque[tuple[int, str]] = deque()  # (when reporting closed it, ConnID)
+        self._now = 0
+
+    # -- feeding --------------------------------------------------------------------
+    def add(self, entry: J.Entry) -> None:
+        kind = entry.kind
+        if kind == J.TLIB_EVENT:
+            self._event(entry)
+        elif kind == J.COMETD:
+            ref = (entry.meta or {}).get("referenceId")
+            found = self._refs.get(ref) if ref is not None else None
+            if found is not None:
+                message = entry.payload
+                found.cometd.append((message.notification_type or message.message_type, entry.t))
+        elif kind == J.HTTP_REQUEST:
+            self._http[entry.payload["request"]] = entry
+        elif kind == J.HTTP_RESPONSE:
+            name = entry.payload["request"]
+            self._http.pop(name, None)
+            pending = self._answering.pop(name, None)
+            if pending is not None:
+                pending.response = entry.payload
+                self._check(pending)
+        elif kind == J.TLIB_REQUEST:
+            request = entry.payload
+            found = self._refs.get(request.reference_id) if request.client == "gws" else None
+            if found is not None:
+                found.request = (request.name, entry.t)
+                d = found.pending.decision
+                conn = self._conns.get(d["connId"]) if d["connId"] is not None else None
+                dn = d.get("dn")
+                found.released_at = conn.first_release.get(dn) if conn is not None and dn is not None else None
+        elif kind == J.GWS_DISPOSITION:
+            self._decision(entry)
+        elif kind == J.GWS_OUTCOME:
+            found = self._refs.get(entry.payload["referenceId"])
+            if found is not None:
+                found.at_gws = entry.t
+                self._check(found.pending)
+        elif kind == J.REPORTING:
+            ref = (entry.meta or {}).get("referenceId")
+            found = self._refs.get(ref) if ref is not None else None
+            if found is not None:
+                found.reporting = entry.payload
+                self._check(found.pending)
+        elif kind == J.REPORTING_FINAL:
+            self._final(entry)
+
+    def add_all(self, entries: Iterable[J.Entry]) -> None:
+        for entry in entries:
+            self.add(entry)
+
+    def finish(self) -> None:
+        """The run is over: build every record still open, then hand on every call row."""
+        still_open = {id(r.pending): r.pending for r in self._refs.values()}
+        for conn in self._conns.values():
+            still_open.update((id(p), p) for p in conn.waiting)
+        for pending in sorted(still_open.values(), key=lambda p: p.order):
+            if pending.response is not None:  # (an HTTP answer is given at the instant of its request)
+                self._build(pending)
+        if self.on_call is not None:
+            for conn in self._conns.values():
+                if conn.row is not None:
+                    self.on_call(conn.row)
+        self._conns.clear()
+
+    # -- entries ----------------------------------------------------------------------
+    def _event(self, entry: J.Entry) -> None:
+        event: tlib.TEvent = entry.payload
+        attrs = event.attrs
+        name = event.name
+        conn_id = attrs.get("ConnID")
+        if conn_id is None:
+            return
+        conn = self._conns.get(conn_id)
+        if conn is None:
+            if name == "EventUserEvent" or name == "EventError":  # about a call closed or never seen
+                return
+            conn = self._conns[conn_id] = _Conn()
+        if conn.row is None and "CallUuid" in attrs:
+            conn.row = {"name": None, "connId": conn_id, "callUuid": attrs["CallUuid"],
+                        "callType": attrs.get("CallType"), "ani": attrs.get("ANI"), "dnis": attrs.get("DNIS"),
+                        "firstEventAt": seconds(entry.t), "releasedAt": None}
+        if name == "EventReleased" or name == "EventAbandoned":
+            if conn.row is not None:
+                conn.row["releasedAt"] = seconds(entry.t)
+        ref = attrs.get("ReferenceID")
+        if ref is not None and name in OUTCOME_EVENTS and "gws" in event.recipients:
+            found = self._refs.get(ref)
+            if found is not None and found.outcome is None:
+                found.outcome = (name, entry.t, attrs["EventSequenceNumber"], attrs)
+        state = EVENT_STATE.get(name)
+        dn = attrs["ThisDN"]
+        if state is not None:
+            conn.states[dn] = state
             if state == tlib.RELEASED:
-                return entry
-        return None
+                conn.first_release.setdefault(dn, entry.t)
+        elif "PreviousConnID" in attrs:  # the party moved here from a consult call, as it was
+            before = self._conns.get(attrs["PreviousConnID"])
+            conn.states[dn] = (before.states.get(dn) if before is not None else None) or tlib.ESTABLISHED
 
-    def tserver_state(self, dn: str | None, conn_id: str | None, before_seq: int) -> str | None:
-        """``dn``'s party state on ``conn_id`` at T-Server as of journal entry ``before_seq``."""
-        current = None
-        for entry, state in self.states.get((dn, conn_id), ()):
-            if entry.seq > before_seq:
-                break
-            current = state
-        return current
+    def _decision(self, entry: J.Entry) -> None:
+        d = entry.payload
+        ref_id = d.get("referenceId")
+        if "fallbackFrom" in d:
+            failed = self._refs.get(d["fallbackFrom"])
+            if failed is None:
+                return
+            pending = failed.pending
+            pending.fallback = self._refs[ref_id] = _Ref(pending, ref_id)
+            pending.fallback_at = entry.t
+            return
+        request = self._http[d["request"]]
+        conn = self._conns.get(d["connId"]) if d["connId"] is not None else None
+        pending = _Pending(entry.seq, d, (request.meta or {}).get("sentAt", request.t), request.t,
+                           conn.states.get(d.get("dn")) if conn is not None else None)
+        if ref_id is not None:
+            pending.ref = self._refs[ref_id] = _Ref(pending, ref_id)
+        self._answering[d["request"]] = pending
+
+    def _final(self, entry: J.Entry) -> None:
+        payload = entry.payload
+        conn_id = payload["connId"]
+        conn = self._conns.get(conn_id)
+        if conn is None:
+            conn = self._conns[conn_id] = _Conn()
+        conn.final = payload
+        waiting, conn.waiting = conn.waiting, []
+        for pending in waiting:
+            self._check(pending)
+        self._closed.append((entry.t, conn_id))
+        self._forget(entry.t)
+
+    def _forget(self, now: int) -> None:
+        """Forget the calls reporting closed more than ``forget_after`` ago."""
+        closed = self._closed
+        while closed and closed[0][0] + self.forget_after < now:
+            _, conn_id = closed.popleft()
+            conn = self._conns.pop(conn_id, None)
+            if conn is not None and self.on_call is not None and conn.row is not None:
+                self.on_call(conn.row)
+
+    # -- completeness ----------------------------------------------------------------
+    def _check(self, pending: _Pending) -> None:
+        """Build ``pending``'s record if nothing it depends on can still change."""
+        if pending.response is None:
+            return
+        for ref in (pending.ref, pending.fallback):
+            if ref is None:
+                continue
+            if ref.at_gws is None:
+                return
+            event = ref.outcome[0] if ref.outcome is not None else None
+            if event == "EventUserEvent" and ref.reporting is None:
+                return
+            if event == "EventError" and ref is pending.ref and self.fallback and pending.fallback is None:
+                return
+        conn_id = pending.decision["connId"]
+        conn = self._conns.get(conn_id) if conn_id is not None else None
+        if conn is not None and conn.final is None:
+            if pending not in conn.waiting:
+                conn.waiting.append(pending)
+            return
+        self._build(pending)
+
+    def _build(self, pending: _Pending) -> None:
+        for ref in (pending.ref, pending.fallback):
+            if ref is not None:
+                self._refs.pop(ref.ref_id, None)
+        self._answering.pop(pending.decision["request"], None)
+        conn_id = pending.decision["connId"]
+        conn = self._conns.get(conn_id) if conn_id is not None else None
+        self.on_record(_record(pending, conn), conn.row if conn is not None else None, pending.order)
 
 
-def disposition_records(source: J.Journal | JournalIndex) -> list[DispositionRecord]:
-    """One ``DispositionRecord`` per SetCallDisposition request, in the order they arrived."""
-    index = source if isinstance(source, JournalIndex) else JournalIndex(source)
-    fallbacks = {d.payload["fallbackFrom"]: d for d in index.decisions if "fallbackFrom" in d.payload}
-    return [_record(index, decision, fallbacks) for decision in index.decisions
-            if "fallbackFrom" not in decision.payload]
+def disposition_records(entries: Iterable[J.Entry], fallback: bool = True,
+                        forget_after: int = 3600 * 1_000_000) -> list[DispositionRecord]:
+    """Every disposition record of a journal, in the order the requests arrived."""
+    built: list[tuple[int, DispositionRecord]] = []
+    builder = RecordBuilder(lambda record, row, order: built.append((order, record)), None, fallback, forget_after)
+    builder.add_all(entries)
+    builder.finish()
+    return [record for _, record in sorted(built, key=lambda pair: pair[0])]
 
 
-def _record(index: JournalIndex, decision: J.Entry, fallbacks: dict[int, J.Entry]) -> DispositionRecord:
-    d = decision.payload
-    request_entry = index.http_request[d["request"]]
-    response = index.http_response[d["request"]].payload
-    sent_at = (request_entry.meta or {}).get("sentAt", request_entry.t)
-    ref: int | None = d["referenceId"]
+# -- building one record --------------------------------------------------------------
+def _record(pending: _Pending, conn: _Conn | None) -> DispositionRecord:
+    d = pending.decision
+    response = pending.response
     path = DispositionPath(d["path"])
-    tserver = _tserver_outcome(index, ref)
-    cometd = index.cometd_by_ref.get(ref, []) if ref is not None else []
-    fallback_entry = fallbacks.get(ref) if ref is not None else None
+    tserver = _tserver_outcome(pending.ref)
+    cometd = pending.ref.cometd if pending.ref is not None else []
     fallback = None
-    if fallback_entry is not None:
-        fallback = Fallback(path=DispositionPath(fallback_entry.payload["path"]), at=fallback_entry.t,
-                            tserver=_tserver_outcome(index, fallback_entry.payload["referenceId"]))
+    if pending.fallback is not None:
+        fallback = Fallback(path=DispositionPath.USER_EVENT, at=pending.fallback_at,
+                            tserver=_tserver_outcome(pending.fallback))
+    assert response is not None, "a record is built once its request was answered"
     body = response["body"]
     http = HttpAnswer(status=response["status"], statusCode=body["statusCode"],
                       statusMessage=body.get("statusMessage"))
@@ -146,11 +312,10 @@ def _record(index: JournalIndex, decision: J.Entry, fallbacks: dict[int, J.Entry
                    view=d["view"], path=path, http=http, tserver=tserver, fallback=fallback)
     return DispositionRecord(
         request=d["request"], user=d["user"], dn=asked.dn, callId=d["callId"], connId=asked.conn_id,
-        callUuid=d["callUuid"], disposition=asked.disposition, key=asked.key, requestedAt=sent_at,
-        gwsView=asked.view, tserverState=index.tserver_state(asked.dn, asked.conn_id, request_entry.seq),
-        path=path, http=http, tserver=tserver, cometd=tuple(_cometd_name(e) for e in cometd),
-        times=_times(index, ref, sent_at, request_entry.t, cometd), fallback=fallback,
-        reporting=_reporting(index, asked, ref, fallback_entry.payload["referenceId"] if fallback_entry else None))
+        callUuid=d["callUuid"], disposition=asked.disposition, key=asked.key, requestedAt=pending.sent_at,
+        gwsView=asked.view, tserverState=pending.tserver_state, path=path, http=http, tserver=tserver,
+        cometd=tuple(name for name, _ in cometd), times=_times(pending, cometd), fallback=fallback,
+        reporting=_reporting(asked, conn, pending.ref, pending.fallback))
 
 
 @dataclass(frozen=True)
@@ -168,52 +333,40 @@ class _Asked:
     fallback: Fallback | None
 
 
-def _times(index: JournalIndex, ref: int | None, sent_at: int, at_gws: int, cometd: list[J.Entry]) -> Times:
+def _times(pending: _Pending, cometd: list[tuple[str, int]]) -> Times:
     """When the request left the desktop, reached Web Services and T-Server, was
     answered, when the answer was back at Web Services and the desktop heard of it."""
-    sent = index.requests_by_ref.get(ref) if ref is not None else None
-    answer = index.outcome_by_ref.get(ref) if ref is not None else None
-    back = index.gws_outcome.get(ref) if ref is not None else None
-
-    def at(entry: J.Entry | None) -> int | None:
-        return entry.t if entry is not None else None
-
-    return Times(leftDesktop=sent_at, reachedGws=at_gws, reachedTServer=at(sent), answered=at(answer),
-                 answerAtGws=at(back), cometdAtDesktop=at(cometd[0] if cometd else None))
+    ref = pending.ref
+    return Times(leftDesktop=pending.sent_at, reachedGws=pending.at_gws,
+                 reachedTServer=ref.request[1] if ref is not None and ref.request is not None else None,
+                 answered=ref.outcome[1] if ref is not None and ref.outcome is not None else None,
+                 answerAtGws=ref.at_gws if ref is not None else None,
+                 cometdAtDesktop=cometd[0][1] if cometd else None)
 
 
-def _tserver_outcome(index: JournalIndex, ref: int | None) -> TServerOutcome | None:
+def _tserver_outcome(ref: _Ref | None) -> TServerOutcome | None:
     if ref is None:
         return None
-    sent = index.requests_by_ref.get(ref)
-    outcome = index.outcome_by_ref.get(ref)
-    if outcome is None:
-        return TServerOutcome(request=sent.payload.name if sent else None, reachedAt=sent.t if sent else None,
-                              event=None, at=None)
-    event: tlib.TEvent = outcome.payload
-    error = event.name == "EventError"
-    code = event.attrs["ErrorCode"] if error else None
+    name, reached = ref.request if ref.request is not None else (None, None)
+    if ref.outcome is None:
+        return TServerOutcome(request=name, reachedAt=reached, event=None, at=None)
+    event, at, number, attrs = ref.outcome
+    error = event == "EventError"
+    code = attrs["ErrorCode"] if error else None
     return TServerOutcome(
-        request=sent.payload.name if sent else None, reachedAt=sent.t if sent else None, event=event.name,
-        at=outcome.t, eventSequenceNumber=event.seq, errorCode=code,
+        request=name, reachedAt=reached, event=event, at=at, eventSequenceNumber=number, errorCode=code,
         errorName=tlib.ERROR_NAMES.get(code) if code is not None else None,
-        errorMessage=event.attrs["ErrorMessage"] if error else None)
+        errorMessage=attrs["ErrorMessage"] if error else None)
 
 
-def _cometd_name(entry: J.Entry) -> str:
-    message = entry.payload
-    return message.notification_type or message.message_type
-
-
-def _reporting(index: JournalIndex, asked: _Asked, ref: int | None, fallback_ref: int | None) -> ReportingFate:
-    final = index.final_by_conn.get(asked.conn_id) if asked.conn_id else None
+def _reporting(asked: _Asked, conn: _Conn | None, ref: _Ref | None, fallback: _Ref | None) -> ReportingFate:
+    final = conn.final if conn is not None else None
     key = asked.key
     holds = final["userData"].get(key) if (final and key) else None
     ended = bool(final["ended"]) if final is not None else None
-    arrived, why_not = _arrived(index, asked, asked.path, ref, asked.tserver)
-    if not arrived and fallback_ref is not None and asked.fallback is not None:
-        arrived, fallback_why = _arrived(index, asked, DispositionPath.USER_EVENT, fallback_ref,
-                                         asked.fallback.tserver)
+    arrived, why_not = _arrived(asked, asked.path, ref, asked.tserver)
+    if not arrived and fallback is not None and asked.fallback is not None:
+        arrived, fallback_why = _arrived(asked, DispositionPath.USER_EVENT, fallback, asked.fallback.tserver)
         why_not = why_not if arrived else f"{why_not}; the fallback user event: {fallback_why}"
     if not arrived:
         return ReportingFate(holds=holds, outcome=Fate.LOST, reason=why_not, callEnded=ended)
@@ -224,7 +377,7 @@ def _reporting(index: JournalIndex, asked: _Asked, ref: int | None, fallback_ref
     return ReportingFate(holds=holds, outcome=Fate.SUPERSEDED, reason=reason, callEnded=ended)
 
 
-def _arrived(index: JournalIndex, asked: _Asked, path: DispositionPath, ref: int | None,
+def _arrived(asked: _Asked, path: DispositionPath, ref: _Ref | None,
              outcome: TServerOutcome | None) -> tuple[bool, str | None]:
     """Did this disposition (taking ``path``, answered ``outcome``) reach reporting? If not, why."""
     if path is DispositionPath.REJECTED:
@@ -234,27 +387,25 @@ def _arrived(index: JournalIndex, asked: _Asked, path: DispositionPath, ref: int
         return False, "T-Server had not answered when the run ended"
     if outcome.event == "EventError":
         why = f"T-Server answered EventError {outcome.errorCode} {outcome.errorName}"
-        arrived_entry = index.requests_by_ref[ref]
-        released = index.released_before(asked.dn, asked.conn_id, arrived_entry.seq)
-        if outcome.errorCode == tlib.TERR_INV_CONNID and released is not None:
-            why += (f": T-Server had released the call at {format_time(released.t)}, before the update "
-                    f"arrived at {format_time(arrived_entry.t)}; Web Services still saw it "
+        if outcome.errorCode == tlib.TERR_INV_CONNID and ref.released_at is not None and ref.request is not None:
+            why += (f": T-Server had released the call at {format_time(ref.released_at)}, before the update "
+                    f"arrived at {format_time(ref.request[1])}; Web Services still saw it "
                     f"{asked.view} when it chose the path")
         return False, why
     if path is DispositionPath.USER_DATA:
         return True, None
-    seen = index.reporting_by_ref.get(ref)
+    seen = ref.reporting
     if seen is None:
         return False, "reporting never received the user event"
-    if not seen.payload["accepted"]:
-        return False, f"reporting ignored the user event: {seen.payload['reason']}"
-    if asked.key in seen.payload.get("ignoredKeys", ()):
+    if not seen["accepted"]:
+        return False, f"reporting ignored the user event: {seen['reason']}"
+    if asked.key in seen.get("ignoredKeys", ()):
         return False, (f"reporting stored the user event without {asked.key}: ICON store-event-data is conf and "
                        f"its EventData section does not list {asked.key}")
     return True, None
 
 
-def call_table(index: JournalIndex, names: dict[str, str]) -> list[dict[str, Any]]:
-    """One row per ConnID seen in T-Library events: its scenario name, type, ends, times."""
+def named_rows(rows: Iterable[CallRow], names: dict[str, str]) -> list[CallRow]:
+    """Call rows with their scenario names (``names``: name → ConnID)."""
     by_conn = {conn: name for name, conn in names.items()}
-    return [{**row, "name": by_conn.get(conn)} for conn, row in index.calls.items()]
+    return [{**row, "name": by_conn.get(row["connId"])} for row in rows]

@@ -21,7 +21,14 @@ A T-Server client (``reporting``) registered on every DN, as ICON is. Rules:
   event; a key removed from the attached data is gone unless a user event set
   it since. (inference) How Info Mart merges the two sources is configured per
   site; "last change wins" is the simple rule a site would expect.
-- At the end of the run it journals, per call, what reporting holds.
+- A call is **closed** once ``user_event_data_timeout`` has passed since it
+  ended: nothing can change what reporting holds for it any more, so reporting
+  journals that (``reporting.final``) and keeps only the call's end time, until
+  four timeouts after the call ended, to explain a user event that comes too
+  late; after that the ConnID is forgotten. At the end of the run it journals
+  what it holds for each call not yet closed. So reporting's memory follows the
+  calls of the last few hours, not every call of a long run. (inference) Info Mart's ETL likewise
+  stops looking for a call's user-event data after the timeout.
 
 Every decision is journaled (``reporting``), with the reason when something is
 ignored.
@@ -29,6 +36,7 @@ ignored.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +50,7 @@ JOINING_EVENTS = frozenset({"EventDialing", "EventRinging", "EventEstablished", 
                             "EventAttachedDataChanged", "EventPartyChanged", "EventPartyAdded"})
 LEAVING_EVENTS = frozenset({"EventReleased", "EventAbandoned"})
 _ABSENT = object()
+TOMBSTONE_TIMEOUTS = 4  # a closed call's end time is remembered until this many timeouts after it ended
 
 
 @dataclass(slots=True)
@@ -76,9 +85,31 @@ class ReportingSink:
         self.env = env
         self.journal = journal
         self.settings = settings
-        self.calls: dict[str, CallRecord] = {}
+        self.calls: dict[str, CallRecord] = {}  # the calls not closed, by ConnID
+        self.closed: dict[str, int] = {}  # ConnID → when it ended, for a closed call still remembered
+        self._ended: deque[CallRecord] = deque()  # calls that ended and are not closed, by end time
+        self._closed_order: deque[tuple[int, str]] = deque()
+
+    def _close_due(self) -> None:
+        """Close the calls whose user-event timeout has passed; forget those closed a timeout ago."""
+        now, timeout = self.env.now, self.settings.user_event_data_timeout
+        ended = self._ended
+        while ended and ended[0].ended_at + timeout < now:  # type: ignore[operator]
+            call = ended.popleft()
+            if self.calls.get(call.conn_id) is not call:
+                continue
+            del self.calls[call.conn_id]
+            self._final(call)
+            self.closed[call.conn_id] = call.ended_at  # type: ignore[assignment]
+            self._closed_order.append((call.ended_at, call.conn_id))  # type: ignore[arg-type]
+        order = self._closed_order
+        while order and order[0][0] + TOMBSTONE_TIMEOUTS * timeout < now:
+            _, conn_id = order.popleft()
+            self.closed.pop(conn_id, None)
 
     def on_event(self, event: tlib.TEvent) -> None:
+        if self._ended:
+            self._close_due()
         name = event.name
         attrs = event.attrs
         if name == "EventUserEvent":
@@ -89,6 +120,8 @@ class ReportingSink:
             return
         call = self.calls.get(conn_id)
         if call is None:
+            if conn_id in self.closed:
+                return
             call = self.calls[conn_id] = CallRecord(conn_id, attrs["CallUuid"])
         previous = attrs.get("PreviousConnID")
         if previous is not None and previous in self.calls:
@@ -107,6 +140,7 @@ class ReportingSink:
         call.live_dns.discard(dn)
         if not call.live_dns and call.ended_at is None:
             call.ended_at = self.env.now
+            self._ended.append(call)
             self.journal.append(J.REPORTING, {"connId": call.conn_id, "callUuid": call.call_uuid,
                                               "what": "call-end", "userData": dict(call.holds)},
                                 {"event": attrs["EventSequenceNumber"]})
@@ -119,7 +153,9 @@ class ReportingSink:
         call = self.calls.get(conn_id) if isinstance(conn_id, str) else None
         entry: dict[str, Any] = {"connId": conn_id, "what": "user-event", "userData": dict(data)}
         reason = None
-        if call is None:
+        ended_at = call.ended_at if call is not None else self.closed.get(conn_id) if isinstance(conn_id, str) \
+            else None
+        if call is None and ended_at is None:
             reason = "no call with this ConnID is known to reporting"
         elif self.settings.store_event_data == "none":
             reason = "ICON store-event-data is none: user-event data is not stored"
@@ -131,8 +167,8 @@ class ReportingSink:
             if not data:
                 reason = (f"ICON store-event-data is conf and its EventData section lists none of the keys "
                           f"{', '.join(ignored) or '(none sent)'}")
-        elif call.ended_at is not None and self.env.now - call.ended_at > self.settings.user_event_data_timeout:
-            late = self.env.now - call.ended_at
+        if reason is None and ended_at is not None and self.env.now - ended_at > self.settings.user_event_data_timeout:
+            late = self.env.now - ended_at
             reason = (f"arrived {format_time(late)} after the call ended, over Info Mart's "
                       f"user-event-data-timeout of {format_time(self.settings.user_event_data_timeout)}")
         entry["accepted"] = reason is None
@@ -146,9 +182,12 @@ class ReportingSink:
         self.journal.append(J.REPORTING, entry, meta)
 
     def finish(self) -> None:
-        """Journal what reporting holds for each call at the end of the run."""
+        """Journal what reporting holds for each call not yet closed, at the end of the run."""
         for call in self.calls.values():
-            self.journal.append(J.REPORTING_FINAL, {
-                "connId": call.conn_id, "callUuid": call.call_uuid, "ended": call.ended_at is not None,
-                "userData": dict(call.holds),
-            })
+            self._final(call)
+
+    def _final(self, call: CallRecord) -> None:
+        self.journal.append(J.REPORTING_FINAL, {
+            "connId": call.conn_id, "callUuid": call.call_uuid, "ended": call.ended_at is not None,
+            "userData": dict(call.holds),
+        })

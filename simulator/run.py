@@ -3,28 +3,41 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import journal as J
 from .errors import InvalidArgument, UnknownRequest
+from .output import statistics
 from .record import DispositionRecord
-from .records import JournalIndex, call_table, disposition_records
+from .records import RecordBuilder, named_rows
 from .scenario.expect import CallIds, Checker, ExpectationResult
 from .scenario.loader import LoadedScenario, check_model, load_scenario, validate_data
+from .scenario.retention import entry_test, record_test
 from .scenario.schema import Scenario
 from .scenario.steps import NotRun, call_named, schedule_steps
 from .timing import TIE_BREAKS
 from .traffic import start_traffic
 from .world import World, build_world
 
+JOURNAL_MODES = ("full", "records", "none")
+"""What a run keeps and writes: ``full``, the whole journal (in memory; every
+report and picture); ``records``, disposition records and call rows streamed as
+they are built, no journal; ``none``, only the statistics. The last two keep
+memory bounded by the calls in progress."""
+
 
 @dataclass
 class RunResult:
-    """Everything a run produced. ``journal`` is the source of all the rest."""
+    """Everything a run produced. ``journal`` is the source of all the rest.
+
+    In a streamed run (``journal_mode`` records or none) ``journal``,
+    ``dispositions`` and ``calls`` hold only what the expectations and the named
+    calls need; ``disposition_count`` and ``call_count`` count them all, and
+    ``figures`` are the statistics of every one."""
 
     scenario: Scenario
     source: Path | None
@@ -35,10 +48,18 @@ class RunResult:
     dispositions: list[DispositionRecord]
     expectations: list[ExpectationResult]
     end_time: int
+    figures: dict[str, Any] = field(default_factory=dict)
+    journal_mode: str = "full"
+    disposition_count: int = 0
+    call_count: int = 0
 
     @property
     def passed(self) -> bool:
         return all(result.passed for result in self.expectations)
+
+    @property
+    def streamed(self) -> bool:
+        return self.journal_mode != "full"
 
     def disposition(self, request: str) -> DispositionRecord:
         """The record of the SetCallDisposition request named (or numbered) ``request``.
@@ -51,28 +72,92 @@ class RunResult:
         raise UnknownRequest(f"no SetCallDisposition request is named {request!r} (requests: {known})")
 
 
+@dataclass
+class RunSinks:
+    """Where a streamed run hands what it makes, as it makes it (the report writer)."""
+
+    entry: Callable[[J.Entry], None] | None = None
+    record: Callable[[DispositionRecord], None] | None = None
+    call: Callable[[dict[str, Any]], None] | None = None
+
+
 def run_scenario(scenario: LoadedScenario | Scenario | dict[str, Any] | str | Path, seed: int | None = None,
-                 tie_break: str | None = None) -> RunResult:
+                 tie_break: str | None = None, journal: str = "full", sinks: RunSinks | None = None) -> RunResult:
     """Run a scenario: a loaded one, a file path, a ``Scenario`` model or a mapping
     (checked as a file would be).
 
-    ``seed`` and ``tie_break`` override the scenario's own. Bad input raises
-    tsim's own errors: ``ScenarioError``, ``InvalidArgument``."""
+    ``seed`` and ``tie_break`` override the scenario's own; ``journal`` is one of
+    ``JOURNAL_MODES``; ``sinks`` receive entries, records and call rows as they
+    are made. Bad input raises tsim's own errors: ``ScenarioError``,
+    ``InvalidArgument``."""
     loaded = _loaded(scenario)
     model, source, line = loaded.scenario, (loaded.path if loaded.lines else None), loaded.line
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63):
         raise InvalidArgument(f"seed: a whole number from 0 to 2**63-1, not {seed!r}"[:200])
     if tie_break is not None and tie_break not in TIE_BREAKS:
         raise InvalidArgument(f"tie_break: one of {', '.join(TIE_BREAKS)}, not {tie_break!r}"[:200])
+    if journal not in JOURNAL_MODES:
+        raise InvalidArgument(f"journal: one of {', '.join(JOURNAL_MODES)}, not {journal!r}"[:200])
     seed = model.seed if seed is None else seed
 
     with _no_cyclic_gc():
-        world = build_world(model, seed, tie_break)
+        world = build_world(model, seed, tie_break, keep_journal=journal == "full")
+        outputs = _Outputs(world, journal, sinks or RunSinks())
         schedule_steps(world, lambda i: line("steps", i))
         start_traffic(world)
         world.env.run()
         world.reporting.finish()
-        return _result(world, model, source, seed, line)
+        return _result(world, model, source, seed, line, outputs)
+
+
+def _call_uuid(world: World, name: str) -> str | None:
+    try:
+        return call_named(world, name).call_uuid
+    except NotRun:
+        return None
+
+
+class _Outputs:
+    """Feeds each journal entry to the record builder, the statistics and the sinks;
+    keeps what the run's result holds (all of it, or what the expectations need)."""
+
+    def __init__(self, world: World, mode: str, sinks: RunSinks):
+        self.mode, self.sinks = mode, sinks
+        self.stats = statistics.Accumulator()
+        self.records: list[tuple[int, DispositionRecord]] = []  # (request order, record)
+        self.rows: list[dict[str, Any]] = []
+        self.record_count = 0
+        self.call_count = 0
+        expectations = world.scenario.expect
+        self.keep_record = (lambda record: True) if mode == "full" else \
+            record_test(expectations, lambda name: _call_uuid(world, name))
+        if mode != "full":
+            world.journal.retain = entry_test(expectations, lambda name: _call_uuid(world, name))
+        named = {step.call for step in world.scenario.steps if step.call is not None}
+        self.keep_row = (lambda row: True) if mode == "full" else \
+            (lambda row: any(_call_uuid(world, name) == row["callUuid"] for name in named))
+        ws, rep = world.scenario.web_services, world.scenario.reporting
+        self.builder = RecordBuilder(self._record, self._call, ws.fallback_to_user_event,
+                                     rep.user_event_data_timeout)
+        listeners = world.journal.listeners
+        listeners += [self.builder.add, self.stats.add_entry]
+        if sinks.entry is not None:
+            listeners.append(sinks.entry)
+
+    def _record(self, record: DispositionRecord, row: dict[str, Any] | None, order: int) -> None:
+        self.record_count += 1
+        self.stats.add_record(record, row)
+        if self.sinks.record is not None:
+            self.sinks.record(record)
+        if self.keep_record(record):
+            self.records.append((order, record))
+
+    def _call(self, row: dict[str, Any]) -> None:
+        self.call_count += 1
+        if self.sinks.call is not None:
+            self.sinks.call(row)
+        if self.keep_row(row):
+            self.rows.append(row)
 
 
 def finish_run(world: World, loaded: LoadedScenario) -> RunResult:
@@ -80,7 +165,9 @@ def finish_run(world: World, loaded: LoadedScenario) -> RunResult:
     reporting holds, the records, the expectations."""
     world.reporting.finish()
     model = loaded.scenario
-    return _result(world, model, loaded.path if loaded.lines else None, world.seed, loaded.line)
+    outputs = _Outputs(world, "full", RunSinks())
+    outputs.builder.add_all(world.journal)
+    return _result(world, model, loaded.path if loaded.lines else None, world.seed, loaded.line, outputs)
 
 
 def _loaded(scenario: Any) -> LoadedScenario:
@@ -114,8 +201,9 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _result(world: World, model: Scenario, source: Path | None, seed: int, line) -> RunResult:
-    """Read the outcome off the journal: records, the call table, expectations."""
+def _result(world: World, model: Scenario, source: Path | None, seed: int, line, outputs: _Outputs) -> RunResult:
+    """Close the records and the call table; check the expectations."""
+    outputs.builder.finish()
     names: dict[str, CallIds] = {}
     for step in model.steps:
         if step.call is not None:
@@ -124,10 +212,12 @@ def _result(world: World, model: Scenario, source: Path | None, seed: int, line)
             except NotRun:
                 continue
             names[step.call] = CallIds(call.conn_id, call.call_uuid)
-    index = JournalIndex(world.journal)
-    records = disposition_records(index)
+    records = [record for _, record in sorted(outputs.records, key=lambda pair: pair[0])]
     checker = Checker(world.journal, records, names)
     results = [checker.check(i, line("expect", i), e) for i, e in enumerate(model.expect)]
-    calls = call_table(index, {name: ids.conn_id for name, ids in names.items()})
+    calls = named_rows(sorted(outputs.rows, key=lambda row: row["firstEventAt"]),
+                       {name: ids.conn_id for name, ids in names.items()})
     return RunResult(model, source, seed, world.env.tie_break, world.journal, calls, records, results,
-                     world.env.now)
+                     world.env.now, outputs.stats.result(world.env.now), outputs.mode, outputs.record_count,
+                     outputs.call_count)
+

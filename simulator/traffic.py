@@ -7,7 +7,11 @@ the caller talks for ``talk`` and hangs up — or gives up after ``patience`` if
 nobody answered. With ``dispositions``, the agent picks one (a share of calls)
 from their desktop, through Web Services like any other request: some time
 ``before_release`` (the userData path while Web Services still sees the call)
-or ``after_release`` (the userEvent path). Scripted steps run beside it.
+or ``after_release`` (the userEvent path). When Web Services leaves completion
+to the agent (``call_completion: agent``, its default) and ``done_after`` is
+given, the agent marks the call Done (the v3 ``Complete`` operation) that long
+after their last action on it — the release, or a disposition clicked after
+it. Scripted steps run beside it.
 
 The agents act at their phones (they see their DN's events at once, as a phone
 rings); every draw comes from a stream of its own, so changing one distribution
@@ -45,7 +49,7 @@ class TrafficSource:
         self.before = draw("traffic:before", habit.before_release) if habit and habit.before_release is not None \
             else None
         self.after = draw("traffic:after", habit.after_release) if habit and habit.after_release is not None else None
-        self.calls: dict[str, str] = {}  # ConnID → the caller's number
+        self.done_after = draw("traffic:done", spec.done_after) if spec.done_after is not None else None
         self.count = 0
         self.requests = 0
         world.tserver.phones.append(self.on_event)
@@ -80,8 +84,7 @@ class TrafficSource:
         conn_id = attrs.get("ConnID")
         ani = attrs.get("ANI")
         if not isinstance(conn_id, str) or not isinstance(ani, str) or not ani.startswith(CALLER_PREFIX):
-            return  # not a generated call (its first events come before inbound_call returns)
-        self.calls.setdefault(conn_id, ani)
+            return  # not a generated call
         place = self.world.tserver.dns.get(dn)
         if place is None or place.agent is None:
             return
@@ -94,30 +97,35 @@ class TrafficSource:
             later(env, self.answer_after(), answer)
         elif name == "EventEstablished":
             talk = self.talk()
-            caller = self.calls[conn_id]
 
             def hang_up() -> None:
-                ts.phone(lambda: calls.release(ts, caller, ts.live_call(conn_id)))
+                ts.phone(lambda: calls.release(ts, ani, ts.live_call(conn_id)))
 
             later(env, talk, hang_up)
-            self._plan_disposition(dn, call, talk)
+            self._after_call(dn, call.call_uuid, talk)
 
-    def _plan_disposition(self, dn: str, call: Any, talk: int) -> None:
-        habit = self.spec.dispositions
-        if habit is None or self.choices.random() >= habit.share:
-            return
+    def _after_call(self, dn: str, call_id: str, talk: int) -> None:
+        """The agent's disposition (if they pick one) and Done, planned when the talk starts."""
         user = self.world.gws.by_dn.get(dn)
         if user is None:
             return
-        before = self.before is not None and (self.after is None or self.choices.random() < habit.before_share)
-        at = max(0, talk - self.before()) if before and self.before else talk + (self.after() if self.after else 0)
-        later(self.world.env, at, lambda: self._dispose(user.name, call.call_uuid))
+        last = talk  # the release
+        habit = self.spec.dispositions
+        if habit is not None and self.choices.random() < habit.share:
+            before = self.before is not None and (self.after is None or self.choices.random() < habit.before_share)
+            at = max(0, talk - self.before()) if before and self.before else talk + (self.after() if self.after else 0)
+            later(self.world.env, at, lambda: self._send(user.name, call_id, "SetCallDisposition",
+                                                         {"callUuid": call_id,
+                                                                                   "disposition": "Done"}))
+            last = max(last, at)
+        if self.done_after is not None:
+            later(self.world.env, last + self.done_after(), lambda: self._send(user.name, call_id, "Complete", {}))
 
-    def _dispose(self, user: str, call_id: str) -> None:
+    def _send(self, user: str, call_id: str, operation: str, extra: dict[str, Any]) -> None:
         self.requests += 1
         name = f"t{self.requests}"
         gws, sent_at = self.world.gws, self.world.env.now
-        body = {"operationName": "SetCallDisposition", "callUuid": call_id, "disposition": "Done"}
+        body = {"operationName": operation, **extra}
         self.world.desktops[user].send(
             lambda: gws.http(user, "POST", f"/api/v2/me/calls/{call_id}", body, name, sent_at))
 

@@ -55,6 +55,7 @@ class World:
     desktops: dict[str, Link] = field(default_factory=dict)  # user → the desktop's HTTP link to GWS
     calls: dict[str, Call] = field(default_factory=dict)  # scenario call names → T-Server calls
     dial_references: dict[str, int] = field(default_factory=dict)  # names waiting on a gws Dial
+    dialed: dict[int, Call] = field(default_factory=dict)  # a gws Dial's ReferenceID → the call it made
 
 
 def change_delay(world: World, name: str, spec: Any) -> None:
@@ -106,12 +107,12 @@ def _link(env: Environment, seed: int, latency: Latency, name: str, deliver, who
     return make_link(env, delay, deliver, stream_name)
 
 
-def build_world(scenario: Scenario, seed: int, tie_break: str | None = None) -> World:
+def build_world(scenario: Scenario, seed: int, tie_break: str | None = None, keep_journal: bool = True) -> World:
     env = timing.environment(tie_break or scenario.tie_break, timing.stream(seed, "tie-break"))
-    journal = J.Journal(env)
+    journal = J.Journal(env, keep=keep_journal)
     rng = random.Random(seed)
     ids = IdAllocator(rng)
-    dns = {number: DN(number, cfg.type, route_target=cfg.target) for number, cfg in scenario.switch.dns.items()}
+    dns = {number: DN(number, cfg.type, route_target=cfg.target) for number, cfg in scenario.switch.all_dns.items()}
     tserver = TServer(env, journal, ids, dns, scenario.epoch)
 
     latency = scenario.switch.latency
@@ -137,7 +138,7 @@ def build_world(scenario: Scenario, seed: int, tie_break: str | None = None) -> 
     tserver.connect(REPORTING_CLIENT, _link(env, seed, latency, "tserver_to_reporting", reporting.on_event), dns)
 
     # Agents configured on DNs log in at t=0, in the order the DNs are written.
-    for number, cfg in scenario.switch.dns.items():
+    for number, cfg in scenario.switch.all_dns.items():
         if cfg.agent is not None:
             _log_in(tserver, number, cfg.agent, cfg.state, cfg.wrap_up)
     return World(scenario, seed, env, journal, tserver, gws, reporting, desktops)

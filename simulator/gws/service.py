@@ -29,6 +29,7 @@ is not from the facts file.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,6 +144,7 @@ class WebServices:
         self.desktop_listeners: list[Callable[[CometdMessage], None]] = []  # live mode: the CometD server
         self._refs = 0
         self._requests = 0
+        self._completed: deque[tuple[int, User, str]] = deque()  # (when, whose, call id), oldest first
 
     # -- HTTP -----------------------------------------------------------------
     def http(self, user_name: str, method: str, path: str, body: Any = None,
@@ -360,13 +362,26 @@ class WebServices:
         if view.state != tlib.RELEASED:
             raise GwsError(status.INVALID_STATE, f"Complete is not valid for a call that is {view.state}")
         del user.calls[view.id]
-        user.completed[view.id] = self.env.now
+        self._remember_completed(user, view.id)
         by = "agent" if by_agent else self.settings.call_completion
         self.journal.append(J.GWS_COMPLETED, {"user": user.name, "callId": view.id, "connId": view.conn_id,
                                               "by": by})
         if self.settings.completion_notice:
             view.state = COMPLETED
             self._cometd(self._call_message(user, "StatusChange", view), {"completedBy": by})
+
+    def _remember_completed(self, user: User, call_id: str) -> None:
+        """Web Services remembers a completed call for ``retention``, then forgets it
+        (its requests answer "not found" instead of "completed at"): what it keeps
+        follows the calls of the last hour, not every call of a day."""
+        now, completed = self.env.now, self._completed
+        horizon = now - self.settings.retention
+        while completed and completed[0][0] < horizon:
+            _, whose, old = completed.popleft()
+            if whose.completed.get(old, now) < horizon:
+                del whose.completed[old]
+        user.completed[call_id] = now
+        completed.append((now, user, call_id))
 
     # -- towards the desktop ---------------------------------------------------
     def _call_message(self, user: User, notification_type: str, view: CallView) -> CallStateChange:

@@ -82,9 +82,8 @@ def report_files(result: RunResult) -> dict[str, str]:
         "dispositions.jsonl": _jsonl(record.to_json() for record in result.dispositions),
         "summary.md": markdown(result),
     }
-    figures = statistics.statistics(result)  # computed once for both files
-    files["stats.md"] = statistics.markdown(result.scenario.name, figures)
-    files["stats.csv"] = statistics.csv_text(figures)
+    files["stats.md"] = statistics.markdown(result.scenario.name, result.figures)
+    files["stats.csv"] = statistics.csv_text(result.figures)
     files[RUN_PAGE] = run_page_from_texts(files)
     return files
 

@@ -8,7 +8,8 @@
   level (the share handed over within 20 s);
 - a series per interval: calls offered, dispositions, and those lost.
 
-Everything comes from the records and the journal, as every other report does.
+Everything comes from the records and the journal, as every other report does,
+gathered while the run goes (``Accumulator``).
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from functools import cache
 from typing import Any
 
 from .. import journal as J
-from ..record import DispositionPath, Fate
-from ..run import RunResult
+from ..record import DispositionPath, DispositionRecord, Fate
 from ..timeunits import US_PER_SECOND, format_duration
 
 SERVICE_LEVEL_US = 20 * US_PER_SECOND
+MINUTE_US = 60 * US_PER_SECOND
 DELAY_BINS_S = (-60, -10, -1, -0.1, 0, 0.1, 1, 10, 60, 600)  # edges of the click-vs-release histogram
 
 
@@ -71,56 +72,71 @@ def _delay_bin(seconds: float) -> str:
     return delay_bin_labels()[bisect.bisect_right(DELAY_BINS_S, seconds)]  # the bins between the edges
 
 
-def statistics(result: RunResult) -> dict[str, Any]:
-    records = result.dispositions
-    by = Counter((r.path.value, r.reporting.outcome.value) for r in records)
-    lost = sum(r.reporting.outcome is Fate.LOST for r in records)
-    released = {row["connId"]: row["releasedAt"] for row in result.calls if row["releasedAt"] is not None}
-    delays: dict[str, Counter[str]] = defaultdict(Counter)
-    for r in records:
-        end = released.get(r.connId or "")
-        if end is not None and r.path is not DispositionPath.REJECTED:
-            delays[r.reporting.outcome.value][_delay_bin(r.requestedAt / US_PER_SECOND - end)] += 1
-    queues = _queues(result)
-    interval = _interval(result.end_time)
-    series: dict[int, Counter[str]] = defaultdict(Counter)
-    for r in records:
-        series[r.requestedAt // interval]["dispositions"] += 1
-        series[r.requestedAt // interval]["lost"] += r.reporting.outcome is Fate.LOST
-    for entry in result.journal.of_kind(J.TLIB_EVENT):
-        if entry.payload.name == "EventQueued":
-            series[entry.t // interval]["offered"] += 1
-    return {"total": len(records), "by": by, "lost": lost, "loss_interval": wilson(lost, len(records)),
-            "delays": delays, "queues": queues, "interval": interval, "series": dict(sorted(series.items()))}
+class Accumulator:
+    """The statistics of a run, gathered as it goes: from T-Library events (the
+    queues, calls offered) and from each disposition record as it is built, so a
+    run of a million calls keeps counters, not calls."""
 
+    def __init__(self) -> None:
+        self.by: Counter[tuple[str, str]] = Counter()
+        self.delays: dict[str, Counter[str]] = defaultdict(Counter)
+        self.minutes: dict[int, Counter[str]] = defaultdict(Counter)  # per minute; merged to the interval
+        self.offered: Counter[str] = Counter()
+        self.abandoned: Counter[str] = Counter()
+        self.handed: Counter[str] = Counter()
+        self.wait_sum: Counter[str] = Counter()
+        self.within_level: Counter[str] = Counter()
+        self._queued: dict[tuple[str, str], int] = {}
 
-def _queues(result: RunResult) -> list[QueueFigures]:
-    queued: dict[tuple[str, str], int] = {}
-    waits: dict[str, list[int]] = defaultdict(list)
-    offered: Counter[str] = Counter()
-    abandoned: Counter[str] = Counter()
-    for entry in result.journal.of_kind(J.TLIB_EVENT):
+    def add_entry(self, entry: J.Entry) -> None:
+        if entry.kind != J.TLIB_EVENT:
+            return
         event = entry.payload
         name = event.name
-        if name not in ("EventQueued", "EventDiverted", "EventAbandoned"):
-            continue
+        if name != "EventQueued" and name != "EventDiverted" and name != "EventAbandoned":
+            return
         dn, conn = event.attrs.get("ThisDN"), event.attrs.get("ConnID")
         if name == "EventQueued":
-            offered[dn] += 1
-            queued[(dn, conn)] = entry.t
-        elif (dn, conn) in queued:
-            start = queued.pop((dn, conn))
-            if name == "EventDiverted":
-                waits[dn].append(entry.t - start)
-            else:
-                abandoned[dn] += 1
-    out = []
-    for queue in sorted(offered):
-        handed = waits[queue]
-        out.append(QueueFigures(queue, offered[queue], len(handed), abandoned[queue],
-                                sum(handed) / len(handed) / US_PER_SECOND if handed else 0.0,
-                                sum(w <= SERVICE_LEVEL_US for w in handed) / len(handed) if handed else 0.0))
-    return out
+            self.offered[dn] += 1
+            self._queued[(dn, conn)] = entry.t
+            self.minutes[entry.t // MINUTE_US]["offered"] += 1
+            return
+        start = self._queued.pop((dn, conn), None)
+        if start is None:
+            return
+        if name == "EventDiverted":
+            wait = entry.t - start
+            self.handed[dn] += 1
+            self.wait_sum[dn] += wait
+            self.within_level[dn] += wait <= SERVICE_LEVEL_US
+        else:
+            self.abandoned[dn] += 1
+
+    def add_record(self, record: DispositionRecord, row: dict[str, Any] | None) -> None:
+        outcome = record.reporting.outcome
+        self.by[(record.path.value, outcome.value)] += 1
+        end = row["releasedAt"] if row is not None else None
+        if end is not None and record.path is not DispositionPath.REJECTED:
+            self.delays[outcome.value][_delay_bin(record.requestedAt / US_PER_SECOND - end)] += 1
+        minute = self.minutes[record.requestedAt // MINUTE_US]
+        minute["dispositions"] += 1
+        minute["lost"] += outcome is Fate.LOST
+
+    def result(self, end_time: int) -> dict[str, Any]:
+        """The figures ``markdown`` and ``csv_text`` print, for a run that ended at ``end_time`` µs."""
+        total = sum(self.by.values())
+        lost = sum(count for (_, fate), count in self.by.items() if fate == Fate.LOST.value)
+        interval = _interval(end_time)
+        per = interval // MINUTE_US
+        series: dict[int, Counter[str]] = defaultdict(Counter)
+        for minute, counts in self.minutes.items():
+            series[minute // per].update(counts)
+        queues = [QueueFigures(q, self.offered[q], self.handed[q], self.abandoned[q],
+                               self.wait_sum[q] / self.handed[q] / US_PER_SECOND if self.handed[q] else 0.0,
+                               self.within_level[q] / self.handed[q] if self.handed[q] else 0.0)
+                  for q in sorted(self.offered)]
+        return {"total": total, "by": self.by, "lost": lost, "loss_interval": wilson(lost, total),
+                "delays": self.delays, "queues": queues, "interval": interval, "series": dict(sorted(series.items()))}
 
 
 def _interval(end_us: int) -> int:

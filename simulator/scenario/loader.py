@@ -156,7 +156,7 @@ def _cross_check(loaded: LoadedScenario, shown: str) -> None:
     def fail(loc: tuple[Any, ...], message: str) -> NoReturn:
         raise ScenarioError(shown, loaded.line(*loc), field_name(loc), message)
 
-    dns = sc.switch.dns
+    dns = sc.switch.all_dns
     for number, dn in dns.items():
         seen = {number}
         target = dn.target

@@ -235,9 +235,60 @@ class LatencyChange(Strict):
         return self
 
 
+MAX_GROUP_AGENTS = 50_000
+
+
+class AgentGroup(Strict):
+    """A block of agents on consecutive Extensions, logged in at the start: what a
+    day of traffic needs instead of a DN written per agent. DNs are ``first_dn``,
+    ``first_dn + 1``, …; agents ``<agent_prefix>1``, ``<agent_prefix>2``, …"""
+
+    count: int = Field(ge=1, le=MAX_GROUP_AGENTS, description="how many agents")
+    first_dn: Annotated[str, BeforeValidator(_number_as_text), Field(pattern=r"^[1-9][0-9]{0,14}$")] = Field(
+        description="the first agent's Extension (digits); the others follow it")
+    agent_prefix: Name = Field("agent", description="AgentIDs are this prefix and 1, 2, …")
+    state: Literal["Ready", "NotReady"] = Field("Ready", description="the agents' state at the start")
+    wrap_up: Duration | None = Field(
+        None, description="each agent goes to AfterCallWork for this long when a call ends, then Ready")
+
+    def dns(self) -> dict[str, DNConfig]:
+        first = int(self.first_dn)
+        # model_construct: the fields are valid already (a wrap-up in µs would be read again as seconds)
+        return {str(first + i): DNConfig.model_construct(type="Extension", agent=f"{self.agent_prefix}{i + 1}",
+                                                         state=self.state, target=None, wrap_up=self.wrap_up)
+                for i in range(self.count)}
+
+
 class Switch(Strict):
-    dns: dict[Number, DNConfig] = Field(min_length=1)
+    dns: dict[Number, DNConfig] = Field(default_factory=dict, description="the configured DNs")
+    agent_groups: list[AgentGroup] = Field(default_factory=list, max_length=100,
+                                           description="blocks of agents on consecutive Extensions")
     latency: Latency = Field(default_factory=Latency)
+    _all: dict[str, DNConfig] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _merged(self) -> Switch:
+        merged = dict(self.dns)
+        agents = {dn.agent: number for number, dn in merged.items() if dn.agent is not None}
+        for i, group in enumerate(self.agent_groups):
+            for number, dn in group.dns().items():
+                if number in merged:
+                    raise ValueError(f"agent_groups[{i}]: DN {number} is already configured")
+                if dn.agent in agents:
+                    raise ValueError(f"agent_groups[{i}]: agent {dn.agent} is already logged in on {agents[dn.agent]}")
+                merged[number] = dn
+                agents[dn.agent] = number  # type: ignore[index]
+        if not merged:
+            raise ValueError("configure at least one DN (dns) or agent group (agent_groups)")
+        if len(merged) > MAX_GROUP_AGENTS * 2:
+            raise ValueError(f"{len(merged):,} DNs; at most {MAX_GROUP_AGENTS * 2:,} in one switch")
+        self._all = merged
+        return self
+
+    @property
+    def all_dns(self) -> dict[str, DNConfig]:
+        """Every configured DN: those under ``dns`` in file order, then the agent groups'."""
+        return self._all
 
 
 # -- Web Services and reporting -----------------------------------------------
@@ -265,7 +316,10 @@ class WebServicesConfig(Strict):
     completion_notice: bool = Field(
         False, description="tell the desktop a call was completed with a last StatusChange, state Completed "
                            "(Workspace API v3 style; a GWS v2 desktop does not expect it)")
-    retention: Duration = duration_field(3600 * US_PER_SECOND, "with after_retention: how long a released call stays")
+    retention: Duration = duration_field(3600 * US_PER_SECOND, "with after_retention: how long a released call "
+                                                               "stays; and how long Web Services remembers a "
+                                                               "completed call (its requests then answer 'completed "
+                                                               "at', later 'not found')")
 
 
 class ReportingConfig(Strict):
@@ -544,6 +598,11 @@ class Traffic(Strict):
     talk: Delay = Field(description="how long the caller talks once answered; then the caller hangs up")
     patience: Delay | None = Field(None, description="a caller not answered by then hangs up (abandons)")
     dispositions: DispositionHabit | None = Field(None, description="the agents' disposition behaviour")
+    done_after: Delay | None = Field(
+        None, description="the agent marks the call Done (operation Complete, Workspace API v3) this long after "
+                          "their last action on it. Unset: they do not, and with call_completion agent every "
+                          "released call stays in Web Services (a long day then needs on_release or "
+                          "after_retention to keep memory bounded)")
 
     @model_validator(mode="after")
     def _bounded(self) -> Traffic:
@@ -577,4 +636,4 @@ class Scenario(Strict):
         """User name → device DN (explicit, or one per agent)."""
         if self.web_services.users is not None:
             return {name: user.device for name, user in self.web_services.users.items()}
-        return {dn.agent: number for number, dn in self.switch.dns.items() if dn.agent is not None}
+        return {dn.agent: number for number, dn in self.switch.all_dns.items() if dn.agent is not None}

@@ -126,14 +126,19 @@ def call_named(world: World, name: str) -> Call:
     if call is not None:
         return call
     reference = world.dial_references.get(name)
-    if reference is not None:
-        for entry in world.journal.of_kind(J.TLIB_EVENT):
-            event = entry.payload
-            if event.name == "EventDialing" and event.attrs.get("ReferenceID") == reference:
-                call = world.calls[name] = world.tserver.calls[event.attrs["ConnID"]]
-                return call
+    if reference is not None and reference in world.dialed:
+        call = world.calls[name] = world.dialed[reference]
+        return call
     raise NotRun(f"call {name!r} does not exist (the step that was to create it had no effect, or its answer "
                  "has not reached Web Services yet)")
+
+
+def _note_dialing(world: World, entry: J.Entry) -> None:
+    """The call a Dial through Web Services made, as its EventDialing names it."""
+    if entry.kind == J.TLIB_EVENT and entry.payload.name == "EventDialing":
+        reference = entry.payload.attrs.get("ReferenceID")
+        if reference is not None and reference in world.dial_references.values():
+            world.dialed[reference] = world.tserver.calls[entry.payload.attrs["ConnID"]]
 
 
 def _phone(world: World, action: Callable[[], None]) -> str | None:
@@ -184,6 +189,8 @@ def _gws(world: World, step: Step, request, record: StepRecord) -> None:
     def arrive() -> None:
         answer = world.gws.http(request.user, request.method, path, body, request.name, sent_at)
         if step.call is not None and answer.reference_id is not None:
+            if not world.dial_references:
+                world.journal.listeners.append(lambda entry: _note_dialing(world, entry))
             world.dial_references[step.call] = answer.reference_id
         message = answer.body.get("statusMessage")
         record.result = f"HTTP {answer.status} statusCode {answer.body['statusCode']}" + (

@@ -31,13 +31,16 @@ def scenario_data(model: Scenario, steps: list[dict[str, Any]] | None = None) ->
     for number, dn in model.switch.dns.items():
         if dn.wrap_up is not None:
             data["switch"]["dns"][number]["wrap_up"] = _us(dn.wrap_up)
+    for i, group in enumerate(model.switch.agent_groups):
+        if group.wrap_up is not None:
+            data["switch"]["agent_groups"][i]["wrap_up"] = _us(group.wrap_up)
     data["web_services"]["retention"] = _us(model.web_services.retention)
     data["reporting"]["user_event_data_timeout"] = _us(model.reporting.user_event_data_timeout)
     traffic = model.traffic
     if traffic is not None:
         out = data["traffic"]
         out["duration"] = _us(traffic.duration)
-        for name in ("answer_after", "talk", "patience"):
+        for name in ("answer_after", "talk", "patience", "done_after"):
             if getattr(traffic, name) is not None:
                 out[name] = _delay(getattr(traffic, name))
         if traffic.dispositions is not None:

@@ -44,8 +44,8 @@ class TServer:
         self.ids = ids
         self.dns = dns
         self.queues = [dn for dn in dns.values() if dn.type == ACD_QUEUE]
-        self.calls: dict[str, Call] = {}  # by ConnID; released calls stay, to answer 56
-        self.live: dict[str, Call] = {}  # the calls not yet released
+        self.calls: dict[str, Call] = {}  # by ConnID: the calls not yet released (any other ConnID answers 56)
+        self.live = self.calls  # (the same table; the name reads better where liveness is the point)
         self.epoch_us = epoch_seconds * US_PER_SECOND
         self._seq = 0
         self._links: dict[str, Link] = {}
@@ -145,21 +145,27 @@ class TServer:
     def remove_party(self, call: Call, dn: str) -> Party:
         """Take ``dn``'s party off ``call`` (it moves to another call)."""
         party = call.parties.pop(dn)
-        self.on_calls.get(dn, set()).discard(call.conn_id)
+        self._off_call(dn, call.conn_id)
         self.free_agents.touched.add(dn)
         return party
 
     def call_ended(self, call: Call) -> None:
         """``call`` is no longer live: its DNs may be free."""
-        del self.live[call.conn_id]
+        del self.calls[call.conn_id]  # forgotten: memory follows the calls in progress, not the calls so far
         for dn in call.parties:
-            self.on_calls.get(dn, set()).discard(call.conn_id)
+            self._off_call(dn, call.conn_id)
             self.free_agents.touched.add(dn)
+
+    def _off_call(self, dn: str, conn_id: str) -> None:
+        calls = self.on_calls.get(dn)
+        if calls is not None:
+            calls.discard(conn_id)
+            if not calls:
+                del self.on_calls[dn]  # a caller's number is seen once in a day of traffic
 
     def new_call(self, call_type: str, ani: str, dnis: str) -> Call:
         call = Call(self.ids.conn_id(), self.ids.call_uuid(), call_type, ani, dnis, self.env.now)
         self.calls[call.conn_id] = call
-        self.live[call.conn_id] = call
         return call
 
     # -- events ---------------------------------------------------------------

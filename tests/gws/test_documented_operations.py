@@ -149,7 +149,7 @@ def test_clear_call_ends_the_conference_for_everyone():
     assert post(world, call.call_uuid, {"operationName": "ClearCall"}).body == {"statusCode": 0}
     advance(world, 0.02)
     assert {e.attrs["ThisDN"] for e in events(world, "EventReleased", since=start)} == {"15000", "15001", "15002"}
-    assert world.tserver.calls[call.conn_id].released
+    assert call.released and call.conn_id not in world.tserver.calls  # released, and forgotten
 
 
 def test_aux_work_and_a_wrap_up_time_written_as_the_page_writes_it():

@@ -70,10 +70,10 @@ def test_every_bundled_dispositions_jsonl_line_validates_against_the_published_s
 
 
 def test_statistics_count_what_the_records_say(tmp_path):
-    from simulator.output.statistics import statistics, wilson
+    from simulator.output.statistics import wilson
 
     result = run_scenario(SCENARIOS / "jittery-links.yaml")
-    stats = statistics(result)
+    stats = result.figures
     assert stats["total"] == len(result.dispositions)
     assert sum(stats["by"].values()) == stats["total"]
     assert stats["lost"] == sum(r.reporting.outcome == "lost" for r in result.dispositions)
@@ -85,8 +85,6 @@ def test_statistics_count_what_the_records_say(tmp_path):
 
 
 def test_queue_figures_from_a_queue_scenario():
-    from simulator.output.statistics import statistics
-
-    (queue,) = statistics(run_scenario(SCENARIOS / "inbound-through-a-queue.yaml"))["queues"]
+    (queue,) = run_scenario(SCENARIOS / "inbound-through-a-queue.yaml").figures["queues"]
     assert queue.offered >= 1 and queue.answered + queue.abandoned <= queue.offered
     assert 0 <= queue.service_level <= 1
