@@ -66,7 +66,7 @@ def run_ciw(agents: int, rate: float, seconds: int) -> int:
     return len(simulation.get_all_records())
 
 
-def run_simpy(agents: int, rate: float, seconds: int) -> int:
+def run_simpy(agents: int, rate: float, seconds: int, talk_s: float = TALK_S) -> int:
     env, draw = simpy.Environment(), random.Random(1)
     servers = simpy.Resource(env, capacity=agents)
     served = [0]
@@ -74,7 +74,7 @@ def run_simpy(agents: int, rate: float, seconds: int) -> int:
     def customer():
         with servers.request() as granted:
             yield granted
-            yield env.timeout(draw.expovariate(1 / TALK_S))
+            yield env.timeout(draw.expovariate(1 / talk_s))
             served[0] += 1
 
     def arrivals():

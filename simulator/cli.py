@@ -15,15 +15,18 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import TsimError
+from .errors import InvalidArgument, TsimError
+from .executors import EXECUTORS, ExecutorError
+from .executors import check as check_executor
 from .output import golden as goldens
 from .output.files import write_reports
 from .output.folders import REPLICATIONS_MARKER, ReportsError, write_file, write_folder
 from .output.junit import write_junit
+from .output.streamed import StreamedReports
 from .output.summary import console
 from .pages.folders import RUN_PAGE, run_folders, run_page_from_folder, write_index
 from .record import record_schema
-from .run import run_scenario
+from .run import JOURNAL_MODES, RunResult, run_scenario
 from .scenario.discovery import scenario_files
 from .scenario.loader import LoadedScenario, ScenarioError, load_scenario
 from .scenario.schema import Scenario
@@ -31,6 +34,34 @@ from .scenario.schema import Scenario
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
+
+
+AUTO_STREAM_CALLS = 20_000  # --journal auto streams traffic expected to have more calls than this
+
+
+def _journal_mode(scenario: Scenario, asked: str, golden: bool) -> str:
+    """The journal mode of one run: as asked, or, for ``auto``, by the traffic's size."""
+    if asked != "auto":
+        return asked
+    traffic = scenario.traffic
+    if golden or traffic is None or traffic.expected_calls() <= AUTO_STREAM_CALLS:
+        return "full"
+    return "records"
+
+
+def _run_and_write(item: LoadedScenario, target: Path, mode: str, seed: int | None,
+                   tie_break: str | None) -> tuple[RunResult, Path]:
+    """Run one scenario and write its report folder (streamed as it runs, unless ``full``)."""
+    if mode == "full":
+        result = run_scenario(item, seed=seed, tie_break=tie_break)
+        return result, write_reports(result, target)
+    streamed = StreamedReports(target, mode)
+    try:
+        result = run_scenario(item, seed=seed, tie_break=tie_break, journal=mode, sinks=streamed.sinks)
+    except BaseException:
+        streamed.abandon()
+        raise
+    return result, streamed.finish(result)
 
 
 def _error(message: str) -> None:
@@ -100,8 +131,21 @@ def cli() -> None:
 @click.option("--replications", type=click.IntRange(2, 10_000), default=None, metavar="N",
               help="Also run each scenario over N seeds (its own and the next ones) and give each measure's mean "
                    "and 95%% interval; writes <out>/<name>/replications/.")
+@click.option("--journal", "journal_mode", type=click.Choice(["auto", *JOURNAL_MODES]), default="auto",
+              show_default=True,
+              help="What a run keeps and writes: full (the whole journal in memory: every report and the "
+                   "message diagram), records (the disposition records and calls, written as they are made, "
+                   "compressed; no journal) or none (statistics only). The last two keep memory bounded however "
+                   "many calls a run has. auto: full, or records for traffic of more "
+                   f"than {AUTO_STREAM_CALLS:,} calls.")
+@click.option("--executor", type=click.Choice(EXECUTORS), default="process", show_default=True,
+              help="Where the runs go: process (this machine's cores) or dask (a Dask distributed cluster; "
+                   "needs --scheduler and the tsim[dask] extra). The files are the same either way.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
+              help="With --executor dask: the Dask scheduler's address.")
 def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str | None, quiet: bool,
-        junit: Path | None, golden: Path | None, update_golden: bool, replications: int | None) -> None:
+        junit: Path | None, golden: Path | None, update_golden: bool, replications: int | None,
+        journal_mode: str, executor: str, scheduler: str | None) -> None:
     """Run SCENARIOS (files, or folders: every scenario file under them, recursively)
     and write each one's reports to <out>/<scenario-name>/.
 
@@ -109,13 +153,18 @@ def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str
     expectation holds, 1 when one fails, 2 when a file or folder was bad."""
     if update_golden and golden is None:
         raise click.UsageError("--update-golden needs --golden DIR")
+    _check_executor(executor, scheduler)
     loaded, bad = _load_all(scenarios)
     failed = 0
     results, golden_failures = [], {}
     for item in loaded:
-        result = run_scenario(item, seed=seed, tie_break=tie_break)
+        mode = _journal_mode(item.scenario, journal_mode, golden is not None)
+        if golden is not None and mode != "full":
+            _error(f"{item.path}: golden journals are compared with --journal full, not {mode}")
+            bad += 1
+            continue
         try:
-            out_dir = write_reports(result, out / item.scenario.name)
+            result, out_dir = _run_and_write(item, out / item.scenario.name, mode, seed, tie_break)
         except ReportsError as exc:
             _error(f"{item.path}: the reports cannot be written: {exc}")
             bad += 1
@@ -137,7 +186,11 @@ def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str
         results.append(result)
         failed += not ok
         if replications is not None:
-            _replicate(item, replications, out_dir)
+            try:
+                _replicate(item, replications, out_dir, executor, scheduler)
+            except (ExecutorError, ReportsError) as exc:
+                _error(f"{item.path}: replications: {exc}")
+                bad += 1
     if results:
         try:
             index = write_index(out)
@@ -165,7 +218,13 @@ def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str
               show_default=True,
               help="The sweep's files go to <out>/<scenario-name>/sweep-<target>/ (one folder per varied value).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: every core).")
-def sweep(scenario: Path, vary: str, anchor: str | None, out: Path, jobs: int | None) -> None:
+@click.option("--executor", type=click.Choice(EXECUTORS), default="process", show_default=True,
+              help="Where the runs go: process (this machine's cores) or dask (a Dask distributed cluster; "
+                   "needs --scheduler and the tsim[dask] extra). The files are the same either way.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
+              help="With --executor dask: the Dask scheduler's address.")
+def sweep(scenario: Path, vary: str, anchor: str | None, out: Path, jobs: int | None, executor: str,
+          scheduler: str | None) -> None:
     """Run SCENARIO over a range of one value; print where the outcome changes.
 
     Writes sweep.csv, sweep.md and sweep.svg (the outcome plotted against the value)."""
@@ -177,12 +236,13 @@ def sweep(scenario: Path, vary: str, anchor: str | None, out: Path, jobs: int | 
     if bad or len(found) != 1:
         raise SystemExit(EXIT_BAD_INPUT)
     (loaded,) = found
+    _check_executor(executor, scheduler)
     try:
         from .sweep import parse_variation
 
         count = len(parse_variation(vary, loaded.scenario).values)
         if not sys.stderr.isatty():  # no bar in logs and pipes
-            result = run_sweep(loaded, vary, anchor=anchor, jobs=jobs)
+            result = run_sweep(loaded, vary, anchor=anchor, jobs=jobs, executor=executor, scheduler=scheduler)
         else:
             with click.progressbar(length=count, label=f"{count} variants", file=sys.stderr,
                                    show_pos=True) as bar:
@@ -191,8 +251,9 @@ def sweep(scenario: Path, vary: str, anchor: str | None, out: Path, jobs: int | 
                         bar.update(1)
                         yield item
 
-                result = run_sweep(loaded, vary, anchor=anchor, jobs=jobs, progress=progress)
-    except SweepError as exc:
+                result = run_sweep(loaded, vary, anchor=anchor, jobs=jobs, progress=progress, executor=executor,
+                                   scheduler=scheduler)
+    except (SweepError, ExecutorError) as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(EXIT_BAD_INPUT) from None
     click.echo(sweep_report.console_table(result))
@@ -317,10 +378,17 @@ def schema(record: bool) -> None:
     click.echo(json.dumps(document, indent=2))
 
 
-def _replicate(item: LoadedScenario, count: int, out_dir: Path) -> None:
+def _check_executor(executor: str, scheduler: str | None) -> None:
+    try:
+        check_executor(executor, scheduler)
+    except InvalidArgument as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _replicate(item: LoadedScenario, count: int, out_dir: Path, executor: str, scheduler: str | None) -> None:
     from .replications import csv_text, replicate, table
 
-    done = replicate(item, count)
+    done = replicate(item, count, executor=executor, scheduler=scheduler)
     text = table(done)
     click.echo("  " + text.replace("\n", "\n  "))
     folder = write_folder(out_dir / "replications", {"replications.md": f"```\n{text}\n```\n",

@@ -49,18 +49,20 @@ from .timeunits import format_time, seconds
 
 OUTCOME_EVENTS = ("EventAttachedDataChanged", "EventUserEvent", "EventError")
 CallRow = dict[str, Any]
-RecordSink = Callable[[DispositionRecord, "CallRow | None", int], None]  # (record, its call's row, order)
+RecordSink = Callable[[DispositionRecord, "float | None", int], None]  # (record, its call's release (s), order)
 
 
 @dataclass(slots=True, eq=False)
 class _Conn:
-    """What the builder knows of one ConnID: its row, each party's state, what reporting holds."""
+    """What the builder knows of one ConnID: its row (until it is handed on when
+    reporting closes the call), each party's state, what reporting holds."""
 
     row: CallRow | None = None
+    released_at: float | None = None  # seconds, as the row says
     states: dict[str, str] = field(default_factory=dict)  # DN → the party's state
     first_release: dict[str, int] = field(default_factory=dict)  # DN → when its party was first released
-    final: dict[str, Any] | None = None  # reporting.final
-    waiting: list[_Pending] = field(default_factory=list)  # records waiting for the final
+    final: dict[str, Any] | None = None  # reporting.final: "ended", "userData"
+    waiting: list[_Pending] | None = None  # records waiting for the final
 
 
 @dataclass(slots=True, eq=False)
@@ -93,9 +95,10 @@ class _Pending:
 class RecordBuilder:
     """Builds disposition records and call rows from journal entries as they come.
 
-    ``on_record(record, call_row, order)`` receives each record once it is complete
-    (``order``: the journal seq of its decision, which orders records by request);
-    ``on_call(row)`` each call row once the call is forgotten. ``fallback``: Web
+    ``on_record(record, released_at, order)`` receives each record once it is
+    complete (``released_at``: when its call was released, in seconds; ``order``:
+    the journal seq of its decision, which orders records by request);
+    ``on_call(row)`` each call row once reporting closed the call. ``fallback``: Web
     Services falls back to a user event after EventError (then a record waits
     for it). ``forget_after``: µs a closed call is remembered (reporting's
     user-event timeout)."""
@@ -164,7 +167,7 @@ class RecordBuilder:
         """The run is over: build every record still open, then hand on every call row."""
         still_open = {id(r.pending): r.pending for r in self._refs.values()}
         for conn in self._conns.values():
-            still_open.update((id(p), p) for p in conn.waiting)
+            still_open.update((id(p), p) for p in conn.waiting or ())
         for pending in sorted(still_open.values(), key=lambda p: p.order):
             if pending.response is not None:  # (an HTTP answer is given at the instant of its request)
                 self._build(pending)
@@ -192,8 +195,9 @@ class RecordBuilder:
                         "callType": attrs.get("CallType"), "ani": attrs.get("ANI"), "dnis": attrs.get("DNIS"),
                         "firstEventAt": seconds(entry.t), "releasedAt": None}
         if name == "EventReleased" or name == "EventAbandoned":
+            conn.released_at = seconds(entry.t)
             if conn.row is not None:
-                conn.row["releasedAt"] = seconds(entry.t)
+                conn.row["releasedAt"] = conn.released_at
         ref = attrs.get("ReferenceID")
         if ref is not None and name in OUTCOME_EVENTS and "gws" in event.recipients:
             found = self._refs.get(ref)
@@ -234,10 +238,13 @@ class RecordBuilder:
         conn = self._conns.get(conn_id)
         if conn is None:
             conn = self._conns[conn_id] = _Conn()
-        conn.final = payload
-        waiting, conn.waiting = conn.waiting, []
-        for pending in waiting:
+        conn.final = {"ended": payload["ended"], "userData": payload["userData"]}
+        waiting, conn.waiting = conn.waiting, None
+        for pending in waiting or ():
             self._check(pending)
+        if conn.row is not None and self.on_call is not None:
+            self.on_call(conn.row)
+        conn.row = None  # handed on: what stays is what a later disposition needs
         self._closed.append((entry.t, conn_id))
         self._forget(entry.t)
 
@@ -246,9 +253,7 @@ class RecordBuilder:
         closed = self._closed
         while closed and closed[0][0] + self.forget_after < now:
             _, conn_id = closed.popleft()
-            conn = self._conns.pop(conn_id, None)
-            if conn is not None and self.on_call is not None and conn.row is not None:
-                self.on_call(conn.row)
+            self._conns.pop(conn_id, None)
 
     # -- completeness ----------------------------------------------------------------
     def _check(self, pending: _Pending) -> None:
@@ -268,7 +273,9 @@ class RecordBuilder:
         conn_id = pending.decision["connId"]
         conn = self._conns.get(conn_id) if conn_id is not None else None
         if conn is not None and conn.final is None:
-            if pending not in conn.waiting:
+            if conn.waiting is None:
+                conn.waiting = [pending]
+            elif pending not in conn.waiting:
                 conn.waiting.append(pending)
             return
         self._build(pending)
@@ -280,7 +287,8 @@ class RecordBuilder:
         self._answering.pop(pending.decision["request"], None)
         conn_id = pending.decision["connId"]
         conn = self._conns.get(conn_id) if conn_id is not None else None
-        self.on_record(_record(pending, conn), conn.row if conn is not None else None, pending.order)
+        self.on_record(_record(pending, conn), conn.released_at if conn is not None else None, pending.order)
+        pending.ref = pending.fallback = None  # no cycle left: freed now, though the run pauses the collector
 
 
 def disposition_records(entries: Iterable[J.Entry], fallback: bool = True,

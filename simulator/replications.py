@@ -11,12 +11,11 @@ measure's mean, standard deviation and 95% confidence interval of the mean
 from __future__ import annotations
 
 import math
-import os
 import statistics
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from .errors import InvalidArgument
+from .executors import run_all
 from .run import run_scenario
 from .scenario.loader import LoadedScenario
 
@@ -31,15 +30,17 @@ FATES = ("reported", "superseded", "lost")
 
 
 def measures(loaded: LoadedScenario, seed: int) -> dict[str, float]:
-    """What one replication measures."""
-    result = run_scenario(loaded, seed=seed)
-    records = result.dispositions
-    out: dict[str, float] = {"dispositions": float(len(records))}
+    """What one replication measures (from a streamed run's statistics: no journal is kept)."""
+    result = run_scenario(loaded, seed=seed, journal="none")
+    figures = result.figures
+    by = figures["by"]
+    total = figures["total"]
+    out: dict[str, float] = {"dispositions": float(total)}
     for path in PATHS:
-        out[f"path {path}"] = float(sum(r.path.value == path for r in records))
+        out[f"path {path}"] = float(sum(count for (p, _), count in by.items() if p == path))
     for fate in FATES:
-        out[f"reporting {fate}"] = float(sum(r.reporting.outcome.value == fate for r in records))
-    out["share lost"] = out["reporting lost"] / len(records) if records else 0.0
+        out[f"reporting {fate}"] = float(sum(count for (_, f), count in by.items() if f == fate))
+    out["share lost"] = out["reporting lost"] / total if total else 0.0
     out["expectations held"] = 1.0 if result.passed else 0.0
     return out
 
@@ -75,19 +76,15 @@ def _one(args: tuple[LoadedScenario, int]) -> dict[str, float]:
     return measures(*args)
 
 
-def replicate(loaded: LoadedScenario, count: int, jobs: int | None = None) -> Replications:
-    """Run ``count`` replications (seeds: the scenario's, then the next ones), on every core."""
+def replicate(loaded: LoadedScenario, count: int, jobs: int | None = None, executor: str = "process",
+              scheduler: str | None = None) -> Replications:
+    """Run ``count`` replications (seeds: the scenario's, then the next ones), on every
+    core or on ``executor`` (``executors.run_all``)."""
     if not isinstance(count, int) or not 2 <= count <= MAX_REPLICATIONS:
         raise InvalidArgument(f"replications: from 2 to {MAX_REPLICATIONS:,}, not {count!r}"[:200])
     first = loaded.scenario.seed
     seeds = tuple(first + i for i in range(count))
-    jobs = jobs or os.cpu_count() or 1
-    tasks = [(loaded, seed) for seed in seeds]
-    if jobs > 1 and count >= 8:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            runs = tuple(pool.map(_one, tasks, chunksize=max(1, count // (jobs * 4))))
-    else:
-        runs = tuple(map(_one, tasks))
+    runs = tuple(run_all(_one, [(loaded, seed) for seed in seeds], executor, scheduler, jobs))
     return Replications(loaded.scenario.name, seeds, runs)
 
 

@@ -108,7 +108,7 @@ class ReportingSink:
             self.closed.pop(conn_id, None)
 
     def on_event(self, event: tlib.TEvent) -> None:
-        if self._ended:
+        if self._ended or self._closed_order:
             self._close_due()
         name = event.name
         attrs = event.attrs

@@ -24,10 +24,14 @@ from .traffic import start_traffic
 from .world import World, build_world
 
 JOURNAL_MODES = ("full", "records", "none")
-"""What a run keeps and writes: ``full``, the whole journal (in memory; every
-report and picture); ``records``, disposition records and call rows streamed as
-they are built, no journal; ``none``, only the statistics. The last two keep
-memory bounded by the calls in progress."""
+"""What a run keeps and writes: ``full``, the whole journal, in memory (every
+report and the pictures); ``records``, the disposition records and call rows
+written as they are built, no journal; ``none``, only the statistics. The
+streamed modes keep memory bounded by the calls in progress.
+
+(A journal is not streamed to disk: an entry is complete only once its
+messages have reached every client — T-Library events carry when they arrived
+— so it cannot be written when it is made.)"""
 
 
 @dataclass
@@ -101,8 +105,10 @@ def run_scenario(scenario: LoadedScenario | Scenario | dict[str, Any] | str | Pa
     seed = model.seed if seed is None else seed
 
     with _no_cyclic_gc():
-        world = build_world(model, seed, tie_break, keep_journal=journal == "full")
-        outputs = _Outputs(world, journal, sinks or RunSinks())
+        attached: list[_Outputs] = []
+        world = build_world(model, seed, tie_break, keep_journal=journal == "full",
+                            before_login=lambda w: attached.append(_Outputs(w, journal, sinks or RunSinks())))
+        outputs = attached[0]
         schedule_steps(world, lambda i: line("steps", i))
         start_traffic(world)
         world.env.run()
@@ -144,9 +150,9 @@ class _Outputs:
         if sinks.entry is not None:
             listeners.append(sinks.entry)
 
-    def _record(self, record: DispositionRecord, row: dict[str, Any] | None, order: int) -> None:
+    def _record(self, record: DispositionRecord, released_at: float | None, order: int) -> None:
         self.record_count += 1
-        self.stats.add_record(record, row)
+        self.stats.add_record(record, released_at)
         if self.sinks.record is not None:
             self.sinks.record(record)
         if self.keep_record(record):

@@ -17,16 +17,15 @@ sweep is as deterministic as a run.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import journal as J
 from .errors import TsimError
+from .executors import run_all
 from .record import DispositionPath
 from .run import run_scenario
 from .scenario.loader import LoadedScenario
@@ -199,8 +198,10 @@ def ineffective_steps(result) -> tuple[str, ...]:
 
 
 def sweep(loaded: LoadedScenario | Scenario, vary: str, anchor: str | None = None, jobs: int | None = None,
-          progress: Callable[[Iterator[Any]], Iterator[Any]] | None = None) -> SweepResult:
-    """Run every variant of ``vary`` and collect the outcomes, in value order.
+          progress: Callable[[Iterator[Any]], Iterator[Any]] | None = None, executor: str = "process",
+          scheduler: str | None = None) -> SweepResult:
+    """Run every variant of ``vary`` and collect the outcomes, in value order, on
+    ``executor`` (``executors.run_all``).
 
     Returns the result; ``output.sweep_report.write`` writes its files."""
     if not isinstance(loaded, (LoadedScenario, Scenario)):
@@ -219,14 +220,7 @@ def sweep(loaded: LoadedScenario | Scenario, vary: str, anchor: str | None = Non
     for value in variation.values:  # a variant keeps the file's lines, and may play steps out of order
         variant, seed = variation.apply(scenario, value)
         tasks.append((LoadedScenario(variant, source.path, source.lines), seed))
-    jobs = jobs or os.cpu_count() or 1
-    if jobs > 1 and len(tasks) >= POOL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = pool.map(_run_variant, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
-            outcomes = list(progress(results) if progress else results)
-    else:
-        results = map(_run_variant, tasks)
-        outcomes = list(progress(results) if progress else results)
+    outcomes = run_all(_run_variant, tasks, executor, scheduler, jobs, POOL_THRESHOLD, progress)
     rows = [SweepRow(value, variation.label(value, anchor_at), signature, passed, skipped)
             for value, (signature, passed, skipped) in zip(variation.values, outcomes, strict=True)]
     return SweepResult(scenario, variation, anchor, rows)

@@ -107,7 +107,9 @@ def _link(env: Environment, seed: int, latency: Latency, name: str, deliver, who
     return make_link(env, delay, deliver, stream_name)
 
 
-def build_world(scenario: Scenario, seed: int, tie_break: str | None = None, keep_journal: bool = True) -> World:
+def build_world(scenario: Scenario, seed: int, tie_break: str | None = None, keep_journal: bool = True,
+                before_login: Callable[[World], None] | None = None) -> World:
+    """The world of ``scenario``; ``before_login`` sees it before its first journal entry."""
     env = timing.environment(tie_break or scenario.tie_break, timing.stream(seed, "tie-break"))
     journal = J.Journal(env, keep=keep_journal)
     rng = random.Random(seed)
@@ -137,8 +139,11 @@ def build_world(scenario: Scenario, seed: int, tie_break: str | None = None, kee
                                                               tuple(rep.event_data or ())))
     tserver.connect(REPORTING_CLIENT, _link(env, seed, latency, "tserver_to_reporting", reporting.on_event), dns)
 
+    world = World(scenario, seed, env, journal, tserver, gws, reporting, desktops)
+    if before_login is not None:
+        before_login(world)
     # Agents configured on DNs log in at t=0, in the order the DNs are written.
     for number, cfg in scenario.switch.all_dns.items():
         if cfg.agent is not None:
             _log_in(tserver, number, cfg.agent, cfg.state, cfg.wrap_up)
-    return World(scenario, seed, env, journal, tserver, gws, reporting, desktops)
+    return world

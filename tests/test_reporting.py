@@ -117,3 +117,27 @@ def test_store_event_data_conf_keeps_only_the_listed_keys():
     assert run_scenario(parse_scenario(listed)).dispositions[0].reporting.outcome == "reported"
     (record,) = run_scenario(parse_scenario(unlisted)).dispositions
     assert record.reporting.outcome == "lost" and "EventData section lists none" in record.reporting.reason
+
+
+def test_a_call_is_closed_one_timeout_after_it_ended_and_forgotten_four_after():
+    world = make_world()
+    world.reporting.settings.user_event_data_timeout = 60_000_000
+    call = talking(world)
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    advance(world, 61)
+    assert not [e for e in world.journal.of_kind(J.REPORTING_FINAL)]  # closed lazily, on the next event
+    user_event(world, call, {"DispositionCode": "Late"})
+    advance(world, 1)
+    (final,) = [e for e in world.journal.of_kind(J.REPORTING_FINAL)]
+    assert final.payload == {"connId": call.conn_id, "callUuid": call.call_uuid, "ended": True, "userData": {}}
+    (late,) = [e.payload for e in world.journal.of_kind(J.REPORTING) if e.payload["what"] == "user-event"]
+    assert late["accepted"] is False and "over Info Mart's user-event-data-timeout" in late["reason"]
+    assert call.conn_id not in world.reporting.calls and call.conn_id in world.reporting.closed
+    advance(world, 4 * 60)
+    user_event(world, call, {"DispositionCode": "Much later"})
+    advance(world, 1)
+    latest = [e.payload for e in world.journal.of_kind(J.REPORTING) if e.payload["what"] == "user-event"][-1]
+    assert latest["reason"] == "no call with this ConnID is known to reporting"
+    assert call.conn_id not in world.reporting.closed
+    world.reporting.finish()
+    assert len(list(world.journal.of_kind(J.REPORTING_FINAL))) == 1  # its final was journaled once, at closing

@@ -30,6 +30,7 @@ import shutil
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import TsimError
 
@@ -94,32 +95,64 @@ def check_target(target: Path) -> None:
                                    "replace it — choose another --out, or move the folder away")
 
 
+class StagedFolder:
+    """A report folder being written: files go into a staging folder beside
+    ``target``; ``commit`` swaps it into place, ``abandon`` removes it. Raises
+    ``ReportsError`` for anything in the way."""
+
+    def __init__(self, target: Path):
+        self.target = Path(target)
+        check_target(self.target)
+        parent = self.target.parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self.path = _make_staging(parent, self.target.name)
+        except OSError as exc:
+            raise ReportsError(parent, f"cannot create the report folder: {describe_os_error(exc)}") from None
+        self.names: set[str] = set()
+
+    def open(self, name: str) -> BinaryIO:
+        """A new file of the folder, open for writing bytes."""
+        self.names.add(name)
+        try:
+            return open(self.path / name, "wb")  # noqa: SIM115 - the caller closes it
+        except OSError as exc:
+            raise ReportsError(self.path, f"cannot write the reports: {describe_os_error(exc)}") from None
+
+    def write(self, files: Mapping[str, str]) -> None:
+        try:
+            for name, text in files.items():
+                (self.path / name).write_text(text, encoding="utf-8")
+                self.names.add(name)
+        except OSError as exc:
+            raise ReportsError(self.path, f"cannot write the reports: {describe_os_error(exc)}") from None
+
+    def commit(self) -> Path:
+        try:
+            with locked(self.target.parent):
+                _swap(self.path, self.target, self.names)
+        except BaseException:
+            self.abandon()
+            raise
+        return self.target
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
 def write_folder(target: Path, files: Mapping[str, str]) -> Path:
     """Write ``files`` (name → text) as folder ``target``, replacing a folder tsim wrote.
 
     Entries of the old folder that are not among ``files`` (an earlier sweep, a
     user's note) are kept. Raises ``ReportsError`` for anything in the way.
     """
-    target = Path(target)
-    check_target(target)
-    parent = target.parent
+    staged = StagedFolder(target)
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = _make_staging(parent, target.name)
-    except OSError as exc:
-        raise ReportsError(parent, f"cannot create the report folder: {describe_os_error(exc)}") from None
-    try:
-        try:
-            for name, text in files.items():
-                (staging / name).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise ReportsError(staging, f"cannot write the reports: {describe_os_error(exc)}") from None
-        with locked(parent):
-            _swap(staging, target, set(files))
+        staged.write(files)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staged.abandon()
         raise
-    return target
+    return staged.commit()
 
 
 def write_file(path: Path, text: str) -> None:

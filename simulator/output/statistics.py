@@ -112,10 +112,11 @@ class Accumulator:
         else:
             self.abandoned[dn] += 1
 
-    def add_record(self, record: DispositionRecord, row: dict[str, Any] | None) -> None:
+    def add_record(self, record: DispositionRecord, released_at: float | None) -> None:
+        """One disposition record; ``released_at``: when its call was released (seconds), if it was."""
         outcome = record.reporting.outcome
         self.by[(record.path.value, outcome.value)] += 1
-        end = row["releasedAt"] if row is not None else None
+        end = released_at
         if end is not None and record.path is not DispositionPath.REJECTED:
             self.delays[outcome.value][_delay_bin(record.requestedAt / US_PER_SECOND - end)] += 1
         minute = self.minutes[record.requestedAt // MINUTE_US]

@@ -36,6 +36,11 @@ def markdown(result: RunResult) -> str:
            + (f" (EventData: {', '.join(sc.reporting.event_data)})" if sc.reporting.event_data else "")
            + ".", ""]
 
+    if result.streamed:
+        out += [f"A streamed run (`--journal {result.journal_mode}`): {result.call_count:,} calls and "
+                f"{result.disposition_count:,} dispositions. The tables below list the named calls and the "
+                "dispositions the expectations look at; `stats.md` has the figures of every one"
+                + (", `dispositions.jsonl.gz` every record." if result.journal_mode != "none" else "."), ""]
     out += ["## Calls", "", "| call | ConnID | CallUuid | type | from → to | first event | released |",
             "|---|---|---|---|---|---|---|"]
     for c in result.calls:
@@ -75,6 +80,8 @@ def markdown(result: RunResult) -> str:
         out.append(f"- {mark} line {e.line}: `{e.text}`")
         out += [f"  - {problem}" for problem in e.problems]
 
+    if result.streamed:
+        return "\n".join(out) + "\n"  # no journal was kept to draw a timeline from
     out += ["", "## Timeline", "", "| # | t | what |", "|---|---|---|"]
     shown = 0
     names = call_names(result.calls)
@@ -121,6 +128,10 @@ def console(result: RunResult, out_dir: str | None, quiet: bool = False) -> str:
         lines.append(f"  disposition {record_line(r)}")
         if r.reporting.reason:
             lines.append(f"      why: {r.reporting.reason}")
+    if result.streamed:
+        figures = result.figures
+        lines.append(f"  streamed (--journal {result.journal_mode}): {result.call_count:,} calls, "
+                     f"{figures['total']:,} dispositions, {figures['lost']:,} lost to reporting; see stats.md")
     for e in result.expectations:
         lines.append(f"  {'✓' if e.passed else '✗'} line {e.line}: {e.text}")
         lines += [f"      {problem}" for problem in e.problems]

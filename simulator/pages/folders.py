@@ -3,6 +3,7 @@ folder of runs. What ``tsim run`` writes and ``tsim report`` rebuilds."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from . import render
 RUN_PAGE = "index.html"
 INDEX_PAGE = "index.html"
 DIAGRAM_LIMIT = 4_000  # journal entries a run's diagram shows at most
+STREAMED_PAGE_RECORDS = 200  # a streamed run's page lists its first records
 
 
 def _read(path: Path) -> str:
@@ -55,9 +57,32 @@ def run_page_from_texts(files: dict[str, str]) -> str:
                            stats_csv=files.get("stats.csv"))
 
 
+def run_page_streamed(manifest: dict[str, Any], records: list[dict[str, Any]], stats_csv: str) -> str:
+    """The page of a streamed run: no journal to draw, its first records, its statistics."""
+    return render.run_page(manifest, [], records, stats_csv=stats_csv)
+
+
+def _first_records(path: Path, limit: int) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    if not path.exists():
+        return rows
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            for number, line in enumerate(lines, start=1):
+                if number > limit:
+                    break
+                rows.append(json.loads(line))
+    except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
+        raise ReportsError(path, f"cannot be read: {exc}") from None
+    return rows
+
+
 def run_page_from_folder(folder: Path) -> str:
     """A run's page from the report files in ``folder``; ``ReportsError`` if they are not there."""
     manifest = _manifest(folder)
+    if manifest.get("journal", "full") != "full":
+        return run_page_streamed(manifest, _first_records(folder / "dispositions.jsonl.gz", STREAMED_PAGE_RECORDS),
+                                 _read(folder / "stats.csv"))
     journal = _json_lines(folder / "journal.jsonl")
     records = _json_lines(folder / "dispositions.jsonl")
     stats = folder / "stats.csv"
@@ -80,7 +105,8 @@ def index_page(root: Path) -> str:
     runs, sweeps = [], {}
     for folder in run_folders(root):
         manifest = _manifest(folder)
-        manifest["records"] = _json_lines(folder / "dispositions.jsonl")
+        streamed = manifest.get("journal", "full") != "full"  # its records are counted in stats.md instead
+        manifest["records"] = [] if streamed else _json_lines(folder / "dispositions.jsonl")
         manifest["folder"] = folder.name
         runs.append(manifest)
         found = sorted(p.name for p in folder.iterdir() if p.is_dir() and (p / "sweep.json").is_file())

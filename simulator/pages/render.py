@@ -63,7 +63,10 @@ def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: l
     return _template("run.html.j2").render(
         generator=GENERATOR, manifest=manifest, records=records, diagram=diagram, state_diagrams=states.diagrams(),
         shown_entries=len(journal), total_entries=total_entries or len(journal),
-        stats_charts=stats_charts.charts_html(stats_csv) if len(records) >= STATS_CHART_MIN_RECORDS else "",
+        streamed=manifest.get("journal", "full") != "full",
+        record_total=manifest.get("dispositionCount", len(records)),
+        stats_charts=stats_charts.charts_html(stats_csv)
+        if manifest.get("dispositionCount", len(records)) >= STATS_CHART_MIN_RECORDS else "",
         css=_text("static", "page.css"), js=_text("static", "page.js"),
         quiz_json=json.dumps(quiz, ensure_ascii=False).replace("</", "<\\/"))
 

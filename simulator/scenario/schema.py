@@ -604,9 +604,13 @@ class Traffic(Strict):
                           "released call stays in Web Services (a long day then needs on_release or "
                           "after_retention to keep memory bounded)")
 
+    def expected_calls(self) -> float:
+        """How many calls the traffic brings on average."""
+        return self.rate * self.duration / 1_000_000
+
     @model_validator(mode="after")
     def _bounded(self) -> Traffic:
-        expected = self.rate * self.duration / 1_000_000
+        expected = self.expected_calls()
         if expected > MAX_TRAFFIC_CALLS:
             raise ValueError(f"rate × duration is {expected:,.0f} calls; at most {MAX_TRAFFIC_CALLS:,} in one run")
         return self

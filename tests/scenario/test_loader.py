@@ -5,6 +5,7 @@ import json
 import pytest
 
 from simulator import ScenarioError, load_scenario, parse_scenario
+from simulator.scenario.loader import validate_data
 from simulator.scenario.schema import Scenario
 
 GOOD = """\
@@ -148,3 +149,34 @@ def test_json_schema_describes_the_format():
     assert {"at", "dial", "gws", "hangup"} <= set(step)
     assert "from" in schema["$defs"]["DialStep"]["properties"]
     json.dumps(schema)
+
+
+# -- agent groups ---------------------------------------------------------------------
+def _group_scenario(**switch):
+    return {"version": 1, "name": "groups", "description": "x",
+            "switch": {"dns": {"16000": {"type": "ACDQueue"}}, **switch}}
+
+
+def test_an_agent_group_is_a_block_of_logged_in_agents():
+    loaded = validate_data(_group_scenario(agent_groups=[{"count": 3, "first_dn": "20000", "wrap_up": "5s",
+                                                           "agent_prefix": "sales"}]), {}, "<g>")
+    dns = loaded.scenario.switch.all_dns
+    assert list(dns) == ["16000", "20000", "20001", "20002"]
+    assert [dns[n].agent for n in ("20000", "20001", "20002")] == ["sales1", "sales2", "sales3"]
+    assert dns["20001"].wrap_up == 5_000_000  # µs, not read again as seconds
+    assert loaded.scenario.users() == {"sales1": "20000", "sales2": "20001", "sales3": "20002"}
+
+
+@pytest.mark.parametrize(("switch", "words"), [
+    ({"dns": {"20001": {}}, "agent_groups": [{"count": 3, "first_dn": 20000}]}, "DN 20001 is already configured"),
+    ({"dns": {"15000": {"agent": "agent2"}}, "agent_groups": [{"count": 3, "first_dn": 20000}]},
+     "agent agent2 is already logged in on 15000"),
+    ({"dns": {}, "agent_groups": []}, "configure at least one DN"),
+    ({"agent_groups": [{"count": 0, "first_dn": 20000}]}, "count"),
+    ({"agent_groups": [{"count": 2, "first_dn": "+1555"}]}, "first_dn"),
+])
+def test_agent_groups_that_cannot_be_are_refused_with_their_field(switch, words):
+    data = {"version": 1, "name": "groups", "description": "x", "switch": switch}
+    with pytest.raises(ScenarioError) as caught:
+        validate_data(data, {}, "<g>")
+    assert words in str(caught.value)
