@@ -86,8 +86,9 @@ class Journal:
     A journal either keeps its entries (``keep``: what a small run, its pictures
     and golden files read) or only numbers them and hands each to its
     ``listeners`` as it is made (a streamed run: writers and the online record
-    builder), so memory follows the calls in progress. ``retain`` keeps, in a
-    streamed run, the entries some reader still asks for (the expectations).
+    builder), so memory follows the calls in progress. A streamed journal keeps
+    its steps, and what ``retain`` says some reader still asks for (the
+    expectations).
     """
 
     def __init__(self, env: Any, keep: bool = True):
@@ -101,9 +102,7 @@ class Journal:
     def append(self, kind: str, payload: Any, meta: dict[str, Any] | None = None) -> Entry:
         self._count += 1
         entry = _new(Entry, (self._count, self._env.now, kind, payload, meta))
-        if self.keep:
-            self.entries.append(entry)
-        elif self.retain is not None and self.retain(entry):
+        if self.keep or kind == STEP or (self.retain is not None and self.retain(entry)):
             self.entries.append(entry)
         for listener in self.listeners:
             listener(entry)

@@ -61,7 +61,7 @@ class _Conn:
     released_at: float | None = None  # seconds, as the row says
     states: dict[str, str] = field(default_factory=dict)  # DN → the party's state
     first_release: dict[str, int] = field(default_factory=dict)  # DN → when its party was first released
-    final: dict[str, Any] | None = None  # reporting.final: "ended", "userData"
+    final: tuple[bool, dict[str, Any]] | None = None  # reporting.final: (ended, userData)
     waiting: list[_Pending] | None = None  # records waiting for the final
 
 
@@ -73,7 +73,7 @@ class _Ref:
     ref_id: int
     request: tuple[str, int] | None = None  # (name, when it reached T-Server)
     released_at: int | None = None  # the party's first release, if it came before the request reached T-Server
-    outcome: tuple[str, int, int, dict[str, Any]] | None = None  # (event, at, EventSequenceNumber, attrs)
+    outcome: tuple[str, int, int, Any, Any] | None = None  # (event, at, EventSequenceNumber, ErrorCode, ErrorMessage)
     at_gws: int | None = None  # when the answer reached Web Services
     cometd: list[tuple[str, int]] = field(default_factory=list)  # (message name, when at the desktop)
     reporting: dict[str, Any] | None = None  # reporting's entry for the user event
@@ -86,7 +86,7 @@ class _Pending:
     sent_at: int
     at_gws: int
     tserver_state: str | None
-    response: dict[str, Any] | None = None
+    response: HttpAnswer | None = None
     ref: _Ref | None = None
     fallback: _Ref | None = None
     fallback_at: int | None = None
@@ -132,7 +132,9 @@ class RecordBuilder:
             self._http.pop(name, None)
             pending = self._answering.pop(name, None)
             if pending is not None:
-                pending.response = entry.payload
+                body = entry.payload["body"]  # only what the record says: the rest is freed now
+                pending.response = HttpAnswer(status=entry.payload["status"], statusCode=body["statusCode"],
+                                              statusMessage=body.get("statusMessage"))
                 self._check(pending)
         elif kind == J.TLIB_REQUEST:
             request = entry.payload
@@ -202,7 +204,8 @@ class RecordBuilder:
         if ref is not None and name in OUTCOME_EVENTS and "gws" in event.recipients:
             found = self._refs.get(ref)
             if found is not None and found.outcome is None:
-                found.outcome = (name, entry.t, attrs["EventSequenceNumber"], attrs)
+                found.outcome = (name, entry.t, attrs["EventSequenceNumber"], attrs.get("ErrorCode"),
+                                 attrs.get("ErrorMessage"))
         state = EVENT_STATE.get(name)
         dn = attrs["ThisDN"]
         if state is not None:
@@ -238,7 +241,7 @@ class RecordBuilder:
         conn = self._conns.get(conn_id)
         if conn is None:
             conn = self._conns[conn_id] = _Conn()
-        conn.final = {"ended": payload["ended"], "userData": payload["userData"]}
+        conn.final = (payload["ended"], payload["userData"])
         waiting, conn.waiting = conn.waiting, None
         for pending in waiting or ():
             self._check(pending)
@@ -313,9 +316,7 @@ def _record(pending: _Pending, conn: _Conn | None) -> DispositionRecord:
         fallback = Fallback(path=DispositionPath.USER_EVENT, at=pending.fallback_at,
                             tserver=_tserver_outcome(pending.fallback))
     assert response is not None, "a record is built once its request was answered"
-    body = response["body"]
-    http = HttpAnswer(status=response["status"], statusCode=body["statusCode"],
-                      statusMessage=body.get("statusMessage"))
+    http = response
     asked = _Asked(dn=d.get("dn"), conn_id=d["connId"], key=d["key"], disposition=d["disposition"],
                    view=d["view"], path=path, http=http, tserver=tserver, fallback=fallback)
     return DispositionRecord(
@@ -358,20 +359,20 @@ def _tserver_outcome(ref: _Ref | None) -> TServerOutcome | None:
     name, reached = ref.request if ref.request is not None else (None, None)
     if ref.outcome is None:
         return TServerOutcome(request=name, reachedAt=reached, event=None, at=None)
-    event, at, number, attrs = ref.outcome
+    event, at, number, error_code, error_message = ref.outcome
     error = event == "EventError"
-    code = attrs["ErrorCode"] if error else None
+    code = error_code if error else None
     return TServerOutcome(
         request=name, reachedAt=reached, event=event, at=at, eventSequenceNumber=number, errorCode=code,
         errorName=tlib.ERROR_NAMES.get(code) if code is not None else None,
-        errorMessage=attrs["ErrorMessage"] if error else None)
+        errorMessage=error_message if error else None)
 
 
 def _reporting(asked: _Asked, conn: _Conn | None, ref: _Ref | None, fallback: _Ref | None) -> ReportingFate:
     final = conn.final if conn is not None else None
     key = asked.key
-    holds = final["userData"].get(key) if (final and key) else None
-    ended = bool(final["ended"]) if final is not None else None
+    holds = final[1].get(key) if (final is not None and key) else None
+    ended = bool(final[0]) if final is not None else None
     arrived, why_not = _arrived(asked, asked.path, ref, asked.tserver)
     if not arrived and fallback is not None and asked.fallback is not None:
         arrived, fallback_why = _arrived(asked, DispositionPath.USER_EVENT, fallback, asked.fallback.tserver)

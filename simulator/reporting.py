@@ -24,7 +24,7 @@ A T-Server client (``reporting``) registered on every DN, as ICON is. Rules:
 - A call is **closed** once ``user_event_data_timeout`` has passed since it
   ended: nothing can change what reporting holds for it any more, so reporting
   journals that (``reporting.final``) and keeps only the call's end time, until
-  four timeouts after the call ended, to explain a user event that comes too
+  three timeouts after the call ended, to explain a user event that comes too
   late; after that the ConnID is forgotten. At the end of the run it journals
   what it holds for each call not yet closed. So reporting's memory follows the
   calls of the last few hours, not every call of a long run. (inference) Info Mart's ETL likewise
@@ -50,7 +50,8 @@ JOINING_EVENTS = frozenset({"EventDialing", "EventRinging", "EventEstablished", 
                             "EventAttachedDataChanged", "EventPartyChanged", "EventPartyAdded"})
 LEAVING_EVENTS = frozenset({"EventReleased", "EventAbandoned"})
 _ABSENT = object()
-TOMBSTONE_TIMEOUTS = 4  # a closed call's end time is remembered until this many timeouts after it ended
+_NOTHING: dict[str, Any] = {}  # shared, never changed
+TOMBSTONE_TIMEOUTS = 3  # a closed call's end time is remembered until this many timeouts after it ended
 
 
 @dataclass(slots=True)
@@ -140,6 +141,7 @@ class ReportingSink:
         call.live_dns.discard(dn)
         if not call.live_dns and call.ended_at is None:
             call.ended_at = self.env.now
+            call.attached = _NOTHING  # an ended call's attached data no longer counts: only what it holds
             self._ended.append(call)
             self.journal.append(J.REPORTING, {"connId": call.conn_id, "callUuid": call.call_uuid,
                                               "what": "call-end", "userData": dict(call.holds)},

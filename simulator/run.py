@@ -146,9 +146,14 @@ class _Outputs:
         self.builder = RecordBuilder(self._record, self._call, ws.fallback_to_user_event,
                                      rep.user_event_data_timeout)
         listeners = world.journal.listeners
-        listeners += [self.builder.add, self.stats.add_entry]
+        listeners.append(self._entry)
         if sinks.entry is not None:
             listeners.append(sinks.entry)
+
+    def _entry(self, entry: J.Entry) -> None:
+        self.builder.add(entry)
+        if entry.kind == J.TLIB_EVENT:
+            self.stats.add_entry(entry)
 
     def _record(self, record: DispositionRecord, released_at: float | None, order: int) -> None:
         self.record_count += 1

@@ -1,7 +1,8 @@
 """Traffic: calls generated instead of scripted, seeded like everything else.
 
 From the scenario's ``traffic:`` section: calls arrive from the network at
-``to`` as a Poisson process (``rate`` a second) until ``duration``; each rings an
+``to`` as a Poisson process (``rate`` a second) until ``duration`` — or at a
+rate per interval (``rates``), or at the times of a CSV trace (``arrivals``); each rings an
 agent (through the queue or routing point), who answers after ``answer_after``;
 the caller talks for ``talk`` and hangs up — or gives up after ``patience`` if
 nobody answered. With ``dispositions``, the agent picks one (a share of calls)
@@ -55,12 +56,39 @@ class TrafficSource:
         world.tserver.phones.append(self.on_event)
 
     def start(self) -> None:
+        self._period = 0  # with rates: the interval arrivals are drawn in
+        self._traced = 0  # with an arrivals trace: the next line
         self._next_arrival()
 
     def _next_arrival(self) -> None:
-        gap = round(self.arrivals.expovariate(self.spec.rate) * 1_000_000)
-        if self.world.env.now + gap <= self.spec.duration:
-            later(self.world.env, gap, self._arrive)
+        spec, now = self.spec, self.world.env.now
+        if spec.rate is not None and spec.duration is not None:
+            gap = round(self.arrivals.expovariate(spec.rate) * 1_000_000)
+            if now + gap <= spec.duration:
+                later(self.world.env, gap, self._arrive)
+        elif spec.rates is not None:
+            self._next_in_rates(now)
+        else:
+            times = spec._times  # noqa: SLF001 - read by the loader
+            if self._traced < len(times):
+                self._traced += 1
+                later(self.world.env, times[self._traced - 1] - now, self._arrive)
+
+    def _next_in_rates(self, now: int) -> None:
+        """Poisson arrivals at a rate that changes per interval: the gap is drawn at the
+        current interval's rate; one that crosses the interval's end starts again from
+        that end at the next rate (exact, as arrivals have no memory)."""
+        rates = self.spec.rates or []
+        at = now
+        while self._period < len(rates):
+            period = rates[self._period]
+            if period.rate > 0:
+                gap = round(self.arrivals.expovariate(period.rate) * 1_000_000)
+                if at + gap <= period.until:
+                    later(self.world.env, at + gap - now, self._arrive)
+                    return
+            at = max(at, period.until)
+            self._period += 1
 
     def _arrive(self) -> None:
         ts = self.world.tserver

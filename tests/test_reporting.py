@@ -119,7 +119,7 @@ def test_store_event_data_conf_keeps_only_the_listed_keys():
     assert record.reporting.outcome == "lost" and "EventData section lists none" in record.reporting.reason
 
 
-def test_a_call_is_closed_one_timeout_after_it_ended_and_forgotten_four_after():
+def test_a_call_is_closed_one_timeout_after_it_ended_and_forgotten_three_after():
     world = make_world()
     world.reporting.settings.user_event_data_timeout = 60_000_000
     call = talking(world)
@@ -133,7 +133,7 @@ def test_a_call_is_closed_one_timeout_after_it_ended_and_forgotten_four_after():
     (late,) = [e.payload for e in world.journal.of_kind(J.REPORTING) if e.payload["what"] == "user-event"]
     assert late["accepted"] is False and "over Info Mart's user-event-data-timeout" in late["reason"]
     assert call.conn_id not in world.reporting.calls and call.conn_id in world.reporting.closed
-    advance(world, 4 * 60)
+    advance(world, 3 * 60)
     user_event(world, call, {"DispositionCode": "Much later"})
     advance(world, 1)
     latest = [e.payload for e in world.journal.of_kind(J.REPORTING) if e.payload["what"] == "user-event"][-1]

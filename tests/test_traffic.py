@@ -88,3 +88,85 @@ def test_a_scenario_with_traffic_writes_back_to_the_same_runs():
     again = parse_scenario(yaml.safe_dump(scenario_data(loaded.scenario)), "again.yaml")
     assert [r.to_json() for r in run_scenario(loaded).dispositions] == \
         [r.to_json() for r in run_scenario(again).dispositions]
+
+
+# -- arrivals per interval, and from a trace ------------------------------------------
+SHAPED = """\
+version: 1
+name: shaped
+description: arrivals that change over the day
+switch:
+  dns:
+    "19000": {{type: ACDQueue}}
+  agent_groups:
+    - {{count: 40, first_dn: 20000}}
+traffic:
+  to: "19000"
+  talk: 10s
+{arrivals}
+"""
+
+
+def _queued_times(result) -> list[int]:
+    return [e.t for e in result.journal.of_kind("tlib.event") if e.payload.name == "EventQueued"]
+
+
+def test_rates_per_interval_shape_the_arrivals():
+    text = SHAPED.format(arrivals="  rates:\n    - {until: 1h, rate: 0.5}\n    - {until: 2h, rate: 0}\n"
+                                  "    - {until: 3h, rate: 2}\n")
+    loaded = parse_scenario(text, "shaped.yaml")
+    assert loaded.scenario.traffic.expected_calls() == 0.5 * 3600 + 2 * 3600
+    times = _queued_times(run_scenario(loaded))
+    hour = 3600 * 1_000_000
+    first, quiet, busy = (sum(start <= t < start + hour for t in times) for start in (0, hour, 2 * hour))
+    assert quiet == 0 and max(times) <= 3 * hour
+    for count, rate in ((first, 0.5), (busy, 2)):  # Poisson: within four standard deviations
+        assert abs(count - rate * 3600) < 4 * math.sqrt(rate * 3600), (count, rate)
+    again = _queued_times(run_scenario(parse_scenario(text, "shaped.yaml")))
+    assert again == times  # seeded
+
+
+def test_an_arrivals_trace_is_replayed_to_the_microsecond(tmp_path):
+    (tmp_path / "day.csv").write_text("arrived,caller\n0.5,+1555\n\n2,+1556\n2,+1557\n1h,+1558\n",
+                                      encoding="utf-8")
+    path = tmp_path / "shaped.yaml"
+    path.write_text(SHAPED.format(arrivals="  arrivals: day.csv"), encoding="utf-8")
+    result = run_scenario(path)
+    assert _queued_times(result) == [500_000, 2_000_000, 2_000_000, 3_600_000_000]
+
+
+def test_a_bad_trace_names_its_file_and_line(tmp_path):
+    from simulator import ScenarioError, load_scenario
+
+    path = tmp_path / "shaped.yaml"
+    path.write_text(SHAPED.format(arrivals="  arrivals: day.csv"), encoding="utf-8")
+    for content, words in (("1\n3\n2\n", "day.csv:3: earlier than the line before it"),
+                           ("at\n1\nsoon\n", "day.csv:3: 'soon'"),
+                           ("at\n", "day.csv: holds no arrival times")):
+        (tmp_path / "day.csv").write_text(content, encoding="utf-8")
+        try:
+            load_scenario(path)
+        except ScenarioError as exc:
+            assert words in str(exc) and "traffic.arrivals" in str(exc), str(exc)
+        else:
+            raise AssertionError(f"{content!r} was accepted")
+    (tmp_path / "day.csv").unlink()
+    try:
+        load_scenario(path)
+    except ScenarioError as exc:
+        assert "day.csv: cannot be read" in str(exc)
+
+
+def test_one_way_of_arriving_at_a_time():
+    from simulator import ScenarioError
+
+    for arrivals, words in (("  rate: 1\n  duration: 1h\n  rates: [{until: 1h, rate: 1}]",
+                             "exactly one of rate (with duration), rates or arrivals"),
+                            ("  rate: 1", "rate and duration go together"),
+                            ("  rates: [{until: 2h, rate: 1}, {until: 1h, rate: 1}]", "rates[1].until")):
+        try:
+            parse_scenario(SHAPED.format(arrivals=arrivals), "shaped.yaml")
+        except ScenarioError as exc:
+            assert words in str(exc), str(exc)
+        else:
+            raise AssertionError(arrivals)

@@ -4,8 +4,8 @@ A streamed run (``--journal records`` or ``none``) holds no journal; it keeps
 only the entries and the disposition records some expectation could be about:
 a cheap test that lets through everything the ``Checker`` might match (and a
 little more), so checking a streamed run gives the same verdicts as checking
-the whole journal. Steps are always kept (the console reports a step that had
-no effect). Memory then follows what the expectations look at: "no EventError
+the whole journal. (The journal keeps its steps itself: the console reports a
+step that had no effect.) Memory then follows what the expectations look at: "no EventError
 anywhere" in a day of traffic keeps every EventError, nothing else.
 """
 
@@ -28,8 +28,9 @@ def _name_test(pattern: str) -> Callable[[str], bool]:
     return lambda name: fnmatch.fnmatchcase(name, pattern)
 
 
-def entry_test(expectations: list[Expectation], call_uuid: CallUuids) -> EntryTest:
-    """Which journal entries a streamed run keeps for ``expectations``."""
+def entry_test(expectations: list[Expectation], call_uuid: CallUuids) -> EntryTest | None:
+    """Which journal entries a streamed run keeps for ``expectations`` (besides its
+    steps, which it always keeps); None: no others."""
     tlib_tests: list[tuple[Callable[[str], bool], str | None]] = []
     cometd_users: set[str | None] = set()
     requests: set[str] = set()
@@ -46,12 +47,10 @@ def entry_test(expectations: list[Expectation], call_uuid: CallUuids) -> EntryTe
             final_calls.append(args.call)
     every_user = None in cometd_users
     if not (tlib_tests or cometd_users or requests or final_calls):
-        return lambda entry: entry.kind == J.STEP
+        return None
 
     def keep(entry: J.Entry) -> bool:
         kind = entry.kind
-        if kind == J.STEP:
-            return True
         if kind == J.TLIB_EVENT or kind == J.TLIB_REQUEST:
             message = entry.payload
             return any(named(message.name) and (dn is None or message.attrs.get("ThisDN") == dn)

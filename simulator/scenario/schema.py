@@ -570,6 +570,13 @@ class Expectation(Strict):
 MAX_TRAFFIC_CALLS = 2_000_000
 
 
+class RatePeriod(Strict):
+    """Calls arrive at ``rate`` a second until ``until`` (from the previous period's end)."""
+
+    until: Duration
+    rate: float = Field(ge=0, le=10_000, description="arrivals per second in this interval (0: none)")
+
+
 class DispositionHabit(Strict):
     """When agents pick a disposition, relative to the call's release."""
 
@@ -591,8 +598,16 @@ class Traffic(Strict):
     """Calls generated rather than scripted: Poisson arrivals into a DN (a queue or a
     routing point), answered by the agents configured on the switch."""
 
-    rate: float = Field(gt=0, le=10_000, description="arrivals per second (Poisson)")
-    duration: Duration = Field(description="how long calls keep arriving, from 0")
+    rate: float | None = Field(None, gt=0, le=10_000, description="arrivals per second (Poisson), until duration")
+    duration: Duration | None = Field(None, description="with rate: how long calls keep arriving, from 0")
+    rates: list[RatePeriod] | None = Field(
+        None, min_length=1, max_length=10_000,
+        description="a rate per interval (Poisson, piecewise constant): each applies from the previous one's "
+                    "until (0 for the first) to its own; none arrive after the last")
+    arrivals: str | None = Field(
+        None, min_length=1, max_length=4096,
+        description="a CSV file (relative to the scenario file) of arrival times, one a line, in the first "
+                    "column: seconds or a duration such as 8h30min; a first line that is not a time is a header")
     to: Number = Field(description="the DN calls arrive at: an ACDQueue, a RoutingPoint or an agent's Extension")
     answer_after: Delay = duration_field(0, "how long a call rings at an agent before the agent answers")
     talk: Delay = Field(description="how long the caller talks once answered; then the caller hangs up")
@@ -604,15 +619,33 @@ class Traffic(Strict):
                           "released call stays in Web Services (a long day then needs on_release or "
                           "after_retention to keep memory bounded)")
 
+    _times: tuple[int, ...] = PrivateAttr(())  # the arrivals file's times, µs, read by the loader
+
     def expected_calls(self) -> float:
-        """How many calls the traffic brings on average."""
-        return self.rate * self.duration / 1_000_000
+        """How many calls the traffic brings (on average, for a rate)."""
+        if self.rates is not None:
+            starts = [0] + [period.until for period in self.rates[:-1]]
+            return sum(p.rate * (p.until - start) for p, start in zip(self.rates, starts, strict=True)) / 1_000_000
+        if self.arrivals is not None:
+            return float(len(self._times))
+        return (self.rate or 0) * (self.duration or 0) / 1_000_000
 
     @model_validator(mode="after")
     def _bounded(self) -> Traffic:
+        given = [name for name in ("rate", "rates", "arrivals") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of rate (with duration), rates or arrivals; got "
+                             f"{', '.join(given) or 'none'}")
+        if (self.rate is None) != (self.duration is None):
+            raise ValueError("rate and duration go together: calls arrive at rate until duration")
+        if self.rates is not None:
+            for i, (before, after) in enumerate(zip(self.rates, self.rates[1:], strict=False)):
+                if after.until <= before.until:
+                    raise ValueError(f"rates[{i + 1}].until: the intervals follow each other: "
+                                     f"{format_duration(after.until)} is not after {format_duration(before.until)}")
         expected = self.expected_calls()
         if expected > MAX_TRAFFIC_CALLS:
-            raise ValueError(f"rate × duration is {expected:,.0f} calls; at most {MAX_TRAFFIC_CALLS:,} in one run")
+            raise ValueError(f"the traffic brings {expected:,.0f} calls; at most {MAX_TRAFFIC_CALLS:,} in one run")
         return self
 
 

@@ -17,6 +17,7 @@ with a line, never a crash:
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import yaml
@@ -160,3 +161,52 @@ def line_of(lines: dict[Path, int], loc: Path) -> int | None:
         if line is not None:
             return line
     return None
+
+
+class _NotPlain(Exception):
+    """JSON text that YAML would read differently, or that needs YAML's checks."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _NotPlain("a duplicate key: the YAML reading reports it, with its line")
+    return out
+
+
+def _float(text: str) -> float:
+    if "." not in text:  # 1e3 is text to YAML 1.1 (its floats need a dot): let YAML decide
+        raise _NotPlain(text)
+    return float(text)
+
+
+def _constant(text: str) -> Any:
+    raise _NotPlain(text)  # NaN and Infinity are not JSON, nor finite
+
+
+def plain_json(text: str) -> Any:
+    """The data of ``text`` if it is plain JSON that YAML would read the same way,
+    else None (then it is read as YAML, with its checks and its lines)."""
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        data = json.loads(text, object_pairs_hook=_pairs, parse_float=_float, parse_constant=_constant)
+    except (_NotPlain, ValueError, RecursionError):
+        return None
+    return data if _shallow(data) else None
+
+
+def _shallow(data: Any) -> bool:
+    """No deeper than MAX_DEPTH, as YAML reading requires (checked without recursion)."""
+    level: list[Any] = [data]
+    for _ in range(MAX_DEPTH):
+        deeper: list[Any] = []
+        for node in level:
+            if type(node) is dict:
+                deeper += [v for v in node.values() if type(v) is dict or type(v) is list]
+            else:
+                deeper += [v for v in node if type(v) is dict or type(v) is list]
+        if not deeper:
+            return True
+        level = deeper
+    return False

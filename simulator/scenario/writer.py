@@ -39,7 +39,10 @@ def scenario_data(model: Scenario, steps: list[dict[str, Any]] | None = None) ->
     traffic = model.traffic
     if traffic is not None:
         out = data["traffic"]
-        out["duration"] = _us(traffic.duration)
+        if traffic.duration is not None:
+            out["duration"] = _us(traffic.duration)
+        for i, period in enumerate(traffic.rates or []):
+            out["rates"][i]["until"] = _us(period.until)
         for name in ("answer_after", "talk", "patience", "done_after"):
             if getattr(traffic, name) is not None:
                 out[name] = _delay(getattr(traffic, name))

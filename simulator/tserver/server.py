@@ -61,14 +61,16 @@ class TServer:
         """Connect a client and register it on ``dns`` (RequestRegisterAddress).
 
         Each event records when it reached the client (``TEvent.arrivals``), so a
-        picture of the run can draw the link's delay."""
+        picture of the run can draw the link's delay — when the journal is kept:
+        a streamed run writes no journal to draw from."""
         deliver, env, journal = link.deliver, self.env, self.journal
 
         def stamped(event: tlib.TEvent) -> None:
             event.arrivals[client] = (env.now, len(journal))  # when, and after which journal entry
             deliver(event)
 
-        link.deliver = stamped
+        if journal.keep:
+            link.deliver = stamped
         self._links[client] = link
         for dn in dns:
             if client not in self._registered[dn]:
@@ -229,7 +231,7 @@ class TServer:
         if not outbox:
             return
         batches: dict[str, list[tlib.TEvent]] = {}
-        append = self.journal.append
+        append, keep = self.journal.append, self.journal.keep
         while outbox:
             name, attrs, recipients = outbox.popleft()
             self._seq += 1
@@ -239,7 +241,7 @@ class TServer:
             attrs["TimeinSecs"], attrs["TimeinuSecs"] = divmod(self.epoch_us + self.env.now, US_PER_SECOND)
             arrivals: dict[str, tuple[int, int]] = {}
             event = tlib.TEvent((name, attrs, recipients, arrivals))
-            append(J.TLIB_EVENT, event, {"arrived": arrivals})
+            append(J.TLIB_EVENT, event, {"arrived": arrivals} if keep else None)
             for client in recipients:
                 batch = batches.get(client)
                 if batch is None:

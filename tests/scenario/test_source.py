@@ -60,3 +60,50 @@ def test_binary_junk_and_odd_yaml_never_crash():
                  "&a [*a]\n", "a: *nope\n", "{a: 1, a: 2}\n"):
         with pytest.raises(ScenarioError):
             parse_scenario(text, "s.yaml")
+
+
+# -- plain JSON scenarios: read with the json parser, as YAML would read them -------------
+def test_a_json_scenario_runs_as_its_yaml_twin():
+    import json as json_module
+
+    from simulator import parse_scenario, run_scenario
+    from simulator.output.files import journal_text
+    from simulator.scenario.source import load_yaml, plain_json
+
+    from ..helpers import SCENARIOS
+
+    text = (SCENARIOS / "view-lag.yaml").read_text(encoding="utf-8")
+    data, _ = load_yaml(text)
+    as_json = json_module.dumps(data)
+    assert plain_json(as_json) == data
+    twin = parse_scenario(as_json, "view-lag.json")
+    assert not twin.lines  # no YAML reading was needed
+    import re
+
+    def without_lines(journal: str) -> str:  # a JSON file's steps have no line to name
+        return re.sub(r'"line": (null|[0-9]+)', '"line": ?', journal)
+
+    assert without_lines(journal_text(run_scenario(twin))) == without_lines(
+        journal_text(run_scenario(parse_scenario(text, "view-lag.yaml"))))
+
+
+def test_json_that_yaml_would_read_differently_goes_through_yaml():
+    from simulator.scenario.source import plain_json
+
+    assert plain_json('{"a": 1, "a": 2}') is None  # duplicate: YAML reports it with its line
+    assert plain_json('{"rate": 1e3}') is None  # text to YAML 1.1
+    assert plain_json('{"rate": NaN}') is None
+    assert plain_json('{"a": ' + "[" * 70 + "]" * 70 + "}") is None  # deeper than YAML reading allows
+    assert plain_json('{"a": ' + "[" * 60 + "]" * 60 + "}") is not None
+    assert plain_json("version: 1") is None
+    assert plain_json('{"rate": 1.5e3, "n": 2}') == {"rate": 1500.0, "n": 2}
+
+
+def test_an_error_in_a_json_scenario_names_its_line():
+    from simulator import ScenarioError, parse_scenario
+
+    text = '{\n "version": 1,\n "name": "j",\n "description": "x",\n "switch": {"dns": {"15000": {}}},\n' \
+           ' "steps": [\n  {"at": "2 hours", "hangup": {"dn": "15000"}}\n ]\n}\n'
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, "j.json")
+    assert str(caught.value).startswith("j.json:7: steps[0].at:")

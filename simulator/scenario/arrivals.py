@@ -1,0 +1,65 @@
+"""Arrival traces: a CSV file of the times calls arrive, for a ``traffic:`` section
+that replays a real day instead of drawing one (``traffic.arrivals``).
+
+The first column of each line is a time from the start of the run: seconds
+(``28800.5``) or a duration as scenario files write them (``8h``, ``30600s``). A first
+line that is not a time is a header; blank lines are skipped; other columns are
+ignored (a trace exported with caller numbers or queues reads as it is). Times go
+forward: a line earlier than the one before it is an error naming its line.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from ..timeunits import parse_duration
+from .schema import MAX_TRAFFIC_CALLS
+
+
+class ArrivalsError(ValueError):
+    """A trace that cannot be read: ``line`` (1-based) or None for the whole file."""
+
+    def __init__(self, line: int | None, message: str):
+        super().__init__(message)
+        self.line = line
+
+
+def _time(text: str) -> int:
+    text = text.strip()
+    try:
+        return parse_duration(float(text) if text.replace(".", "", 1).isdigit() else text)
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def read_arrivals(path: Path) -> tuple[int, ...]:
+    """The arrival times (µs) in the CSV file ``path``, in order."""
+    try:
+        handle = open(path, newline="", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise ArrivalsError(None, f"cannot be read: {exc.strerror or exc}") from None
+    times: list[int] = []
+    with handle:
+        try:
+            for number, row in enumerate(csv.reader(handle), start=1):
+                if not row or not row[0].strip():
+                    continue
+                try:
+                    at = _time(row[0])
+                except ValueError as exc:
+                    if number == 1:
+                        continue  # a header
+                    raise ArrivalsError(number, f"{row[0].strip()[:40]!r}: {exc}") from None
+                if times and at < times[-1]:
+                    raise ArrivalsError(number, "earlier than the line before it: arrivals go forward in time")
+                times.append(at)
+                if len(times) > MAX_TRAFFIC_CALLS:
+                    raise ArrivalsError(number, f"more than {MAX_TRAFFIC_CALLS:,} arrivals in one run")
+        except UnicodeDecodeError:
+            raise ArrivalsError(None, "is not UTF-8 text") from None
+        except csv.Error as exc:
+            raise ArrivalsError(None, f"is not CSV: {exc}") from None
+    if not times:
+        raise ArrivalsError(None, "holds no arrival times")
+    return tuple(times)
