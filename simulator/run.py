@@ -139,9 +139,8 @@ class _Outputs:
             record_test(expectations, lambda name: _call_uuid(world, name))
         if mode != "full":
             world.journal.retain = entry_test(expectations, lambda name: _call_uuid(world, name))
-        named = {step.call for step in world.scenario.steps if step.call is not None}
-        self.keep_row = (lambda row: True) if mode == "full" else \
-            (lambda row: any(_call_uuid(world, name) == row["callUuid"] for name in named))
+        named = world.calls.uuids
+        self.keep_row = (lambda row: True) if mode == "full" else (lambda row: row["callUuid"] in named)
         ws, rep = world.scenario.web_services, world.scenario.reporting
         self.builder = RecordBuilder(self._record, self._call, ws.fallback_to_user_event,
                                      rep.user_event_data_timeout)

@@ -43,6 +43,19 @@ def _log_in(tserver: TServer, number: str, agent_id: str, state: str, wrap_up: i
     tserver.phone(lambda: agent_ops.set_state(tserver, number, state))
 
 
+class NamedCalls(dict[str, Call]):
+    """Scenario call names → T-Server calls, and the CallUuids named so far (a set:
+    a run of 100,000 named calls asks "is this call named?" for every call)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.uuids: set[str] = set()
+
+    def __setitem__(self, name: str, call: Call) -> None:
+        super().__setitem__(name, call)
+        self.uuids.add(call.call_uuid)
+
+
 @dataclass
 class World:
     scenario: Scenario
@@ -53,7 +66,7 @@ class World:
     gws: WebServices
     reporting: ReportingSink
     desktops: dict[str, Link] = field(default_factory=dict)  # user → the desktop's HTTP link to GWS
-    calls: dict[str, Call] = field(default_factory=dict)  # scenario call names → T-Server calls
+    calls: NamedCalls = field(default_factory=NamedCalls)  # scenario call names → T-Server calls
     dial_references: dict[str, int] = field(default_factory=dict)  # names waiting on a gws Dial
     dialed: dict[int, Call] = field(default_factory=dict)  # a gws Dial's ReferenceID → the call it made
 

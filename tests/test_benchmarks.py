@@ -29,3 +29,14 @@ def test_the_mmc_benchmark_compares_tsim_with_simpy_and_ciw_where_installed():
 
 def test_the_calls_benchmark_runs():
     assert "ratio tsim/floor:" in run("bench_calls.py", "--calls", "200", "--repeat", "1")
+
+
+def test_the_day_benchmark_runs_a_slice_of_the_day():
+    out = run("bench_day.py", "--hours", "0.02")
+    assert "ratio tsim/simpy (calls per second):" in out and "peak RSS" in out
+
+
+def test_the_scripted_benchmark_runs_both_formats():
+    for form in ("json", "yaml"):
+        out = run("bench_scripted.py", "--calls", "200", "--format", form, "--journal", "records")
+        assert "ratio load/parse" in out and "200 dispositions" in out

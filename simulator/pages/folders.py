@@ -14,7 +14,7 @@ from . import render
 RUN_PAGE = "index.html"
 INDEX_PAGE = "index.html"
 DIAGRAM_LIMIT = 4_000  # journal entries a run's diagram shows at most
-STREAMED_PAGE_RECORDS = 200  # a streamed run's page lists its first records
+STREAMED_PAGE_RECORDS = 50  # a streamed run's page lists its first records
 
 
 def _read(path: Path) -> str:

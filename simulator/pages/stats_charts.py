@@ -19,7 +19,7 @@ FATES = ("reported", "superseded", "lost")
 FATE_COLOURS = {"reported": "#2e7d32", "superseded": "#8d6e63", "lost": "#b00020"}  # as the page's badges
 SERIES = ("offered", "dispositions", "lost")
 SERIES_COLOURS = {"offered": "#9e9e9e", "dispositions": "#0072B2", "lost": "#b00020"}
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 720, 220, 44, 42, 12
+WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 720, 220, 64, 42, 12  # LEFT: room for "1,000,000"
 
 
 @dataclass
@@ -58,10 +58,21 @@ def charts_html(stats_csv: str | None) -> str:
                            stacked=True))
     if len(figures.series) > 1:
         starts = list(figures.series)
-        parts.append(_bars("Each interval: calls offered, dispositions, and those lost", starts,
+        parts.append(_bars("Each interval: calls offered, dispositions, and those lost", [_from(s) for s in starts],
                            [[figures.series[s].get(k, 0) for k in SERIES] for s in starts], SERIES, SERIES_COLOURS,
                            stacked=False))
     return "\n".join(parts)
+
+
+def _from(start: str) -> str:
+    """An interval's start as the axis shows it: ``11160s`` → ``3h06``, ``300s`` → ``5min``."""
+    text = start.removesuffix("s")
+    if not text.isdigit():
+        return start
+    seconds = int(text)
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}"
+    return f"{seconds // 60}min" if seconds >= 60 and seconds % 60 == 0 else f"{seconds}s"
 
 
 def _bars(title: str, labels: list[str], values: list[list[int]], keys: tuple[str, ...],
@@ -75,7 +86,7 @@ def _bars(title: str, labels: list[str], values: list[list[int]], keys: tuple[st
            f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" '
            f'aria-label="{escape(title)}">',
            f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - 8}" y2="{TOP + plot_h}" stroke="#555"/>',
-           f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" font-size="11">{top}</text>',
+           f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" font-size="11">{top:,}</text>',
            f'<text x="{LEFT - 6}" y="{TOP + plot_h}" text-anchor="end" font-size="11">0</text>']
     every = -(-len(labels) // 8)  # at most eight labels under the axis, so they do not overlap
     for index, (label, counts) in enumerate(zip(labels, values, strict=True)):

@@ -138,7 +138,10 @@ def _note_dialing(world: World, entry: J.Entry) -> None:
     if entry.kind == J.TLIB_EVENT and entry.payload.name == "EventDialing":
         reference = entry.payload.attrs.get("ReferenceID")
         if reference is not None and reference in world.dial_references.values():
-            world.dialed[reference] = world.tserver.calls[entry.payload.attrs["ConnID"]]
+            call = world.dialed[reference] = world.tserver.calls[entry.payload.attrs["ConnID"]]
+            for name, made_by in world.dial_references.items():
+                if made_by == reference and name not in world.calls:
+                    world.calls[name] = call
 
 
 def _phone(world: World, action: Callable[[], None]) -> str | None:
