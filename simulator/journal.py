@@ -98,6 +98,11 @@ class Journal:
         self.listeners: list[Listener] = []
         self.retain: Callable[[Entry], bool] | None = None
         self._count = 0
+        self._by_kind: dict[str, list[Listener]] = {}
+
+    def subscribe(self, kind: str, listener: Listener) -> None:
+        """Hand ``listener`` each entry of ``kind`` as it is made (``listeners`` get every entry)."""
+        self._by_kind.setdefault(kind, []).append(listener)
 
     def append(self, kind: str, payload: Any, meta: dict[str, Any] | None = None) -> Entry:
         self._count += 1
@@ -106,6 +111,10 @@ class Journal:
             self.entries.append(entry)
         for listener in self.listeners:
             listener(entry)
+        subscribed = self._by_kind.get(kind)
+        if subscribed is not None:
+            for listener in subscribed:
+                listener(entry)
         return entry
 
     def of_kind(self, *kinds: str) -> Iterator[Entry]:

@@ -112,54 +112,63 @@ class RecordBuilder:
         self._conns: dict[str, _Conn] = {}
         self._refs: dict[int, _Ref] = {}
         self._closed: deque[tuple[int, str]] = deque()  # (when reporting closed it, ConnID)
-        self._now = 0
+        self._handlers = self.handlers()
 
     # -- feeding --------------------------------------------------------------------
+    def handlers(self) -> dict[str, Callable[[J.Entry], None]]:
+        """What the builder reads, by entry kind (``Journal.subscribe`` each)."""
+        return {J.TLIB_EVENT: self._event, J.COMETD: self._cometd, J.HTTP_REQUEST: self._http_request,
+                J.HTTP_RESPONSE: self._http_response, J.TLIB_REQUEST: self._tlib_request,
+                J.GWS_DISPOSITION: self._decision, J.GWS_OUTCOME: self._gws_outcome,
+                J.REPORTING: self._reporting_entry, J.REPORTING_FINAL: self._final}
+
     def add(self, entry: J.Entry) -> None:
-        kind = entry.kind
-        if kind == J.TLIB_EVENT:
-            self._event(entry)
-        elif kind == J.COMETD:
-            ref = (entry.meta or {}).get("referenceId")
-            found = self._refs.get(ref) if ref is not None else None
-            if found is not None:
-                message = entry.payload
-                found.cometd.append((message.notification_type or message.message_type, entry.t))
-        elif kind == J.HTTP_REQUEST:
-            self._http[entry.payload["request"]] = entry
-        elif kind == J.HTTP_RESPONSE:
-            name = entry.payload["request"]
-            self._http.pop(name, None)
-            pending = self._answering.pop(name, None)
-            if pending is not None:
-                body = entry.payload["body"]  # only what the record says: the rest is freed now
-                pending.response = HttpAnswer(status=entry.payload["status"], statusCode=body["statusCode"],
-                                              statusMessage=body.get("statusMessage"))
-                self._check(pending)
-        elif kind == J.TLIB_REQUEST:
-            request = entry.payload
-            found = self._refs.get(request.reference_id) if request.client == "gws" else None
-            if found is not None:
-                found.request = (request.name, entry.t)
-                d = found.pending.decision
-                conn = self._conns.get(d["connId"]) if d["connId"] is not None else None
-                dn = d.get("dn")
-                found.released_at = conn.first_release.get(dn) if conn is not None and dn is not None else None
-        elif kind == J.GWS_DISPOSITION:
-            self._decision(entry)
-        elif kind == J.GWS_OUTCOME:
-            found = self._refs.get(entry.payload["referenceId"])
-            if found is not None:
-                found.at_gws = entry.t
-                self._check(found.pending)
-        elif kind == J.REPORTING:
-            ref = (entry.meta or {}).get("referenceId")
-            found = self._refs.get(ref) if ref is not None else None
-            if found is not None:
-                found.reporting = entry.payload
-                self._check(found.pending)
-        elif kind == J.REPORTING_FINAL:
-            self._final(entry)
+        handler = self._handlers.get(entry.kind)
+        if handler is not None:
+            handler(entry)
+
+    def _cometd(self, entry: J.Entry) -> None:
+        ref = (entry.meta or {}).get("referenceId")
+        found = self._refs.get(ref) if ref is not None else None
+        if found is not None:
+            message = entry.payload
+            found.cometd.append((message.notification_type or message.message_type, entry.t))
+
+    def _http_request(self, entry: J.Entry) -> None:
+        self._http[entry.payload["request"]] = entry
+
+    def _http_response(self, entry: J.Entry) -> None:
+        name = entry.payload["request"]
+        self._http.pop(name, None)
+        pending = self._answering.pop(name, None)
+        if pending is not None:
+            body = entry.payload["body"]  # only what the record says: the rest is freed now
+            pending.response = HttpAnswer(status=entry.payload["status"], statusCode=body["statusCode"],
+                                          statusMessage=body.get("statusMessage"))
+            self._check(pending)
+
+    def _tlib_request(self, entry: J.Entry) -> None:
+        request = entry.payload
+        found = self._refs.get(request.reference_id) if request.client == "gws" else None
+        if found is not None:
+            found.request = (request.name, entry.t)
+            d = found.pending.decision
+            conn = self._conns.get(d["connId"]) if d["connId"] is not None else None
+            dn = d.get("dn")
+            found.released_at = conn.first_release.get(dn) if conn is not None and dn is not None else None
+
+    def _gws_outcome(self, entry: J.Entry) -> None:
+        found = self._refs.get(entry.payload["referenceId"])
+        if found is not None:
+            found.at_gws = entry.t
+            self._check(found.pending)
+
+    def _reporting_entry(self, entry: J.Entry) -> None:
+        ref = (entry.meta or {}).get("referenceId")
+        found = self._refs.get(ref) if ref is not None else None
+        if found is not None:
+            found.reporting = entry.payload
+            self._check(found.pending)
 
     def add_all(self, entries: Iterable[J.Entry]) -> None:
         for entry in entries:

@@ -127,7 +127,7 @@ class _Outputs:
     """Feeds each journal entry to the record builder, the statistics and the sinks;
     keeps what the run's result holds (all of it, or what the expectations need)."""
 
-    def __init__(self, world: World, mode: str, sinks: RunSinks):
+    def __init__(self, world: World, mode: str, sinks: RunSinks, attach: bool = True):
         self.mode, self.sinks = mode, sinks
         self.stats = statistics.Accumulator()
         self.records: list[tuple[int, DispositionRecord]] = []  # (request order, record)
@@ -144,15 +144,14 @@ class _Outputs:
         ws, rep = world.scenario.web_services, world.scenario.reporting
         self.builder = RecordBuilder(self._record, self._call, ws.fallback_to_user_event,
                                      rep.user_event_data_timeout)
-        listeners = world.journal.listeners
-        listeners.append(self._entry)
+        journal = world.journal
+        if not attach:
+            return
+        for kind, handler in self.builder.handlers().items():
+            journal.subscribe(kind, handler)
+        journal.subscribe(J.TLIB_EVENT, self.stats.add_entry)
         if sinks.entry is not None:
-            listeners.append(sinks.entry)
-
-    def _entry(self, entry: J.Entry) -> None:
-        self.builder.add(entry)
-        if entry.kind == J.TLIB_EVENT:
-            self.stats.add_entry(entry)
+            journal.listeners.append(sinks.entry)
 
     def _record(self, record: DispositionRecord, released_at: float | None, order: int) -> None:
         self.record_count += 1
@@ -175,8 +174,10 @@ def finish_run(world: World, loaded: LoadedScenario) -> RunResult:
     reporting holds, the records, the expectations."""
     world.reporting.finish()
     model = loaded.scenario
-    outputs = _Outputs(world, "full", RunSinks())
-    outputs.builder.add_all(world.journal)
+    outputs = _Outputs(world, "full", RunSinks(), attach=False)
+    for entry in world.journal:  # the run is over: read its journal once
+        outputs.builder.add(entry)
+        outputs.stats.add_entry(entry)
     return _result(world, model, loaded.path if loaded.lines else None, world.seed, loaded.line, outputs)
 
 

@@ -70,3 +70,21 @@ def test_an_unknown_request_name_is_a_lookup_error_of_tsims():
 def test_the_rest_of_the_python_api_raises_tsims_errors_too(call, error):
     with pytest.raises(error):
         call()
+
+
+def test_finishing_a_world_run_by_hand_gives_the_batch_runs_records_and_figures():
+    """What live mode does at its end: the journal read once, records and statistics alike."""
+    from simulator.run import finish_run
+    from simulator.scenario.loader import load_scenario
+    from simulator.scenario.steps import schedule_steps
+    from simulator.world import build_world
+
+
+    loaded = load_scenario(SCENARIOS / "inbound-through-a-queue.yaml")
+    batch = run_scenario(loaded)
+    world = build_world(loaded.scenario, loaded.scenario.seed)
+    schedule_steps(world, lambda i: loaded.line("steps", i))
+    world.env.run()
+    by_hand = finish_run(world, loaded)
+    assert by_hand.figures == batch.figures and by_hand.figures["queues"]
+    assert [r.to_json() for r in by_hand.dispositions] == [r.to_json() for r in batch.dispositions]
