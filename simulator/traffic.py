@@ -4,7 +4,8 @@ From the scenario's ``traffic:`` section: calls arrive from the network at
 ``to`` as a Poisson process (``rate`` a second) until ``duration`` — or at a
 rate per interval (``rates``), or at the times of a CSV trace (``arrivals``); each rings an
 agent (through the queue or routing point), who answers after ``answer_after``;
-the caller talks for ``talk`` and hangs up — or gives up after ``patience`` if
+the caller talks for ``talk`` (a share of calls is put on hold for a while
+within it: ``hold``) and hangs up — or gives up after ``patience`` if
 nobody answered. With ``dispositions``, the agent picks one (a share of calls)
 from their desktop, through Web Services like any other request: some time
 ``before_release`` (the userData path while Web Services still sees the call)
@@ -51,6 +52,10 @@ class TrafficSource:
             else None
         self.after = draw("traffic:after", habit.after_release) if habit and habit.after_release is not None else None
         self.done_after = draw("traffic:done", spec.done_after) if spec.done_after is not None else None
+        hold = spec.hold
+        self.hold_after = draw("traffic:hold-after", hold.after) if hold is not None else None
+        self.hold_for = draw("traffic:hold-for", hold.duration) if hold is not None else None
+        self.holds = timing.stream(seed, "traffic:holds")
         self.count = 0
         self.requests = 0
         world.tserver.phones.append(self.on_event)
@@ -130,7 +135,25 @@ class TrafficSource:
                 ts.phone(lambda: calls.release(ts, ani, ts.live_call(conn_id)))
 
             later(env, talk, hang_up)
+            self._maybe_hold(dn, conn_id, talk)
             self._after_call(dn, call.call_uuid, talk)
+
+    def _maybe_hold(self, dn: str, conn_id: str, talk: int) -> None:
+        """The agent holds the call a while, during the talk; a hold or retrieve that
+        comes after the caller hung up has no effect, as at a real phone."""
+        hold = self.spec.hold
+        if hold is None or self.hold_after is None or self.hold_for is None or self.holds.random() >= hold.share:
+            return
+        at, held_for = self.hold_after(), self.hold_for()
+        if at >= talk:
+            return
+        env, ts = self.world.env, self.world.tserver
+
+        def press(action: Any) -> None:
+            ts.phone(lambda: action(ts, dn, ts.live_call(conn_id)))
+
+        later(env, at, lambda: press(calls.hold))
+        later(env, at + held_for, lambda: press(calls.retrieve))
 
     def _after_call(self, dn: str, call_id: str, talk: int) -> None:
         """The agent's disposition (if they pick one) and Done, planned when the talk starts."""
@@ -142,9 +165,8 @@ class TrafficSource:
         if habit is not None and self.choices.random() < habit.share:
             before = self.before is not None and (self.after is None or self.choices.random() < habit.before_share)
             at = max(0, talk - self.before()) if before and self.before else talk + (self.after() if self.after else 0)
-            later(self.world.env, at, lambda: self._send(user.name, call_id, "SetCallDisposition",
-                                                         {"callUuid": call_id,
-                                                                                   "disposition": "Done"}))
+            body = {"callUuid": call_id, "disposition": "Done"}
+            later(self.world.env, at, lambda: self._send(user.name, call_id, "SetCallDisposition", body))
             last = max(last, at)
         if self.done_after is not None:
             later(self.world.env, last + self.done_after(), lambda: self._send(user.name, call_id, "Complete", {}))

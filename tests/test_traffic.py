@@ -170,3 +170,23 @@ def test_one_way_of_arriving_at_a_time():
             assert words in str(exc), str(exc)
         else:
             raise AssertionError(arrivals)
+
+
+def test_agents_hold_a_share_of_calls_during_the_talk():
+    text = SHAPED.format(arrivals="  rate: 0.05\n  duration: 1h\n"
+                                  "  hold: {share: 1, after: 2s, duration: 3s}\n"
+                                  "  dispositions: {share: 1, before_release: 7s}\n")
+    result = run_scenario(parse_scenario(text, "held.yaml"))
+    names = [e.payload.name for e in result.journal.of_kind("tlib.event")]
+    established = names.count("EventEstablished")
+    assert established > 100
+    assert names.count("EventHeld") == names.count("EventRetrieved") == established  # talk 10 s: 2 s + 3 s fits
+    # clicked 3 s into the talk, while held: Web Services sees Held, the userData path
+    assert {r.gwsView for r in result.dispositions} == {"Held"}
+    assert {r.path.value for r in result.dispositions} == {"userData"}
+
+
+def test_a_hold_planned_after_the_talk_never_happens():
+    text = SHAPED.format(arrivals="  rate: 0.05\n  duration: 10min\n  hold: {share: 1, after: 20s, duration: 1s}\n")
+    names = [e.payload.name for e in run_scenario(parse_scenario(text, "late.yaml")).journal.of_kind("tlib.event")]
+    assert "EventEstablished" in names and "EventHeld" not in names

@@ -570,6 +570,15 @@ class Expectation(Strict):
 MAX_TRAFFIC_CALLS = 2_000_000
 
 
+class HoldHabit(Strict):
+    """Agents put a share of calls on hold for a while, during the talk (the caller may
+    hang up while held)."""
+
+    share: float = Field(ge=0, le=1, description="the share of answered calls put on hold")
+    after: Delay = Field(description="how long into the talk the agent presses hold (none if the talk is over)")
+    duration: Delay = Field(description="how long the call stays held before the agent retrieves it")
+
+
 class RatePeriod(Strict):
     """Calls arrive at ``rate`` a second until ``until`` (from the previous period's end)."""
 
@@ -613,6 +622,7 @@ class Traffic(Strict):
     talk: Delay = Field(description="how long the caller talks once answered; then the caller hangs up")
     patience: Delay | None = Field(None, description="a caller not answered by then hangs up (abandons)")
     dispositions: DispositionHabit | None = Field(None, description="the agents' disposition behaviour")
+    hold: HoldHabit | None = Field(None, description="the agents' hold behaviour, during the talk")
     done_after: Delay | None = Field(
         None, description="the agent marks the call Done (operation Complete, Workspace API v3) this long after "
                           "their last action on it. Unset: they do not, and with call_completion agent every "

@@ -46,6 +46,9 @@ def scenario_data(model: Scenario, steps: list[dict[str, Any]] | None = None) ->
         for name in ("answer_after", "talk", "patience", "done_after"):
             if getattr(traffic, name) is not None:
                 out[name] = _delay(getattr(traffic, name))
+        if traffic.hold is not None:
+            for name in ("after", "duration"):
+                out["hold"][name] = _delay(getattr(traffic.hold, name))
         if traffic.dispositions is not None:
             for name in ("before_release", "after_release"):
                 if getattr(traffic.dispositions, name) is not None:
