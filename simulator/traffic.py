@@ -27,6 +27,7 @@ from typing import Any
 from . import timing, tlib
 from .links import later
 from .scenario.schema import Traffic
+from .tserver import agents as agent_ops
 from .tserver import calls
 from .world import World
 
@@ -56,6 +57,10 @@ class TrafficSource:
         self.hold_after = draw("traffic:hold-after", hold.after) if hold is not None else None
         self.hold_for = draw("traffic:hold-for", hold.duration) if hold is not None else None
         self.holds = timing.stream(seed, "traffic:holds")
+        pause = spec.breaks
+        self.break_every = draw("traffic:break-every", pause.every) if pause is not None else None
+        self.break_for = draw("traffic:break-for", pause.duration) if pause is not None else None
+        self.break_due: set[str] = set()  # agents whose break waits for their call to end
         self.count = 0
         self.requests = 0
         world.tserver.phones.append(self.on_event)
@@ -64,6 +69,51 @@ class TrafficSource:
         self._period = 0  # with rates: the interval arrivals are drawn in
         self._traced = 0  # with an arrivals trace: the next line
         self._next_arrival()
+        if self.break_every is not None:
+            for number, place in self.world.tserver.dns.items():
+                if place.agent is not None:
+                    self._plan_break(number)
+
+    # -- breaks ------------------------------------------------------------------------
+    def _plan_break(self, dn: str) -> None:
+        """The agent's next break, if it falls before the last arrival (then the day is over)."""
+        assert self.break_every is not None
+        gap = self.break_every()
+        if self.world.env.now + gap <= self.last_arrival():
+            later(self.world.env, gap, lambda: self._break_due(dn))
+
+    def last_arrival(self) -> int:
+        """When the traffic stops bringing calls (µs)."""
+        spec = self.spec
+        if spec.duration is not None:
+            return spec.duration
+        if spec.rates is not None:
+            return spec.rates[-1].until
+        return spec._times[-1]  # noqa: SLF001 - read by the loader
+
+    def _break_due(self, dn: str) -> None:
+        ts = self.world.tserver
+        if ts.free_agents.busy(dn):
+            self.break_due.add(dn)  # taken as the call ends
+        else:
+            self._take_break(dn)
+
+    def _take_break(self, dn: str) -> None:
+        """The agent goes NotReady for a while, then Ready, and plans the next break."""
+        assert self.break_for is not None
+        ts = self.world.tserver
+        place = ts.dns[dn]
+        if place.agent is None:
+            return
+        ts.phone(lambda: agent_ops.set_state(ts, dn, tlib.NOT_READY))
+        agent, change = place.agent, place.agent.change
+
+        def back() -> None:
+            if ts.dns[dn].agent is agent and agent.change == change:  # nobody changed it meanwhile
+                ts.phone(lambda: agent_ops.set_state(ts, dn, tlib.READY))
+            self._plan_break(dn)
+
+        later(self.world.env, self.break_for(), back)
 
     def _next_arrival(self) -> None:
         spec, now = self.spec, self.world.env.now
@@ -122,6 +172,11 @@ class TrafficSource:
         if place is None or place.agent is None:
             return
         env, ts = self.world.env, self.world.tserver
+        if name == "EventReleased" or name == "EventAbandoned":
+            if dn in self.break_due:  # after this event is out: not inside T-Server's handling of it
+                self.break_due.discard(dn)
+                later(env, 0, lambda: self._take_break(dn))
+            return
         call = ts.calls[conn_id]
         if name == "EventRinging":
             def answer() -> None:

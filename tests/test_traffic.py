@@ -190,3 +190,23 @@ def test_a_hold_planned_after_the_talk_never_happens():
     text = SHAPED.format(arrivals="  rate: 0.05\n  duration: 10min\n  hold: {share: 1, after: 20s, duration: 1s}\n")
     names = [e.payload.name for e in run_scenario(parse_scenario(text, "late.yaml")).journal.of_kind("tlib.event")]
     assert "EventEstablished" in names and "EventHeld" not in names
+
+
+def test_agents_take_breaks_and_no_call_reaches_an_agent_on_a_break():
+    text = SHAPED.format(arrivals="  rate: 1\n  duration: 1h\n  breaks: {every: 20min, duration: 5min}\n")
+    result = run_scenario(parse_scenario(text, "breaks.yaml"))
+    on_break: dict[str, int] = {}
+    breaks = 0
+    for entry in result.journal.of_kind("tlib.event"):
+        event = entry.payload
+        dn = event.attrs.get("ThisDN")
+        if event.name == "EventAgentNotReady":
+            on_break[dn] = entry.t
+            breaks += 1
+        elif event.name == "EventAgentReady" and dn in on_break:
+            assert entry.t - on_break.pop(dn) == 5 * 60 * 1_000_000  # nobody else changed their state
+        elif event.name == "EventRinging" and dn in on_break:
+            raise AssertionError(f"{dn} rang while on a break")
+    assert breaks >= 40 * 2  # forty agents, a break every 25 minutes or so within the hour
+    again = [e.t for e in run_scenario(parse_scenario(text, "breaks.yaml")).journal.of_kind("tlib.event")]
+    assert again == [e.t for e in result.journal.of_kind("tlib.event")]  # seeded

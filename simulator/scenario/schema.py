@@ -579,6 +579,14 @@ class HoldHabit(Strict):
     duration: Delay = Field(description="how long the call stays held before the agent retrieves it")
 
 
+class BreakHabit(Strict):
+    """Agents take breaks: each one, ``every`` after the start or their last break,
+    goes NotReady for ``duration`` — at once if free, else as their call ends."""
+
+    every: Delay = Field(description="time between an agent's breaks (from the start, then from each return)")
+    duration: Delay = Field(description="how long a break lasts; then the agent is Ready again")
+
+
 class RatePeriod(Strict):
     """Calls arrive at ``rate`` a second until ``until`` (from the previous period's end)."""
 
@@ -623,6 +631,7 @@ class Traffic(Strict):
     patience: Delay | None = Field(None, description="a caller not answered by then hangs up (abandons)")
     dispositions: DispositionHabit | None = Field(None, description="the agents' disposition behaviour")
     hold: HoldHabit | None = Field(None, description="the agents' hold behaviour, during the talk")
+    breaks: BreakHabit | None = Field(None, description="the agents' breaks (NotReady) over the day")
     done_after: Delay | None = Field(
         None, description="the agent marks the call Done (operation Complete, Workspace API v3) this long after "
                           "their last action on it. Unset: they do not, and with call_completion agent every "

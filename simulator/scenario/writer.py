@@ -46,9 +46,10 @@ def scenario_data(model: Scenario, steps: list[dict[str, Any]] | None = None) ->
         for name in ("answer_after", "talk", "patience", "done_after"):
             if getattr(traffic, name) is not None:
                 out[name] = _delay(getattr(traffic, name))
-        if traffic.hold is not None:
-            for name in ("after", "duration"):
-                out["hold"][name] = _delay(getattr(traffic.hold, name))
+        for habit, names in (("hold", ("after", "duration")), ("breaks", ("every", "duration"))):
+            if getattr(traffic, habit) is not None:
+                for name in names:
+                    out[habit][name] = _delay(getattr(getattr(traffic, habit), name))
         if traffic.dispositions is not None:
             for name in ("before_release", "after_release"):
                 if getattr(traffic.dispositions, name) is not None:
