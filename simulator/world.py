@@ -34,12 +34,15 @@ from .tserver import agents as agent_ops
 from .tserver.model import Call
 
 
-def _log_in(tserver: TServer, number: str, agent_id: str, state: str, wrap_up: int | None) -> None:
-    """An agent configured on a DN logs in and takes the configured state, at the phone."""
+def _log_in(tserver: TServer, number: str, agent_id: str, state: str, wrap_up: Any, seed: int) -> None:
+    """An agent configured on a DN logs in and takes the configured state, at the phone.
+    A wrap-up given as a distribution is drawn per call, from the agent's own stream."""
     tserver.phone(lambda: agent_ops.login(tserver, number, agent_id))
     agent = tserver.dns[number].agent
     assert agent is not None, "the login above succeeded"
-    agent.wrap_up = wrap_up
+    fixed = timing.constant(wrap_up) if wrap_up is not None else None
+    agent.wrap_up = fixed if fixed is not None or wrap_up is None else \
+        timing.sampler(wrap_up, timing.stream(seed, f"wrap-up:{number}"))
     tserver.phone(lambda: agent_ops.set_state(tserver, number, state))
 
 
@@ -158,5 +161,5 @@ def build_world(scenario: Scenario, seed: int, tie_break: str | None = None, kee
     # Agents configured on DNs log in at t=0, in the order the DNs are written.
     for number, cfg in scenario.switch.all_dns.items():
         if cfg.agent is not None:
-            _log_in(tserver, number, cfg.agent, cfg.state, cfg.wrap_up)
+            _log_in(tserver, number, cfg.agent, cfg.state, cfg.wrap_up, seed)
     return world

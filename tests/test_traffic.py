@@ -210,3 +210,21 @@ def test_agents_take_breaks_and_no_call_reaches_an_agent_on_a_break():
     assert breaks >= 40 * 2  # forty agents, a break every 25 minutes or so within the hour
     again = [e.t for e in run_scenario(parse_scenario(text, "breaks.yaml")).journal.of_kind("tlib.event")]
     assert again == [e.t for e in result.journal.of_kind("tlib.event")]  # seeded
+
+
+def test_wrap_up_drawn_per_call_from_a_distribution():
+    text = SHAPED.format(arrivals="  rate: 0.2\n  duration: 30min\n").replace(
+        "{count: 40, first_dn: 20000}", "{count: 40, first_dn: 20000, wrap_up: {dist: uniform, low: 1s, high: 9s}}")
+    result = run_scenario(parse_scenario(text, "acw.yaml"))
+    started: dict[str, int] = {}
+    lengths = []
+    for entry in result.journal.of_kind("tlib.event"):
+        event = entry.payload
+        dn = event.attrs.get("ThisDN")
+        if event.name == "EventAgentNotReady" and event.attrs.get("AgentWorkMode") == "AgentAfterCallWork":
+            started[dn] = entry.t
+        elif event.name == "EventAgentReady" and dn in started:
+            lengths.append(entry.t - started.pop(dn))
+    assert len(lengths) > 100
+    assert all(1_000_000 <= length <= 9_000_000 for length in lengths)
+    assert len(set(lengths)) > 50  # drawn per call, not once

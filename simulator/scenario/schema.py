@@ -142,8 +142,9 @@ class DNConfig(Strict):
     agent: Name | None = Field(None, description="AgentID logged in on this DN at the start")
     state: Literal["Ready", "NotReady"] = Field("Ready", description="the agent's state at the start")
     target: Number | None = Field(None, description="RoutingPoint: the DN or number calls are routed to")
-    wrap_up: Duration | None = Field(
-        None, description="the agent goes to AfterCallWork for this long when a call ends, then Ready")
+    wrap_up: Delay | None = Field(
+        None, description="the agent goes to AfterCallWork for this long when a call ends (a duration, or a "
+                          "distribution drawn per call), then Ready")
 
     @model_validator(mode="after")
     def _fits_type(self) -> DNConfig:
@@ -248,8 +249,9 @@ class AgentGroup(Strict):
         description="the first agent's Extension (digits); the others follow it")
     agent_prefix: Name = Field("agent", description="AgentIDs are this prefix and 1, 2, …")
     state: Literal["Ready", "NotReady"] = Field("Ready", description="the agents' state at the start")
-    wrap_up: Duration | None = Field(
-        None, description="each agent goes to AfterCallWork for this long when a call ends, then Ready")
+    wrap_up: Delay | None = Field(
+        None, description="each agent goes to AfterCallWork for this long when a call ends (a duration, or a "
+                          "distribution drawn per call), then Ready")
 
     def dns(self) -> dict[str, DNConfig]:
         first = int(self.first_dn)

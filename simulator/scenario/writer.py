@@ -30,10 +30,10 @@ def scenario_data(model: Scenario, steps: list[dict[str, Any]] | None = None) ->
     data["switch"]["latency"] = {name: _delay(value) for name, value in model.switch.latency.items()}
     for number, dn in model.switch.dns.items():
         if dn.wrap_up is not None:
-            data["switch"]["dns"][number]["wrap_up"] = _us(dn.wrap_up)
+            data["switch"]["dns"][number]["wrap_up"] = _delay(dn.wrap_up)
     for i, group in enumerate(model.switch.agent_groups):
         if group.wrap_up is not None:
-            data["switch"]["agent_groups"][i]["wrap_up"] = _us(group.wrap_up)
+            data["switch"]["agent_groups"][i]["wrap_up"] = _delay(group.wrap_up)
     data["web_services"]["retention"] = _us(model.web_services.retention)
     data["reporting"]["user_event_data_timeout"] = _us(model.reporting.user_event_data_timeout)
     traffic = model.traffic

@@ -85,4 +85,6 @@ def after_call(ts: TServer, dn: str) -> None:
     place = ts.dns.get(dn)
     agent = place.agent if place is not None else None
     if agent is not None and agent.wrap_up is not None and agent.state == tlib.READY:
-        set_state(ts, dn, tlib.AFTER_CALL_WORK, wrap_up=agent.wrap_up)
+        wrap_up = agent.wrap_up if isinstance(agent.wrap_up, int) else agent.wrap_up()
+        if wrap_up > 0:  # none at all: the agent stays Ready
+            set_state(ts, dn, tlib.AFTER_CALL_WORK, wrap_up=wrap_up)

@@ -9,6 +9,7 @@ when fewer than two parties remain on it.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +39,7 @@ class Agent:
     dn: str
     state: str = tlib.NOT_READY
     ready_since: int = 0
-    wrap_up: int | None = None  # µs of automatic after-call work when a call ends, or None
+    wrap_up: int | Callable[[], int] | None = None  # µs of automatic after-call work (or a draw of it), or None
     change: int = 0  # counts state changes, so a stale wrap-up timer knows it is stale
 
 
