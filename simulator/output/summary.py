@@ -106,6 +106,9 @@ def step_went_wrong(result: str | None) -> bool:
     return result.startswith("HTTP ") and not result.startswith("HTTP 2")
 
 
+CONSOLE_DISPOSITIONS = 25  # the console lists this many calls and dispositions; the files have them all
+
+
 def console(result: RunResult, out_dir: str | None, quiet: bool = False) -> str:
     passed = sum(e.passed for e in result.expectations)
     head = (f"{'PASS' if result.passed else 'FAIL'}  {result.scenario.name}  seed {result.seed}  "
@@ -115,19 +118,27 @@ def console(result: RunResult, out_dir: str | None, quiet: bool = False) -> str:
     if quiet:
         return head
     lines = [head]
-    for c in result.calls:
+    calls = [c for c in result.calls if c["name"]] + [c for c in result.calls if not c["name"]]  # named first
+    for c in calls[:CONSOLE_DISPOSITIONS]:
         released = f"released at {format_seconds(c['releasedAt'])}" if c["releasedAt"] is not None else "still up"
         lines.append(f"  call {c['name'] or '-'}: {c['callType']} {c['ani']} → {c['dnis']}  "
                      f"ConnID {c['connId']}  {released}")
+    if len(calls) > CONSOLE_DISPOSITIONS:
+        lines.append(f"  … and {len(calls) - CONSOLE_DISPOSITIONS:,} more calls: see summary.md")
     for entry in result.journal.of_kind(J.STEP):
         step = entry.payload
         if step_went_wrong(step.result):
             lines.append(f"  ! step {step.index} (line {step.line}) {step.action} at {format_time(entry.t)}: "
                          f"{step.result}")
-    for r in result.dispositions:
+    shown = result.dispositions[:CONSOLE_DISPOSITIONS]
+    for r in shown:
         lines.append(f"  disposition {record_line(r)}")
         if r.reporting.reason:
             lines.append(f"      why: {r.reporting.reason}")
+    if len(result.dispositions) > len(shown):
+        figures = result.figures
+        lines.append(f"  … and {len(result.dispositions) - len(shown):,} more dispositions ({figures['total']:,} in "
+                     f"all, {figures['lost']:,} lost to reporting): see dispositions.jsonl and stats.md")
     if result.streamed:
         figures = result.figures
         lines.append(f"  streamed (--journal {result.journal_mode}): {result.call_count:,} calls, "

@@ -88,3 +88,14 @@ def test_queue_figures_from_a_queue_scenario():
     (queue,) = run_scenario(SCENARIOS / "inbound-through-a-queue.yaml").figures["queues"]
     assert queue.offered >= 1 and queue.answered + queue.abandoned <= queue.offered
     assert 0 <= queue.service_level <= 1
+
+
+def test_the_console_lists_the_first_calls_and_dispositions_of_a_big_run():
+    from simulator.output.summary import CONSOLE_DISPOSITIONS, console
+
+    result = run_scenario(SCENARIOS / "an-hour-of-traffic.yaml")
+    text = console(result, "out")
+    assert sum(line.startswith("  disposition ") for line in text.splitlines()) == CONSOLE_DISPOSITIONS
+    assert "… and 45 more dispositions (70 in all, 8 lost to reporting)" in text
+    assert text.splitlines()[1].startswith("  call vip:")  # named calls first
+    assert f"… and {len(result.calls) - CONSOLE_DISPOSITIONS} more calls" in text
