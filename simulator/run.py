@@ -80,8 +80,7 @@ class RunResult:
 class RunSinks:
     """Where a streamed run hands what it makes, as it makes it (the report writer)."""
 
-    entry: Callable[[J.Entry], None] | None = None
-    record: Callable[[DispositionRecord], None] | None = None
+    record: Callable[[DispositionRecord], object] | None = None  # (what it returns is ignored)
     call: Callable[[dict[str, Any]], None] | None = None
 
 
@@ -150,8 +149,6 @@ class _Outputs:
         for kind, handler in self.builder.handlers().items():
             journal.subscribe(kind, handler)
         journal.subscribe(J.TLIB_EVENT, self.stats.add_entry)
-        if sinks.entry is not None:
-            journal.listeners.append(sinks.entry)
 
     def _record(self, record: DispositionRecord, released_at: float | None, order: int) -> None:
         self.record_count += 1

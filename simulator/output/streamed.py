@@ -32,27 +32,19 @@ _encode = json.JSONEncoder(ensure_ascii=False).encode
 COMPRESSION = 1  # gzip level: JSON lines still shrink about tenfold, at a fraction of level 6's time
 
 
-def _write(file: gzip.GzipFile, data: bytes) -> None:
-    file.write(data)
-
-
 class StreamedReports:
     """The report folder of one streamed run; ``sinks`` go to ``run_scenario``."""
 
     def __init__(self, target: Path, mode: str):
-        self.mode = mode
         self.folder = StagedFolder(target)
         self._open: list[tuple[str, gzip.GzipFile, BinaryIO]] = []
         self.first_records: list[dict[str, Any]] = []  # the page lists the first ones
-        self.sinks = RunSinks()
+        self.sinks = RunSinks(record=self._keep_first)
         try:
             if mode == "records":
-                records = self._gzip("dispositions.jsonl.gz")
-                calls = self._gzip("calls.jsonl.gz")
-                self.sinks.record = lambda record: _write(records, self._record_line(record))
-                self.sinks.call = lambda row: _write(calls, (_encode(row) + "\n").encode())
-            else:
-                self.sinks.record = self._note_record
+                self._records = self._gzip("dispositions.jsonl.gz")
+                self._calls = self._gzip("calls.jsonl.gz")
+                self.sinks = RunSinks(record=self._write_record, call=self._write_call)
         except BaseException:
             self.abandon()
             raise
@@ -63,15 +55,17 @@ class StreamedReports:
         self._open.append((name, packed, raw))
         return packed
 
-    def _record_line(self, record: DispositionRecord) -> bytes:
+    def _keep_first(self, record: DispositionRecord) -> dict[str, Any]:
         data = record.to_json()
         if len(self.first_records) < STREAMED_PAGE_RECORDS:
             self.first_records.append(data)
-        return (_encode(data) + "\n").encode()
+        return data
 
-    def _note_record(self, record: DispositionRecord) -> None:
-        if len(self.first_records) < STREAMED_PAGE_RECORDS:
-            self.first_records.append(record.to_json())
+    def _write_record(self, record: DispositionRecord) -> None:
+        self._records.write((_encode(self._keep_first(record)) + "\n").encode())
+
+    def _write_call(self, row: dict[str, Any]) -> None:
+        self._calls.write((_encode(row) + "\n").encode())
 
     def _close_files(self) -> None:
         while self._open:

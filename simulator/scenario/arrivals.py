@@ -26,11 +26,9 @@ class ArrivalsError(ValueError):
 
 
 def _time(text: str) -> int:
+    """Seconds (``28800.5``) or a duration (``8h``), as µs; ``ValueError`` names what is wrong."""
     text = text.strip()
-    try:
-        return parse_duration(float(text) if text.replace(".", "", 1).isdigit() else text)
-    except ValueError as exc:
-        raise ValueError(str(exc)) from None
+    return parse_duration(float(text) if text.replace(".", "", 1).isdigit() else text)
 
 
 def read_arrivals(path: Path) -> tuple[int, ...]:

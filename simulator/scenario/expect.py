@@ -197,7 +197,7 @@ class Checker:
     def _tlib(self, want, absent: bool = False) -> list[str]:
         call = self._call(want.call)
         found = []
-        named = _name_test(want.event)
+        named = name_test(want.event)
         for entry in self.journal.of_kind(J.TLIB_EVENT, J.TLIB_REQUEST):
             message = entry.payload
             if not named(message.name) or not _in_window(entry.t, want):
@@ -250,7 +250,7 @@ class Checker:
 _ABSENT = object()
 
 
-def _name_test(pattern: str) -> Any:
+def name_test(pattern: str) -> Any:
     """A test on message names: exact, or a pattern with * and ?."""
     if "*" not in pattern and "?" not in pattern:
         return pattern.__eq__

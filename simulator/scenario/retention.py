@@ -11,21 +11,15 @@ anywhere" in a day of traffic keeps every EventError, nothing else.
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Callable
 
 from .. import journal as J
 from ..record import DispositionRecord
+from .expect import final_path, name_test
 from .schema import Expectation
 
 EntryTest = Callable[[J.Entry], bool]
 CallUuids = Callable[[str], str | None]  # a scenario call name → its CallUuid, once the call exists
-
-
-def _name_test(pattern: str) -> Callable[[str], bool]:
-    if "*" not in pattern and "?" not in pattern:
-        return pattern.__eq__
-    return lambda name: fnmatch.fnmatchcase(name, pattern)
 
 
 def entry_test(expectations: list[Expectation], call_uuid: CallUuids) -> EntryTest | None:
@@ -38,7 +32,7 @@ def entry_test(expectations: list[Expectation], call_uuid: CallUuids) -> EntryTe
     for expectation in expectations:
         kind, args = expectation.kind, expectation.args
         if kind in ("tlib", "no_tlib"):
-            tlib_tests.append((_name_test(args.event), args.dn))
+            tlib_tests.append((name_test(args.event), args.dn))
         elif kind in ("cometd", "no_cometd"):
             cometd_users.add(args.user)
         elif kind == "http":
@@ -83,9 +77,8 @@ def record_test(expectations: list[Expectation], call_uuid: CallUuids) -> Callab
                     continue
             if expectation.kind == "disposition":
                 return True
-            final = (record.fallback.path if record.fallback is not None else record.path).value
             if ((args.path is None or record.path.value == args.path)
-                    and (args.finalPath is None or final == args.finalPath)
+                    and (args.finalPath is None or final_path(record) == args.finalPath)
                     and (args.reporting is None or record.reporting.outcome.value == args.reporting)):
                 return True
         return False
