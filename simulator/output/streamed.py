@@ -30,6 +30,7 @@ from .summary import markdown
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 COMPRESSION = 1  # gzip level: JSON lines still shrink about tenfold, at a fraction of level 6's time
+WRITE_LINES = 512  # lines gathered before one compressing write
 
 
 class StreamedReports:
@@ -40,6 +41,7 @@ class StreamedReports:
         self._open: list[tuple[str, gzip.GzipFile, BinaryIO]] = []
         self.first_records: list[dict[str, Any]] = []  # the page lists the first ones
         self.sinks = RunSinks(record=self._keep_first)
+        self._lines: tuple[list[str], list[str]] = ([], [])  # encoded, not yet compressed: records, calls
         try:
             if mode == "records":
                 self._records = self._gzip("dispositions.jsonl.gz")
@@ -62,12 +64,32 @@ class StreamedReports:
         return data
 
     def _write_record(self, record: DispositionRecord) -> None:
-        self._records.write((_encode(self._keep_first(record)) + "\n").encode())
+        lines = self._lines[0]
+        lines.append(_encode(self._keep_first(record)))
+        if len(lines) >= WRITE_LINES:
+            self._write(0)
 
     def _write_call(self, row: dict[str, Any]) -> None:
-        self._calls.write((_encode(row) + "\n").encode())
+        lines = self._lines[1]
+        lines.append(_encode(row))
+        if len(lines) >= WRITE_LINES:
+            self._write(1)
+
+    def _write(self, which: int) -> None:
+        """Compress the lines gathered for file ``which`` (0 records, 1 calls) in one write."""
+        lines = self._lines[which]
+        if lines:
+            try:
+                (self._records, self._calls)[which].write(("\n".join(lines) + "\n").encode())
+            except OSError as exc:
+                name = ("dispositions.jsonl.gz", "calls.jsonl.gz")[which]
+                raise ReportsError(self.folder.target / name, f"cannot be written: {describe_os_error(exc)}") from None
+            lines.clear()
 
     def _close_files(self) -> None:
+        if self._open:
+            self._write(0)
+            self._write(1)
         while self._open:
             name, packed, raw = self._open.pop()
             try:

@@ -232,13 +232,15 @@ class TServer:
             return
         batches: dict[str, list[tlib.TEvent]] = {}
         append, keep = self.journal.append, self.journal.keep
+        secs, usecs = divmod(self.epoch_us + self.env.now, US_PER_SECOND)  # the clock stands still meanwhile
+        seq = self._seq
         while outbox:
             name, attrs, recipients = outbox.popleft()
-            self._seq += 1
+            seq += 1
             if "EventSequenceNumber" not in attrs:  # keep the stamp first, as T-Library prints it
                 attrs = {"EventSequenceNumber": 0, "TimeinSecs": 0, "TimeinuSecs": 0, **attrs}
-            attrs["EventSequenceNumber"] = self._seq
-            attrs["TimeinSecs"], attrs["TimeinuSecs"] = divmod(self.epoch_us + self.env.now, US_PER_SECOND)
+            attrs["EventSequenceNumber"] = self._seq = seq
+            attrs["TimeinSecs"], attrs["TimeinuSecs"] = secs, usecs
             arrivals: dict[str, tuple[int, int]] = {}
             event = tlib.TEvent((name, attrs, recipients, arrivals))
             append(J.TLIB_EVENT, event, {"arrived": arrivals} if keep else None)

@@ -72,6 +72,23 @@ def test_a_failed_streamed_run_leaves_nothing_behind(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_disk_that_fills_up_mid_run_is_a_clear_error_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    import errno
+
+    def full(self, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(gzip.GzipFile, "write", full)
+    monkeypatch.setattr("simulator.output.streamed.WRITE_LINES", 1)
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(cli, ["run", str(HOUR), "--journal", "records", "--out", str(out), "-q"])
+    assert result.exit_code == 2, result.output  # could not run
+    assert f"{out / 'an-hour-of-traffic' / 'calls.jsonl.gz'}: cannot be written: no space left on device" \
+        in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists() or list(out.iterdir()) == []
+
+
 def test_memory_follows_the_calls_in_progress_not_the_calls_of_the_run():
     """Three hours of traffic; at the end T-Server, Web Services and reporting hold
     only the calls of the last minutes (reporting's timeout is ten minutes here)."""
