@@ -1,7 +1,7 @@
 """Traffic: calls generated instead of scripted, seeded like everything else.
 
 From the scenario's ``traffic:`` section: calls arrive from the network at
-``to`` as a Poisson process (``rate`` a second) until ``duration`` — or at a
+``to`` (or at one of several DNs, by share) as a Poisson process (``rate`` a second) until ``duration`` — or at a
 rate per interval (``rates``), or at the times of a CSV trace (``arrivals``); each rings an
 agent (through the queue or routing point), who answers after ``answer_after``;
 the caller talks for ``talk`` (a share of calls is put on hold for a while
@@ -22,6 +22,8 @@ does not shift the others.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from typing import Any
 
 from . import timing, tlib
@@ -44,6 +46,10 @@ class TrafficSource:
             return (lambda: fixed) if fixed is not None else timing.sampler(delay, timing.stream(seed, name))
 
         self.arrivals = timing.stream(seed, "traffic:arrivals")
+        targets = spec.targets()
+        self.targets = [dn for dn, _ in targets]
+        self.bounds = list(itertools.accumulate(share for _, share in targets))  # cumulative shares
+        self.mix = timing.stream(seed, "traffic:mix")  # which DN a call arrives at (drawn only with several)
         self.choices = timing.stream(seed, "traffic:choices")
         self.answer_after = draw("traffic:answer", spec.answer_after)
         self.talk = draw("traffic:talk", spec.talk)
@@ -93,6 +99,9 @@ class TrafficSource:
 
     def _break_due(self, dn: str) -> None:
         ts = self.world.tserver
+        agent = ts.dns[dn].agent
+        if agent is None or agent.logout_due:
+            return  # logged out, or about to be: the shift is over, and its breaks
         if ts.free_agents.busy(dn):
             self.break_due.add(dn)  # taken as the call ends
         else:
@@ -103,7 +112,7 @@ class TrafficSource:
         assert self.break_for is not None
         ts = self.world.tserver
         place = ts.dns[dn]
-        if place.agent is None:
+        if place.agent is None or place.agent.logout_due:
             return
         ts.phone(lambda: agent_ops.set_state(ts, dn, tlib.NOT_READY))
         agent, change = place.agent, place.agent.change
@@ -150,7 +159,9 @@ class TrafficSource:
         self.count += 1
         caller = f"{CALLER_PREFIX}{self.count:07d}"
         made: list[Any] = []
-        ts.phone(lambda: made.append(calls.inbound_call(ts, caller, self.spec.to)))
+        to = self.targets[0] if len(self.targets) == 1 else \
+            self.targets[min(bisect.bisect_right(self.bounds, self.mix.random()), len(self.targets) - 1)]
+        ts.phone(lambda: made.append(calls.inbound_call(ts, caller, to)))
         if made:
             call = made[0]
             if self.patience is not None:
@@ -164,6 +175,9 @@ class TrafficSource:
 
     # -- the agents, at their phones -----------------------------------------------------
     def on_event(self, name: str, dn: str, attrs: dict[str, Any]) -> None:
+        if name == "EventAgentLogin" and self.break_every is not None:
+            self._plan_break(dn)  # a shift starts: its breaks are planned from now
+            return
         conn_id = attrs.get("ConnID")
         ani = attrs.get("ANI")
         if not isinstance(conn_id, str) or not isinstance(ani, str) or not ani.startswith(CALLER_PREFIX):

@@ -23,7 +23,7 @@ from . import timing
 from .gws import CLIENT as GWS_CLIENT
 from .gws import GwsSettings, User, WebServices
 from .ids import IdAllocator
-from .links import Link
+from .links import Link, later
 from .links import link as make_link
 from .reporting import CLIENT as REPORTING_CLIENT
 from .reporting import ReportingSettings, ReportingSink
@@ -34,12 +34,16 @@ from .tserver import agents as agent_ops
 from .tserver.model import Call
 
 
-def _log_in(tserver: TServer, number: str, agent_id: str, state: str, wrap_up: Any, seed: int) -> None:
+def _log_in(tserver: TServer, number: str, agent_id: str, state: str, wrap_up: Any, seed: int,
+            queues: list[str] | None = None) -> None:
     """An agent configured on a DN logs in and takes the configured state, at the phone.
-    A wrap-up given as a distribution is drawn per call, from the agent's own stream."""
-    tserver.phone(lambda: agent_ops.login(tserver, number, agent_id))
+    A wrap-up given as a distribution is drawn per call, from the agent's own stream.
+    (At a shift's start, an agent already logged in there keeps the DN.)"""
+    if tserver.phone(lambda: agent_ops.login(tserver, number, agent_id)) is not None:
+        return
     agent = tserver.dns[number].agent
     assert agent is not None, "the login above succeeded"
+    agent.queues = frozenset(queues) if queues is not None else None
     fixed = timing.constant(wrap_up) if wrap_up is not None else None
     agent.wrap_up = fixed if fixed is not None or wrap_up is None else \
         timing.sampler(wrap_up, timing.stream(seed, f"wrap-up:{number}"))
@@ -158,8 +162,27 @@ def build_world(scenario: Scenario, seed: int, tie_break: str | None = None, kee
     world = World(scenario, seed, env, journal, tserver, gws, reporting, desktops)
     if before_login is not None:
         before_login(world)
-    # Agents configured on DNs log in at t=0, in the order the DNs are written.
+    # Agents configured on DNs log in at t=0 (or as their shift starts), in the order the DNs are written.
     for number, cfg in scenario.switch.all_dns.items():
         if cfg.agent is not None:
-            _log_in(tserver, number, cfg.agent, cfg.state, cfg.wrap_up, seed)
+            _plan_shift(tserver, number, cfg, seed)
     return world
+
+
+def _plan_shift(tserver: TServer, number: str, cfg: Any, seed: int) -> None:
+    """Log the DN's agent in now, or plan the shift: a login at its start, the end at its end."""
+    shift = cfg.shift
+    def log_in() -> None:
+        _log_in(tserver, number, cfg.agent, cfg.state, cfg.wrap_up, seed, cfg.queues)
+
+    if shift is None or shift.start == 0:
+        log_in()
+    else:
+        later(tserver.env, shift.start, log_in)
+    if shift is not None and shift.end is not None:
+        def over() -> None:
+            agent = tserver.dns[number].agent
+            if agent is not None and agent.agent_id == cfg.agent:
+                tserver.phone(lambda: agent_ops.shift_over(tserver, number))
+
+        later(tserver.env, shift.end, over)

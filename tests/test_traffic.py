@@ -6,7 +6,10 @@ from __future__ import annotations
 import math
 import statistics
 
+import pytest
+
 from simulator import parse_scenario, run_scenario
+from simulator.scenario.loader import ScenarioError
 
 ERLANG = """\
 version: 1
@@ -228,3 +231,148 @@ def test_wrap_up_drawn_per_call_from_a_distribution():
     assert len(lengths) > 100
     assert all(1_000_000 <= length <= 9_000_000 for length in lengths)
     assert len(set(lengths)) > 50  # drawn per call, not once
+
+
+# -- shifts ---------------------------------------------------------------------------
+SHIFTS = """\
+version: 1
+name: shifts
+description: an early and a late shift
+switch:
+  dns:
+    "19000": {type: ACDQueue}
+  agent_groups:
+    - {count: 6, first_dn: 20000, agent_prefix: early, wrap_up: 20s, shift: {end: 1h}}
+    - {count: 6, first_dn: 21000, agent_prefix: late, shift: {start: 50min, end: 2h}}
+traffic:
+  rate: 0.1
+  duration: 110min
+  to: "19000"
+  talk: {dist: exponential, mean: 60s}
+  breaks: {every: 15min, duration: 3min}
+"""
+
+
+def _agent_timeline(result):
+    """Per DN: (t, event) of its agent events, and the times its calls rang and were released."""
+    agent_events: dict[str, list[tuple[int, str]]] = {}
+    rang: dict[str, list[int]] = {}
+    released: dict[str, list[int]] = {}
+    for entry in result.journal.of_kind("tlib.event"):
+        event = entry.payload
+        dn = event.attrs.get("ThisDN")
+        if event.name.startswith("EventAgent"):
+            agent_events.setdefault(dn, []).append((entry.t, event.name))
+        elif event.name == "EventRinging":
+            rang.setdefault(dn, []).append(entry.t)
+        elif event.name in ("EventReleased", "EventAbandoned"):
+            released.setdefault(dn, []).append(entry.t)
+    return agent_events, rang, released
+
+
+def test_agents_work_their_shifts_and_finish_the_call_at_hand():
+    result = run_scenario(parse_scenario(SHIFTS, "shifts.yaml"))
+    agent_events, rang, released = _agent_timeline(result)
+    minute = 60 * 1_000_000
+    finished_first = 0
+    for i in range(6):
+        early, late = str(20000 + i), str(21000 + i)
+        assert agent_events[early][0] == (0, "EventAgentLogin")
+        assert agent_events[late][0] == (50 * minute, "EventAgentLogin")
+        assert not any(t < 50 * minute for t in rang.get(late, []))  # nobody rings before the shift
+        for dn, end in ((early, 60 * minute), (late, 120 * minute)):
+            logged_out = [t for t, name in agent_events[dn] if name == "EventAgentLogout"]
+            assert len(logged_out) == 1 and logged_out[0] >= end  # at the end, or once the call at hand is over
+            assert agent_events[dn][-1][1] == "EventAgentLogout"  # nothing after it
+            assert not any(t > logged_out[0] for t in rang.get(dn, []))
+            if logged_out[0] > end:  # finished a call first (and its wrap-up, for the early shift)
+                finished_first += 1
+                last_release = max(t for t in released[dn] if t <= logged_out[0])
+                assert last_release > end or dn == early
+                if dn == early:
+                    assert agent_events[dn][-2][1] == "EventAgentNotReady"  # the wrap-up, then out
+    assert finished_first >= 6  # the queue was busy: most agents were on a call as their shift ended
+    # the early agents rang after 50 min too, so both shifts overlapped; later calls went to the late shift only
+    assert any(t > 60 * minute for dn in rang for t in rang[dn] if dn.startswith("21"))
+    late_rings = [t for dn in rang for t in rang[dn] if dn.startswith("20") and t > 60 * minute]
+    assert late_rings == []
+    # Web Services told each desktop the agent logged out (state LoggedOut)
+    logged_out_messages = [e for e in result.journal.of_kind("cometd")
+                           if getattr(e.payload, "state", None) == "LoggedOut"]
+    assert len(logged_out_messages) == 12
+
+
+def test_a_shift_that_ends_before_it_starts_is_refused_with_its_field():
+    bad = SHIFTS.replace("shift: {start: 50min, end: 2h}", "shift: {start: 2h, end: 50min}")
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(bad, "bad.yaml")
+    message = str(caught.value)
+    assert "bad.yaml:9: switch.agent_groups[1].shift: end:" in message and "3000s is not after 2h" in message
+    lone = SHIFTS.replace('"19000": {type: ACDQueue}', '"19000": {type: ACDQueue, shift: {end: 1h}}')
+    with pytest.raises(ScenarioError, match="a shift is when an agent works: give the DN an agent"):
+        parse_scenario(lone, "lone.yaml")
+
+
+# -- several queues, and agents who take some of them (skills) --------------------------
+SKILLS = """\
+version: 1
+name: skills
+description: sales and support
+switch:
+  dns:
+    "19000": {type: ACDQueue}
+    "19001": {type: ACDQueue}
+  agent_groups:
+    - {count: 3, first_dn: 20000, agent_prefix: sales, queues: ["19000"]}
+    - {count: 2, first_dn: 21000, agent_prefix: support, queues: ["19001"]}
+    - {count: 2, first_dn: 22000, agent_prefix: both, queues: ["19000", "19001"]}
+traffic:
+  rate: 0.1
+  duration: 2h
+  to: [{dn: "19000", share: 0.7}, {dn: "19001", share: 0.3}]
+  talk: {dist: exponential, mean: 45s}
+"""
+
+
+def test_calls_are_spread_over_queues_by_share_and_reach_only_agents_who_take_them():
+    result = run_scenario(parse_scenario(SKILLS, "skills.yaml"))
+    queued = {"19000": 0, "19001": 0}
+    handed: dict[str, set[str]] = {"19000": set(), "19001": set()}
+    for entry in result.journal.of_kind("tlib.event"):
+        event = entry.payload
+        dn = event.attrs.get("ThisDN")
+        if event.name == "EventQueued":
+            queued[dn] += 1
+        elif event.name == "EventDiverted":
+            handed[dn].add(event.attrs["OtherDN"][:2])  # 20…: sales, 21…: support, 22…: both
+    total = sum(queued.values())
+    assert total > 600
+    share = queued["19000"] / total
+    assert abs(share - 0.7) <= 3 * math.sqrt(0.7 * 0.3 / total), share  # binomial, three standard errors
+    assert handed == {"19000": {"20", "22"}, "19001": {"21", "22"}}
+    again = run_scenario(parse_scenario(SKILLS, "skills.yaml"))
+    assert [e.t for e in again.journal] == [e.t for e in result.journal]  # seeded
+
+
+def test_queue_shares_and_skills_are_checked_with_their_field():
+    bad_sum = SKILLS.replace('share: 0.3}', 'share: 0.2}')
+    with pytest.raises(ScenarioError, match=r"skills.yaml:\d+: traffic: to: the shares add up to 1, not 0.9"):
+        parse_scenario(bad_sum, "skills.yaml")
+    unknown = SKILLS.replace('{dn: "19001", share: 0.3}', '{dn: "19009", share: 0.3}')
+    with pytest.raises(ScenarioError, match=r"traffic.to\[1\].dn: 19009 is not a configured DN"):
+        parse_scenario(unknown, "skills.yaml")
+    not_a_queue = SKILLS.replace('queues: ["19001"]}', 'queues: ["20000"]}')
+    with pytest.raises(ScenarioError, match=r"agent_groups\[1\].queues: 20000 is not a configured ACDQueue"):
+        parse_scenario(not_a_queue, "skills.yaml")
+
+
+@pytest.mark.parametrize("text", [SHIFTS, SKILLS], ids=["shifts", "skills"])
+def test_shifts_and_skills_write_back_to_the_same_runs(text):
+    import yaml
+
+    from simulator.scenario.writer import scenario_data
+
+    loaded = parse_scenario(text, "t.yaml")
+    written = yaml.safe_dump(scenario_data(loaded.scenario))
+    again = parse_scenario(written, "again.yaml")
+    assert [e.t for e in run_scenario(again).journal] == [e.t for e in run_scenario(loaded).journal]

@@ -60,6 +60,7 @@ _ME = "/api/v2/me"
 _DEVICES = "/api/v2/me/devices"
 
 COMPLETED = "Completed"  # (inference) the state GWS's last StatusChange names when a call is completed
+LOGGED_OUT = "LoggedOut"  # (inference) userState.state after EventAgentLogout: the facts source Ready|NotReady only
 AGENT = "agent"
 ON_RELEASE = "on_release"
 AFTER_RETENTION = "after_retention"
@@ -289,6 +290,9 @@ class WebServices:
             user.agent_state, user.work_mode = (tlib.READY if ready else tlib.NOT_READY), work_mode
             self._cometd(DeviceStateChange(user.name, user.device_id, user.dn,
                                            tlib.READY if ready else tlib.NOT_READY, work_mode), meta)
+        elif name == "EventAgentLogout":
+            user.agent_state, user.work_mode = LOGGED_OUT, None
+            self._cometd(DeviceStateChange(user.name, user.device_id, user.dn, LOGGED_OUT, None), meta)
 
     @staticmethod
     def _consulted(user: User, attrs: dict[str, Any]) -> str | None:

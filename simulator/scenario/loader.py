@@ -197,9 +197,11 @@ def _cross_check(loaded: LoadedScenario, shown: str) -> None:
             seen.add(target)
             target = dns[target].target
 
-    if sc.traffic is not None and sc.traffic.to not in dns:
-        fail(("traffic", "to"), f"{sc.traffic.to} is not a configured DN: traffic arrives at a queue, a routing "
-                                "point or an agent's Extension of the switch")
+    for i, (target, _share) in enumerate(sc.traffic.targets() if sc.traffic is not None else ()):
+        if target not in dns:
+            where = ("traffic", "to") if isinstance(sc.traffic.to, str) else ("traffic", "to", i, "dn")  # type: ignore[union-attr]
+            fail(where, f"{target} is not a configured DN: traffic arrives at a queue, a routing point or an "
+                        "agent's Extension of the switch")
     users = sc.users()
     devices: dict[str, str] = {}
     for name, device in users.items():

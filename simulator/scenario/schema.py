@@ -135,8 +135,23 @@ class Strict(BaseModel):
 
 
 # -- the switch ---------------------------------------------------------------
+class Shift(Strict):
+    """When an agent works: logged in at ``start``, logged out at ``end``. An agent
+    still on a call at the end logs out as it ends (after its after-call work)."""
+
+    start: Duration = Field(0, description="the agent logs in (and takes its state) at this time")
+    end: Duration | None = Field(None, description="the agent logs out at this time; unset: never")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Shift:
+        if self.end is not None and self.end <= self.start:
+            raise ValueError(f"end: the shift ends after it starts: {format_duration(self.end)} is not after "
+                             f"{format_duration(self.start)}")
+        return self
+
+
 class DNConfig(Strict):
-    """A configured DN. An Extension may have an agent logged in at the start."""
+    """A configured DN. An Extension may have an agent logged in at the start (or for a shift)."""
 
     type: Literal["Extension", "ACDQueue", "RoutingPoint"] = "Extension"
     agent: Name | None = Field(None, description="AgentID logged in on this DN at the start")
@@ -145,11 +160,18 @@ class DNConfig(Strict):
     wrap_up: Delay | None = Field(
         None, description="the agent goes to AfterCallWork for this long when a call ends (a duration, or a "
                           "distribution drawn per call), then Ready")
+    shift: Shift | None = Field(None, description="when the agent is logged in; unset: from the start, for ever")
+    queues: list[Number] | None = Field(None, min_length=1, max_length=100,
+                                        description="the ACD queues the agent takes calls from (skills); unset: all")
 
     @model_validator(mode="after")
     def _fits_type(self) -> DNConfig:
         if self.agent is not None and self.type != "Extension":
             raise ValueError(f"an agent logs in on an Extension, not on a {self.type}")
+        if self.shift is not None and self.agent is None:
+            raise ValueError("a shift is when an agent works: give the DN an agent")
+        if self.queues is not None and self.agent is None:
+            raise ValueError("queues are the calls an agent takes: give the DN an agent")
         if self.wrap_up is not None and self.agent is None:
             raise ValueError("wrap_up is the after-call work of an agent: give the DN an agent")
         if self.type == "RoutingPoint" and self.target is None:
@@ -252,12 +274,18 @@ class AgentGroup(Strict):
     wrap_up: Delay | None = Field(
         None, description="each agent goes to AfterCallWork for this long when a call ends (a duration, or a "
                           "distribution drawn per call), then Ready")
+    shift: Shift | None = Field(None, description="when the group's agents are logged in; unset: from the start, "
+                                                   "for ever")
+    queues: list[Number] | None = Field(None, min_length=1, max_length=100,
+                                        description="the ACD queues the group's agents take calls from (skills); "
+                                                    "unset: all")
 
     def dns(self) -> dict[str, DNConfig]:
         first = int(self.first_dn)
         # model_construct: the fields are valid already (a wrap-up in µs would be read again as seconds)
         return {str(first + i): DNConfig.model_construct(type="Extension", agent=f"{self.agent_prefix}{i + 1}",
-                                                         state=self.state, target=None, wrap_up=self.wrap_up)
+                                                         state=self.state, target=None, wrap_up=self.wrap_up,
+                                                         shift=self.shift, queues=self.queues)
                 for i in range(self.count)}
 
 
@@ -282,6 +310,12 @@ class Switch(Strict):
                 agents[dn.agent] = number  # type: ignore[index]
         if not merged:
             raise ValueError("configure at least one DN (dns) or agent group (agent_groups)")
+        queues = {number for number, dn in merged.items() if dn.type == "ACDQueue"}
+        for where, listed in [*((f"dns.{n}", dn.queues) for n, dn in self.dns.items()),
+                              *((f"agent_groups[{i}]", g.queues) for i, g in enumerate(self.agent_groups))]:
+            unknown = [q for q in listed or () if q not in queues]
+            if unknown:
+                raise ValueError(f"{where}.queues: {', '.join(unknown)} is not a configured ACDQueue")
         if len(merged) > MAX_GROUP_AGENTS * 2:
             raise ValueError(f"{len(merged):,} DNs; at most {MAX_GROUP_AGENTS * 2:,} in one switch")
         self._all = merged
@@ -509,7 +543,7 @@ class CometdExpect(Window):
     channel: str | None = None
     messageType: str | None = None
     notificationType: str | None = None
-    state: PartyState | Literal["Completed", "Ready", "NotReady"] | None = Field(
+    state: PartyState | Literal["Completed", "Ready", "NotReady", "LoggedOut"] | None = Field(
         None, description="the call's state, or the agent's on /v2/me/devices")
     workMode: Literal["AfterCallWork", "AuxWork"] | None = None
     userData: ExpectedData | None = Field(None, description="the call's userData holds these (null: the key is "
@@ -613,9 +647,17 @@ class DispositionHabit(Strict):
         return self
 
 
+class TrafficTarget(Strict):
+    """One of the DNs traffic arrives at, and the share of the calls that arrive there."""
+
+    dn: Number
+    share: float = Field(gt=0, le=1, description="the share of the calls that arrive at this DN")
+
+
 class Traffic(Strict):
     """Calls generated rather than scripted: Poisson arrivals into a DN (a queue or a
-    routing point), answered by the agents configured on the switch."""
+    routing point), or spread over several by share, answered by the agents
+    configured on the switch."""
 
     rate: float | None = Field(None, gt=0, le=10_000, description="arrivals per second (Poisson), until duration")
     duration: Duration | None = Field(None, description="with rate: how long calls keep arriving, from 0")
@@ -627,7 +669,9 @@ class Traffic(Strict):
         None, min_length=1, max_length=4096,
         description="a CSV file (relative to the scenario file) of arrival times, one a line, in the first "
                     "column: seconds or a duration such as 8h30min; a first line that is not a time is a header")
-    to: Number = Field(description="the DN calls arrive at: an ACDQueue, a RoutingPoint or an agent's Extension")
+    to: Number | list[TrafficTarget] = Field(
+        description="the DN calls arrive at: an ACDQueue, a RoutingPoint or an agent's Extension; or a list of "
+                    "{dn, share}, each call going to one of them (the shares add up to 1)")
     answer_after: Delay = duration_field(0, "how long a call rings at an agent before the agent answers")
     talk: Delay = Field(description="how long the caller talks once answered; then the caller hangs up")
     patience: Delay | None = Field(None, description="a caller not answered by then hangs up (abandons)")
@@ -641,6 +685,10 @@ class Traffic(Strict):
                           "after_retention to keep memory bounded)")
 
     _times: tuple[int, ...] = PrivateAttr(())  # the arrivals file's times, µs, read by the loader
+
+    def targets(self) -> list[tuple[str, float]]:
+        """The DNs calls arrive at, each with its share."""
+        return [(self.to, 1.0)] if isinstance(self.to, str) else [(t.dn, t.share) for t in self.to]
 
     def expected_calls(self) -> float:
         """How many calls the traffic brings (on average, for a rate)."""
@@ -659,6 +707,14 @@ class Traffic(Strict):
                              f"{', '.join(given) or 'none'}")
         if (self.rate is None) != (self.duration is None):
             raise ValueError("rate and duration go together: calls arrive at rate until duration")
+        if isinstance(self.to, list):
+            total = math.fsum(t.share for t in self.to)
+            if not self.to or abs(total - 1) > 1e-9:
+                raise ValueError(f"to: the shares add up to 1, not {total:g}")
+            seen = [t.dn for t in self.to]
+            twice = sorted({dn for dn in seen if seen.count(dn) > 1})
+            if twice:
+                raise ValueError(f"to: {', '.join(twice)} is listed twice")
         if self.rates is not None:
             for i, (before, after) in enumerate(zip(self.rates, self.rates[1:], strict=False)):
                 if after.until <= before.until:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .schema import DelaySpec, Scenario
+from .schema import AgentGroup, DelaySpec, DNConfig, Scenario
 
 
 def _us(value: int) -> str:
@@ -28,12 +28,16 @@ def scenario_data(model: Scenario, steps: list[dict[str, Any]] | None = None) ->
     """``model`` as a scenario file's data; ``steps`` (already file data) replace its own."""
     data = model.model_dump(by_alias=True, exclude_none=True, mode="json", exclude={"steps", "expect"})
     data["switch"]["latency"] = {name: _delay(value) for name, value in model.switch.latency.items()}
-    for number, dn in model.switch.dns.items():
-        if dn.wrap_up is not None:
-            data["switch"]["dns"][number]["wrap_up"] = _delay(dn.wrap_up)
-    for i, group in enumerate(model.switch.agent_groups):
-        if group.wrap_up is not None:
-            data["switch"]["agent_groups"][i]["wrap_up"] = _delay(group.wrap_up)
+    switch = data["switch"]
+    agents: list[tuple[dict[str, Any], DNConfig | AgentGroup]] = [
+        *((switch["dns"][number], dn) for number, dn in model.switch.dns.items()),
+        *((switch["agent_groups"][i], group) for i, group in enumerate(model.switch.agent_groups))]
+    for out, given in agents:
+        if given.wrap_up is not None:
+            out["wrap_up"] = _delay(given.wrap_up)
+        if given.shift is not None:
+            out["shift"] = {name: _us(value) for name in ("start", "end")
+                            if (value := getattr(given.shift, name)) is not None}
     data["web_services"]["retention"] = _us(model.web_services.retention)
     data["reporting"]["user_event_data_timeout"] = _us(model.reporting.user_event_data_timeout)
     traffic = model.traffic

@@ -1,4 +1,4 @@
-"""Agents on DNs: login, Ready, NotReady and after-call work.
+"""Agents on DNs: login, Ready, NotReady, after-call work and logout.
 
 An agent is logged in on one DN (facts §2.7: one AgentID per device). Ready
 and NotReady are re-announced when requested again (no error); NotReady with
@@ -11,6 +11,11 @@ changed in the meantime. ACW starts either when asked (RequestAgentNotReady
 with work mode AfterCallWork and a ``WrapUpTime`` extension, which GWS's
 ``AfterCallWork`` operation sends) or, for an agent configured with a
 ``wrap_up`` time, automatically when their party on a call is released.
+
+**End of a shift** (``shift_over``): an agent on no call, and not in after-call
+work, logs out at once (EventAgentLogout). Otherwise the agent finishes: they
+log out as their last call ends, or when their after-call work or break would
+make them Ready again, never taking another call meanwhile.
 """
 
 from __future__ import annotations
@@ -53,12 +58,42 @@ def login(ts: TServer, dn: str, agent_id: str, reference_id: int | None = None) 
     _agent_event(ts, "EventAgentLogin", place.agent, reference_id)
 
 
+def logout(ts: TServer, dn: str, reference_id: int | None = None) -> None:
+    """The agent logs out of ``dn``: no more calls are routed to it."""
+    agent = _agent(ts, dn)
+    agent.change += 1  # a wrap-up timer still running is stale now
+    ts.dns[dn].agent = None
+    _agent_event(ts, "EventAgentLogout", agent, reference_id)
+
+
+def shift_over(ts: TServer, dn: str) -> None:
+    """The agent's shift ends: log out now if free, else once the work at hand is done."""
+    agent = ts.dns[dn].agent
+    if agent is not None:
+        agent.logout_due = True
+        logout_if_due(ts, dn)
+
+
+def logout_if_due(ts: TServer, dn: str) -> None:
+    """Log out an agent whose shift is over, if on no call and not in after-call work."""
+    place = ts.dns.get(dn)  # (a caller's number is no DN)
+    agent = place.agent if place is not None else None
+    if agent is not None and agent.logout_due and agent.state != tlib.AFTER_CALL_WORK \
+            and not ts.free_agents.busy(dn):
+        logout(ts, dn)
+
+
 def set_state(ts: TServer, dn: str, state: str, reference_id: int | None = None,
               wrap_up: int | None = None) -> None:
-    """Ready, NotReady or AfterCallWork (for ``wrap_up`` µs, then Ready)."""
+    """Ready, NotReady or AfterCallWork (for ``wrap_up`` µs, then Ready). An agent whose
+    shift is over logs out instead of becoming Ready by itself (a wrap-up's or a
+    break's end: no request); a client's RequestAgentReady keeps them working."""
     agent = _agent(ts, dn)
     if state != tlib.READY and state not in WORK_MODES:
         raise TError(tlib.TERR_INVALID_ATTR, f"Unknown agent state {state!r}")
+    if state == tlib.READY and agent.logout_due and reference_id is None:
+        logout(ts, dn)
+        return
     agent.change += 1
     if state == tlib.AFTER_CALL_WORK and wrap_up:
         change = agent.change

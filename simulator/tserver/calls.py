@@ -4,7 +4,7 @@ alternate between two calls, mute, clear a call, remove a conference party."""
 from __future__ import annotations
 
 from .. import tlib
-from .agents import after_call
+from .agents import after_call, logout_if_due
 from .model import EXTENSION, ROLE_ORIGINATION, Call, Party, TError
 from .routing import check_route, deliver, distribute
 from .server import TServer
@@ -111,6 +111,7 @@ def end_if_alone(ts: TServer, call: Call, leavers: tuple[Party, ...] = ()) -> No
     for gone in (*leavers, *ended):
         if gone.had_answered:
             after_call(ts, gone.dn)
+        logout_if_due(ts, gone.dn)
     if call.released:
         distribute(ts)
 

@@ -138,4 +138,5 @@ REQUEST_HANDLERS: dict[str, Handler] = {
     "RequestDeleteFromConference": _delete_from_conference,
     "RequestAgentReady": _agent_state(tlib.READY),
     "RequestAgentNotReady": _agent_state(tlib.NOT_READY),
+    "RequestAgentLogout": lambda ts, req: agents.logout(ts, _dn(req), reference_id=req.reference_id),
 }

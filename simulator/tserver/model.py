@@ -41,6 +41,8 @@ class Agent:
     ready_since: int = 0
     wrap_up: int | Callable[[], int] | None = None  # µs of automatic after-call work (or a draw of it), or None
     change: int = 0  # counts state changes, so a stale wrap-up timer knows it is stale
+    logout_due: bool = False  # the shift is over: log out instead of becoming Ready, once off calls
+    queues: frozenset[str] | None = None  # the ACD queues the agent takes calls from (skills); None: every one
 
 
 @dataclass(slots=True)
@@ -77,6 +79,7 @@ class Call:
     user_data: dict[str, Any] = field(default_factory=dict)
     released_at: int | None = None
     queue: str | None = None  # the ACDQueue the call passed through, if any
+    queued_at: int = 0  # when it entered that queue (the oldest waiting call goes first)
     links: dict[str, str] = field(default_factory=dict)  # a consult call: {"TransferConnID" | "ConferenceConnID": …}
 
     @property

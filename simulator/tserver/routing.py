@@ -2,9 +2,11 @@
 a routing point routes to its target, anything else is an external number.
 
 Queue rule (deliberately minimal): a call to an ACDQueue is delivered to the
-Ready agent that has been Ready longest and is on no live call (ties: the
-order DNs are configured in). With no such agent the call waits in the queue
-and is delivered when an agent becomes Ready or frees up.
+Ready agent that has been Ready longest, is on no live call and takes that
+queue's calls (skills: an agent's ``queues``; none given, all of them); ties:
+the order DNs are configured in. With no such agent the call waits in the queue
+and is delivered when an agent becomes Ready or frees up; a freed agent takes
+the call that has waited longest in the queues they serve.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def deliver(ts: TServer, call: Call, destination: str, hops: int = 0) -> None:
     if dn.type == EXTENSION:
         ring(ts, call, destination)
     elif dn.type == ACD_QUEUE:
-        call.queue = destination
+        call.queue, call.queued_at = destination, ts.env.now
         ts.call_event("EventQueued", call, destination, other_dn=call.ani)
         dn.waiting.append(call)
         distribute(ts)
@@ -66,13 +68,19 @@ def ring(ts: TServer, call: Call, destination: str) -> None:
 
 
 def distribute(ts: TServer) -> None:
-    """Deliver waiting queue calls to free Ready agents, oldest call first (``pool``:
-    each hand-over costs O(log n) in the agents, not a scan of every DN and call)."""
-    for queue in ts.queues:
-        while queue.waiting:
-            agent_dn = ts.free_agents.pop()
-            if agent_dn is None:
-                return
-            call = queue.waiting.popleft()
-            ts.call_event("EventDiverted", call, queue.number, other_dn=agent_dn)
-            ring(ts, call, agent_dn)
+    """Deliver waiting queue calls to free Ready agents who take them, the call that
+    has waited longest first, across the queues (ties: the queue configured first);
+    ``pool``: each hand-over costs O(log n) in the agents, not a scan of every DN
+    and call."""
+    waiting = [queue for queue in ts.queues if queue.waiting]
+    while waiting:
+        queue = waiting[0] if len(waiting) == 1 else min(waiting, key=lambda q: q.waiting[0].queued_at)
+        agent_dn = ts.free_agents.pop(queue.number)
+        if agent_dn is None:  # nobody free takes this queue's calls: the others may still have someone
+            waiting.remove(queue)
+            continue
+        call = queue.waiting.popleft()
+        if not queue.waiting:
+            waiting.remove(queue)
+        ts.call_event("EventDiverted", call, queue.number, other_dn=agent_dn)
+        ring(ts, call, agent_dn)

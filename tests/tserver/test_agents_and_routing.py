@@ -204,3 +204,56 @@ def test_the_free_agent_heap_agrees_with_a_scan_of_every_agent_and_call():
             if not call.released:
                 ts.phone(lambda call=call: calls.release(ts, next(iter(call.parties)), call))
     assert checked > 60  # the pool was asked often
+
+
+def test_logout_takes_the_agent_out_of_routing_and_a_second_logout_is_an_error():
+    world = make_world()
+    ts = world.tserver
+    start = mark(world)
+    ts.handle(tlib.TRequest("RequestAgentLogout", "gws", 7, {"ThisDN": "15000"}))
+    (event,) = events(world, since=start)
+    assert event.name == "EventAgentLogout" and event.attrs["AgentID"] == "agent1" and event.attrs["ReferenceID"] == 7
+    made = []
+    ts.phone(lambda: made.append(calls.inbound_call(ts, "+15550001", "16000")))
+    assert made[0] in ts.dns["16000"].waiting  # nobody is logged in and Ready to take it
+    start = mark(world)
+    ts.handle(tlib.TRequest("RequestAgentLogout", "gws", 8, {"ThisDN": "15000"}))
+    (error,) = events(world, since=start)
+    assert error.name == "EventError" and error.attrs["ReferenceID"] == 8 and "No agent" in error.attrs["ErrorMessage"]
+
+
+def test_a_shift_ending_during_a_call_logs_the_agent_out_as_the_call_ends():
+    world = make_world()
+    ts = world.tserver
+    made = []
+    ts.phone(lambda: made.append(calls.inbound_call(ts, "+15550001", "16000")))
+    call = made[0]
+    ts.phone(lambda: calls.answer(ts, "15000", call))
+    start = mark(world)
+    ts.phone(lambda: agents.shift_over(ts, "15000"))
+    assert events(world, since=start) == [] and ts.dns["15000"].agent is not None  # still on the call
+    ts.phone(lambda: calls.release(ts, "+15550001", call))
+    assert [e.name for e in events(world, since=start) if e.attrs["ThisDN"] == "15000"] == [
+        "EventReleased", "EventAgentLogout"]
+    assert ts.dns["15000"].agent is None
+
+
+def test_a_freed_agent_takes_the_call_that_waited_longest_in_the_queues_it_serves():
+    from simulator.scenario.schema import Scenario
+
+    model = Scenario.model_validate({"version": 1, "name": "x", "description": "x", "switch": {"dns": {
+        "16000": {"type": "ACDQueue"}, "16001": {"type": "ACDQueue"},
+        "15000": {"agent": "both", "state": "NotReady"},
+        "15001": {"agent": "second-only", "state": "NotReady", "queues": ["16001"]}}}})
+    world = build_world(model, 1)
+    world.env.run()
+    ts = world.tserver
+    made = []
+    ts.phone(lambda: made.append(calls.inbound_call(ts, "+15550001", "16001")))  # waits first
+    advance(world, 1)
+    ts.phone(lambda: made.append(calls.inbound_call(ts, "+15550002", "16000")))
+    older, newer = made
+    ts.phone(lambda: agents.set_state(ts, "15000", tlib.READY))
+    assert "15000" in older.parties and newer in ts.dns["16000"].waiting  # not the first queue's call
+    ts.phone(lambda: agents.set_state(ts, "15001", tlib.READY))
+    assert "15001" not in newer.parties  # 16000's calls are not this agent's
