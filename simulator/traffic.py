@@ -1,19 +1,21 @@
 """Traffic: calls generated instead of scripted, seeded like everything else.
 
-From the scenario's ``traffic:`` section: calls arrive from the network at
-``to`` (or at one of several DNs, by share) as a Poisson process (``rate`` a second) until ``duration`` — or at a
-rate per interval (``rates``), or at the times of a CSV trace (``arrivals``); each rings an
-agent (through the queue or routing point), who answers after ``answer_after``;
-the caller talks for ``talk`` (a share of calls is put on hold for a while
-within it: ``hold``) and hangs up — or gives up after ``patience`` if
-nobody answered. With ``dispositions``, the agent picks one (a share of calls)
-from their desktop, through Web Services like any other request: some time
-``before_release`` (the userData path while Web Services still sees the call)
-or ``after_release`` (the userEvent path). When Web Services leaves completion
-to the agent (``call_completion: agent``, its default) and ``done_after`` is
-given, the agent marks the call Done (the v3 ``Complete`` operation) that long
-after their last action on it — the release, or a disposition clicked after
-it. Scripted steps run beside it.
+From the scenario's ``traffic:`` section: calls arrive from the network at ``to``
+(or at one of several DNs, by share) as a Poisson process (``rate`` a second) until
+``duration`` — or at a rate per interval (``rates``), or at the times of a CSV trace
+(``arrivals``); each rings an agent (through the queue or routing point), who
+answers after ``answer_after``; the caller talks for ``talk`` (a share of calls is
+put on hold for a while within it: ``hold``) and hangs up — or gives up after
+``patience`` if nobody answered. A share of calls (``agent_hangs_up``) is ended by
+the agent instead, with Hangup from the desktop: a request through Web Services,
+whose view of the call then lags T-Server's by the links' delays. With
+``dispositions``, the agent picks one (a share of calls) from their desktop, through
+Web Services like any other request: some time ``before_release`` (the userData path
+while Web Services still sees the call) or ``after_release`` (the userEvent path).
+When Web Services leaves completion to the agent (``call_completion: agent``, its
+default) and ``done_after`` is given, the agent marks the call Done (the v3
+``Complete`` operation) that long after their last action on it — the release, or a
+disposition clicked after it. Scripted steps run beside it.
 
 The agents act at their phones (they see their DN's events at once, as a phone
 rings); every draw comes from a stream of its own, so changing one distribution
@@ -63,6 +65,7 @@ class TrafficSource:
         self.hold_after = draw("traffic:hold-after", hold.after) if hold is not None else None
         self.hold_for = draw("traffic:hold-for", hold.duration) if hold is not None else None
         self.holds = timing.stream(seed, "traffic:holds")
+        self.hangups = timing.stream(seed, "traffic:hangups")  # who ends a call (drawn only if agents ever do)
         pause = spec.breaks
         self.break_every = draw("traffic:break-every", pause.every) if pause is not None else None
         self.break_for = draw("traffic:break-for", pause.duration) if pause is not None else None
@@ -199,11 +202,15 @@ class TrafficSource:
             later(env, self.answer_after(), answer)
         elif name == "EventEstablished":
             talk = self.talk()
+            user = self.world.gws.by_dn.get(dn)
+            if user is not None and self.spec.agent_hangs_up and self.hangups.random() < self.spec.agent_hangs_up:
+                call_id = call.call_uuid
+                later(env, talk, lambda: self._send(user.name, call_id, "Hangup", {}))
+            else:
+                def hang_up() -> None:
+                    ts.phone(lambda: calls.release(ts, ani, ts.live_call(conn_id)))
 
-            def hang_up() -> None:
-                ts.phone(lambda: calls.release(ts, ani, ts.live_call(conn_id)))
-
-            later(env, talk, hang_up)
+                later(env, talk, hang_up)
             self._maybe_hold(dn, conn_id, talk)
             self._after_call(dn, call.call_uuid, talk)
 

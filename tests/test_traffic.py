@@ -376,3 +376,22 @@ def test_shifts_and_skills_write_back_to_the_same_runs(text):
     written = yaml.safe_dump(scenario_data(loaded.scenario))
     again = parse_scenario(written, "again.yaml")
     assert [e.t for e in run_scenario(again).journal] == [e.t for e in run_scenario(loaded).journal]
+
+
+def test_agents_who_end_calls_from_the_desktop_race_their_own_hangup():
+    """The agent clicks Hangup, then a disposition a few milliseconds later: Web
+    Services still sees the call Established while T-Server has released it, so
+    some updates meet a released ConnID (EventError 56) and are lost."""
+    text = SHAPED.format(arrivals="  rate: 0.2\n  duration: 30min\n  agent_hangs_up: 1\n"
+                                  "  dispositions: {after_release: {dist: uniform, low: 0s, high: 40ms}}\n")
+    text = text.replace("switch:\n", "switch:\n  latency: {gws_to_tserver: 10ms, tserver_to_gws: 20ms}\n")
+    result = run_scenario(parse_scenario(text, "hangups.yaml"))
+    hangups = [e for e in result.journal.of_kind("http.request") if e.payload["body"].get("operationName") == "Hangup"]
+    established = [e for e in result.journal.of_kind("tlib.event")
+                   if e.payload.name == "EventEstablished" and e.payload.attrs["ThisDN"] != "19000"]
+    assert len(hangups) == len(established) > 200
+    released = [e.payload for e in result.journal.of_kind("tlib.event") if e.payload.name == "EventReleased"]
+    assert all(event.attrs.get("ReferenceID") is not None for event in released)  # each one asked for by Web Services
+    raced = [r for r in result.dispositions if r.gwsView == "Established"]
+    assert raced and all(r.tserver.errorCode == 56 and r.reporting.outcome.value == "lost" for r in raced)
+    assert any(r.gwsView == "Released" and r.reporting.outcome.value == "reported" for r in result.dispositions)

@@ -673,7 +673,11 @@ class Traffic(Strict):
         description="the DN calls arrive at: an ACDQueue, a RoutingPoint or an agent's Extension; or a list of "
                     "{dn, share}, each call going to one of them (the shares add up to 1)")
     answer_after: Delay = duration_field(0, "how long a call rings at an agent before the agent answers")
-    talk: Delay = Field(description="how long the caller talks once answered; then the caller hangs up")
+    talk: Delay = Field(description="how long the caller talks once answered; then the caller hangs up (or the "
+                                    "agent, see agent_hangs_up)")
+    agent_hangs_up: float = Field(
+        0, ge=0, le=1, description="the share of calls the agent ends when the talk is over, with Hangup from the "
+                                   "desktop (through Web Services); the caller ends the others")
     patience: Delay | None = Field(None, description="a caller not answered by then hangs up (abandons)")
     dispositions: DispositionHabit | None = Field(None, description="the agents' disposition behaviour")
     hold: HoldHabit | None = Field(None, description="the agents' hold behaviour, during the talk")
