@@ -361,6 +361,9 @@ def test_queue_shares_and_skills_are_checked_with_their_field():
     unknown = SKILLS.replace('{dn: "19001", share: 0.3}', '{dn: "19009", share: 0.3}')
     with pytest.raises(ScenarioError, match=r"traffic.to\[1\].dn: 19009 is not a configured DN"):
         parse_scenario(unknown, "skills.yaml")
+    mapping = SKILLS.replace('[{dn: "19000", share: 0.7}, {dn: "19001", share: 0.3}]', '{dn: "19000", share: 1}')
+    with pytest.raises(ScenarioError, match=r"skills.yaml:15: traffic.to: a DN, or a list of \{dn, share\}$"):
+        parse_scenario(mapping, "skills.yaml")
     not_a_queue = SKILLS.replace('queues: ["19001"]}', 'queues: ["20000"]}')
     with pytest.raises(ScenarioError, match=r"agent_groups\[1\].queues: 20000 is not a configured ACDQueue"):
         parse_scenario(not_a_queue, "skills.yaml")

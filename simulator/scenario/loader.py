@@ -18,7 +18,7 @@ from pydantic_core import ErrorDetails
 from ..errors import InvalidArgument, TsimError
 from ..tserver.routing import MAX_ROUTE_HOPS
 from .arrivals import ArrivalsError, read_arrivals
-from .schema import DELAY_TAGS, DEVICE_REFERENCE, GwsStep, Latency, Scenario
+from .schema import DELAY_TAGS, DEVICE_REFERENCE, TARGET_TAGS, GwsStep, Latency, Scenario
 from .source import SourceError, line_of, load_yaml, plain_json
 from .times import TimeError, resolve_times
 
@@ -153,11 +153,13 @@ def _resolve_times(loaded: LoadedScenario, shown: str) -> None:
 
 
 def _clean(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A pydantic location without the names of union branches (``distribution``)
+    """A pydantic location without the names of union branches (``distribution``, ``several``)
     or of a mapping's keys (``[key]``: the error is about the key itself)."""
     out: list[Any] = []
     for part in loc:
         if part in DELAY_TAGS and out and out[-1] in Latency.model_fields:
+            continue
+        if part in TARGET_TAGS and out and out[-1] == "to":
             continue
         if part == "[key]":
             continue

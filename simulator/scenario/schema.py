@@ -654,6 +654,21 @@ class TrafficTarget(Strict):
     share: float = Field(gt=0, le=1, description="the share of the calls that arrive at this DN")
 
 
+def _target_kind(value: Any) -> str | None:
+    if isinstance(value, list):
+        return "several"
+    return "one" if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+
+
+TrafficTo = Annotated[
+    Union[Annotated[Number, Tag("one")], Annotated[list[TrafficTarget], Tag("several")]],
+    Discriminator(_target_kind, custom_error_type="traffic_to",
+                  custom_error_message="a DN, or a list of {dn, share}"),
+]
+"""Where traffic arrives: one DN, or several by share (errors come from the form written)."""
+TARGET_TAGS = ("one", "several")
+
+
 class Traffic(Strict):
     """Calls generated rather than scripted: Poisson arrivals into a DN (a queue or a
     routing point), or spread over several by share, answered by the agents
@@ -669,7 +684,7 @@ class Traffic(Strict):
         None, min_length=1, max_length=4096,
         description="a CSV file (relative to the scenario file) of arrival times, one a line, in the first "
                     "column: seconds or a duration such as 8h30min; a first line that is not a time is a header")
-    to: Number | list[TrafficTarget] = Field(
+    to: TrafficTo = Field(
         description="the DN calls arrive at: an ACDQueue, a RoutingPoint or an agent's Extension; or a list of "
                     "{dn, share}, each call going to one of them (the shares add up to 1)")
     answer_after: Delay = duration_field(0, "how long a call rings at an agent before the agent answers")
