@@ -36,6 +36,8 @@ from .tserver import calls
 from .world import World
 
 CALLER_PREFIX = "+1999"
+AT_THE_PHONE = frozenset({"EventRinging", "EventEstablished", "EventReleased", "EventAbandoned", "EventAgentLogin"})
+"""The events the agents act on (the others pass their phones by)."""
 
 
 class TrafficSource:
@@ -178,8 +180,11 @@ class TrafficSource:
 
     # -- the agents, at their phones -----------------------------------------------------
     def on_event(self, name: str, dn: str, attrs: dict[str, Any]) -> None:
-        if name == "EventAgentLogin" and self.break_every is not None:
-            self._plan_break(dn)  # a shift starts: its breaks are planned from now
+        if name not in AT_THE_PHONE:
+            return
+        if name == "EventAgentLogin":
+            if self.break_every is not None:
+                self._plan_break(dn)  # a shift starts: its breaks are planned from now
             return
         conn_id = attrs.get("ConnID")
         ani = attrs.get("ANI")

@@ -27,7 +27,7 @@ from .links import Link, later
 from .links import link as make_link
 from .reporting import CLIENT as REPORTING_CLIENT
 from .reporting import ReportingSettings, ReportingSink
-from .scenario.schema import Latency, Scenario
+from .scenario.schema import DNConfig, Latency, Scenario
 from .timing import Environment
 from .tserver import DN, TServer
 from .tserver import agents as agent_ops
@@ -169,11 +169,13 @@ def build_world(scenario: Scenario, seed: int, tie_break: str | None = None, kee
     return world
 
 
-def _plan_shift(tserver: TServer, number: str, cfg: Any, seed: int) -> None:
+def _plan_shift(tserver: TServer, number: str, cfg: DNConfig, seed: int) -> None:
     """Log the DN's agent in now, or plan the shift: a login at its start, the end at its end."""
-    shift = cfg.shift
+    shift, agent_id = cfg.shift, cfg.agent
+    assert agent_id is not None, "only agent DNs have shifts"
+
     def log_in() -> None:
-        _log_in(tserver, number, cfg.agent, cfg.state, cfg.wrap_up, seed, cfg.queues)
+        _log_in(tserver, number, agent_id, cfg.state, cfg.wrap_up, seed, cfg.queues)
 
     if shift is None or shift.start == 0:
         log_in()
@@ -182,7 +184,7 @@ def _plan_shift(tserver: TServer, number: str, cfg: Any, seed: int) -> None:
     if shift is not None and shift.end is not None:
         def over() -> None:
             agent = tserver.dns[number].agent
-            if agent is not None and agent.agent_id == cfg.agent:
+            if agent is not None and agent.agent_id == agent_id:
                 tserver.phone(lambda: agent_ops.shift_over(tserver, number))
 
         later(tserver.env, shift.end, over)

@@ -3,6 +3,7 @@
 import pytest
 
 from simulator import load_scenario, run_scenario
+from simulator.record import DispositionRecord
 
 from .helpers import SCENARIOS
 
@@ -23,6 +24,8 @@ def test_bundled_scenario(path):
     failures = [f"line {e.line}: {e.text}: {e.problems}" for e in result.expectations if not e.passed]
     assert not failures, failures
     assert result.dispositions, "every bundled scenario exercises SetCallDisposition"
+    for record in result.dispositions:  # built without validation (model_construct): they must pass it
+        assert DispositionRecord.model_validate(record.model_dump()) == record
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
