@@ -8,12 +8,14 @@ reports give byte-identical pages.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2.bccache import Bucket, BytecodeCache, FileSystemBytecodeCache
 
 from ..timeunits import format_seconds
 from . import sequence, states, stats_charts
@@ -22,11 +24,34 @@ STATS_CHART_MIN_RECORDS = 10  # fewer dispositions read better from the table th
 GENERATOR = "tsim"  # the <meta name="generator"> of every page tsim writes; it may replace only those
 
 
+class _QuietBytecodeCache(FileSystemBytecodeCache):
+    """Jinja2's own cache of compiled templates (in its per-user folder under the
+    system's temporary directory): compiling the run page costs a small run about
+    a third of its time. The cache is a convenience: one that cannot be read or
+    written is left alone, and the templates are compiled as if there were none."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError, ValueError, EOFError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _bytecode_cache() -> BytecodeCache | None:
+    try:
+        return _QuietBytecodeCache()
+    except (OSError, RuntimeError):  # no safe per-user folder (jinja2 checks its owner and mode)
+        return None
+
+
 @cache
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("simulator.pages", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True, enabled_extensions=("j2",)),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      bytecode_cache=_bytecode_cache())
     env.filters["seconds"] = format_seconds
     env.filters["px"] = lambda value: f"{value:.1f}"
     return env

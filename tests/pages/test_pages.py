@@ -67,3 +67,38 @@ def test_a_big_run_draws_only_the_start_of_its_journal_and_says_so(tmp_path, mon
     folder = write_reports(run_scenario(SCENARIOS / "view-lag.yaml"), tmp_path / "v")
     page = (folder / "index.html").read_text()
     assert "The diagram shows the first 20 of" in page
+
+
+def test_compiled_templates_are_cached_and_a_cache_that_fails_changes_nothing(tmp_path, monkeypatch):
+    from jinja2 import Environment
+
+    from simulator.pages import render
+
+    result = run_scenario(SCENARIOS / "disposition-while-established.yaml")
+    expected = (write_reports(result, tmp_path / "first") / "index.html").read_bytes()
+
+    def fresh(cache):
+        """The run page rendered by a new environment with ``cache``, as a new process would."""
+        monkeypatch.setattr(render, "_bytecode_cache", lambda: cache)
+        render._environment.cache_clear()
+        try:
+            return (write_reports(result, tmp_path / f"page-{id(cache)}") / "index.html").read_bytes()
+        finally:
+            render._environment.cache_clear()
+
+    compiled = []
+    original = Environment._compile
+    monkeypatch.setattr(Environment, "_compile", lambda self, *a, **k: compiled.append(1) or original(self, *a, **k))
+    (tmp_path / "cache").mkdir()
+    cache = render._QuietBytecodeCache(str(tmp_path / "cache"), "%s.cache")
+    assert fresh(cache) == expected and compiled  # compiled, and written to the cache
+    assert len(list((tmp_path / "cache").iterdir())) >= 1
+    compiled.clear()
+    assert fresh(cache) == expected and compiled == []  # read from the cache: nothing compiled again
+
+    def broken(self, bucket):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(render.FileSystemBytecodeCache, "dump_bytecode", broken)
+    monkeypatch.setattr(render.FileSystemBytecodeCache, "load_bytecode", broken)
+    assert fresh(render._QuietBytecodeCache(str(tmp_path / "cache"), "%s.cache")) == expected
