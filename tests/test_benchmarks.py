@@ -18,7 +18,10 @@ def run(script: str, *args: str) -> str:
 
 def test_the_mmc_benchmark_compares_tsim_with_simpy_and_ciw_where_installed():
     out = run("bench_mmc.py", "--agents", "5", "--hours", "0.2", "--repeat", "1")
-    assert "tsim/simpy:" in out and "customers/s" in out
+    assert "tsim/simpy:" in out and "customers/s" in out and "(--journal records)" in out
+    offered = int(out.split("tsim offered ")[1].split()[0])
+    full = run("bench_mmc.py", "--agents", "5", "--hours", "0.2", "--repeat", "1", "--journal", "full")
+    assert f"tsim offered {offered} calls (--journal full)" in full  # the same calls, kept or not
     try:
         import ciw  # noqa: F401
     except ImportError:
