@@ -82,7 +82,7 @@ def report_files(result: RunResult) -> dict[str, str]:
         "events.jsonl": only(J.TLIB_REQUEST, J.TLIB_EVENT),
         "http.jsonl": only(J.HTTP_REQUEST, J.HTTP_RESPONSE),
         "cometd.jsonl": only(J.COMETD),
-        "dispositions.jsonl": _jsonl(record.to_json() for record in result.dispositions),
+        "dispositions.jsonl": "".join(record.to_json_line() + "\n" for record in result.dispositions),
         "summary.md": markdown(result),
     }
     files["stats.md"] = statistics.markdown(result.scenario.name, result.figures)

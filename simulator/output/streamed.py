@@ -57,15 +57,14 @@ class StreamedReports:
         self._open.append((name, packed, raw))
         return packed
 
-    def _keep_first(self, record: DispositionRecord) -> dict[str, Any]:
-        data = record.to_json()
+    def _keep_first(self, record: DispositionRecord) -> None:
         if len(self.first_records) < STREAMED_PAGE_RECORDS:
-            self.first_records.append(data)
-        return data
+            self.first_records.append(record.to_json())
 
     def _write_record(self, record: DispositionRecord) -> None:
+        self._keep_first(record)
         lines = self._lines[0]
-        lines.append(_encode(self._keep_first(record)))
+        lines.append(record.to_json_line())
         if len(lines) >= WRITE_LINES:
             self._write(0)
 
