@@ -23,48 +23,25 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from simpy.events import NORMAL, Event
-
 from .timing import FIFO, Environment, Sampler
 
 
-class _Later(Event):
-    """A simpy event that runs one action when it is processed: a ``Timeout``
-    whose callback is the action, without a closure per event."""
-
-    def __init__(self, env: Environment, delay: int, action: Callable[[], None]):
-        if delay < 0:
-            raise ValueError(f"negative delay {delay}")
-        self.env = env
-        self.callbacks = [_run_action]
-        self._value = action
-        self._ok = True
-        env.schedule(self, NORMAL, delay)
-
-
 def _run_action(event: Any) -> None:
-    event._value()  # noqa: SLF001 - the event's value is its action
-
-
-class _Delivery(Event):
-    """A simpy event that hands one message to ``deliver`` when it is processed."""
-
-    def __init__(self, env: Environment, delay: int, deliver: Callable[[Any], None], message: Any):
-        self.env = env
-        self.callbacks = [_deliver]
-        self._value = (deliver, message)
-        self._ok = True
-        env.schedule(self, NORMAL, delay)
+    event.value()  # a timeout whose value is the action to run
 
 
 def _deliver(event: Any) -> None:
-    deliver, message = event._value  # noqa: SLF001 - the event's value is its delivery
+    deliver, message = event.value  # a timeout whose value is a delivery
     deliver(message)
 
 
 def later(env: Environment, delay: int, action: Callable[[], None]) -> None:
-    """Run ``action`` ``delay`` µs from now, among the messages due then."""
-    _Later(env, delay, action)
+    """Run ``action`` ``delay`` µs from now, among the messages due then.
+
+    simpy's public API: a ``Timeout`` whose value is the action, and one shared
+    callback that runs it (no closure made per call).
+    """
+    env.timeout(delay, action).callbacks.append(_run_action)
 
 
 def after_deliveries(env: Environment, action: Callable[[], None]) -> None:
@@ -152,10 +129,10 @@ class ConstantFifoLink(Link):
     delay: int
 
     def send(self, message: Any) -> None:
-        _Delivery(self.env, self.delay, self.deliver, message)
+        self.env.timeout(self.delay, (self.deliver, message)).callbacks.append(_deliver)
 
     def send_all(self, messages: list[Any]) -> None:
-        _Delivery(self.env, self.delay, self._arrive_all, messages)
+        self.env.timeout(self.delay, (self._arrive_all, messages)).callbacks.append(_deliver)
 
     def _arrive_all(self, messages: list[Any]) -> None:
         deliver = self.deliver

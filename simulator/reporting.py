@@ -36,6 +36,7 @@ ignored.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,6 +91,7 @@ class ReportingSink:
         self.closed: dict[str, int] = {}  # ConnID → when it ended, for a closed call still remembered
         self._ended: deque[CallRecord] = deque()  # calls that ended and are not closed, by end time
         self._closed_order: deque[tuple[int, str]] = deque()
+        self._due_after: float = math.inf  # past this instant, _close_due has something to do
 
     def _close_due(self) -> None:
         """Close the calls whose user-event timeout has passed; forget those closed a timeout ago."""
@@ -107,9 +109,11 @@ class ReportingSink:
         while order and order[0][0] + TOMBSTONE_TIMEOUTS * timeout < now:
             _, conn_id = order.popleft()
             self.closed.pop(conn_id, None)
+        self._due_after = min(ended[0].ended_at + timeout if ended else math.inf,  # type: ignore[operator]
+                              order[0][0] + TOMBSTONE_TIMEOUTS * timeout if order else math.inf)
 
     def on_event(self, event: tlib.TEvent) -> None:
-        if self._ended or self._closed_order:
+        if self.env.now > self._due_after:
             self._close_due()
         name = event.name
         attrs = event.attrs
@@ -143,6 +147,7 @@ class ReportingSink:
             call.ended_at = self.env.now
             call.attached = _NOTHING  # an ended call's attached data no longer counts: only what it holds
             self._ended.append(call)
+            self._due_after = min(self._due_after, call.ended_at + self.settings.user_event_data_timeout)
             self.journal.append(J.REPORTING, {"connId": call.conn_id, "callUuid": call.call_uuid,
                                               "what": "call-end", "userData": dict(call.holds)},
                                 {"event": attrs["EventSequenceNumber"]})

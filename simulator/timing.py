@@ -28,7 +28,6 @@ draws — a sweep varies one thing at a time.
 
 from __future__ import annotations
 
-import heapq
 import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -103,27 +102,6 @@ class Environment(simpy.Environment):
 
     def __init__(self) -> None:
         super().__init__(initial_time=0)
-
-    def run(self, until: Any = None) -> Any:
-        """simpy's ``run``; without ``until``, simpy's ``step`` inlined in one loop.
-
-        It does exactly what ``step`` does for each event (pop the earliest, run its
-        callbacks, crash on a failed event nobody defused), minus a method call per
-        event: a day of traffic steps tens of millions of events.
-        """
-        if until is not None:
-            return super().run(until)
-        queue, pop = self._queue, heapq.heappop
-        while queue:
-            self._now, _, _, event = pop(queue)
-            callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]  # as simpy does
-            for callback in callbacks:
-                callback(event)
-            if not event._ok and not hasattr(event, "_defused"):
-                exc = type(event._value)(*event._value.args)
-                exc.__cause__ = event._value
-                raise exc
-        return None
 
     if TYPE_CHECKING:
         @property
