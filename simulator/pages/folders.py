@@ -105,7 +105,11 @@ def index_page(root: Path) -> str:
     runs, sweeps = [], {}
     for folder in run_folders(root):
         manifest = _manifest(folder)
-        streamed = manifest.get("journal", "full") != "full"  # its records are counted in stats.md instead
+        for key in ("scenario", "passed"):
+            if key not in manifest:
+                raise ReportsError(folder / "manifest.json", f"has no {key!r}: it is not a run tsim can list")
+        manifest.setdefault("journal", "full")  # (a tsim before streamed runs wrote full runs only, without it)
+        streamed = manifest["journal"] != "full"  # its records are counted in stats.md instead
         manifest["records"] = [] if streamed else _json_lines(folder / "dispositions.jsonl")
         manifest["folder"] = folder.name
         runs.append(manifest)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from simulator import run_scenario
@@ -102,3 +103,21 @@ def test_compiled_templates_are_cached_and_a_cache_that_fails_changes_nothing(tm
     monkeypatch.setattr(render.FileSystemBytecodeCache, "dump_bytecode", broken)
     monkeypatch.setattr(render.FileSystemBytecodeCache, "load_bytecode", broken)
     assert fresh(render._QuietBytecodeCache(str(tmp_path / "cache"), "%s.cache")) == expected
+
+
+def test_the_index_lists_a_run_an_older_tsim_wrote_and_names_a_manifest_it_cannot_list(tmp_path):
+    import json
+
+    from simulator.output.folders import ReportsError
+    from simulator.pages.folders import write_index
+
+    folder = write_reports(run_scenario(SCENARIOS / "disposition-while-established.yaml"), tmp_path / "old")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    del manifest["journal"]  # written before streamed runs existed
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    page = write_index(tmp_path).read_text()
+    assert "disposition-while-established" in page
+    del manifest["scenario"]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ReportsError, match=r"manifest.json: has no 'scenario': it is not a run tsim can list"):
+        write_index(tmp_path)
