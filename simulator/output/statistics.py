@@ -6,6 +6,10 @@
 - each queue's figures: calls offered, handed to agents, abandoned in the queue,
   average speed of answer (the wait before a call went to an agent) and service
   level (the share handed over within 20 s);
+- the agents' time: how long they were logged in, and the shares of it on calls
+  (ringing, talking or holding), in after-call work, NotReady, and idle (Ready, no call);
+  occupancy is the time on calls and in after-call work over the time available
+  (logged in, not NotReady);
 - a series per interval: calls offered, dispositions, and those lost.
 
 Everything comes from the records and the journal, as every other report does,
@@ -38,6 +42,50 @@ def wilson(successes: int, total: int, z: float = 1.96) -> tuple[float, float]:
     centre = (p + z * z / (2 * total)) / (1 + z * z / total)
     half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+AGENT_STATES = ("on calls", "after-call work", "not ready", "idle")
+"""What an agent's logged-in time is spent on (a call outranks the agent state)."""
+
+
+@dataclass(frozen=True)
+class AgentFigures:
+    agents: int  # DNs an agent logged in on
+    logged_in_s: float
+    seconds: dict[str, float]  # by AGENT_STATES
+
+    @property
+    def occupancy(self) -> float:
+        """Time on calls and in after-call work over the time available (logged in, not NotReady)."""
+        available = self.logged_in_s - self.seconds["not ready"]
+        busy = self.seconds["on calls"] + self.seconds["after-call work"]
+        return busy / available if available > 0 else 0.0
+
+
+class _AgentClock:
+    """One DN's agent, for the agent figures: its state, its live calls, and since when."""
+
+    __slots__ = ("state", "calls", "since")
+
+    def __init__(self, now: int):
+        self.state: str | None = None  # None: logged out
+        self.calls: set[str] = set()
+        self.since = now
+
+    def category(self) -> str | None:
+        if self.state is None:
+            return None
+        if self.calls:
+            return "on calls"
+        return self.state
+
+
+AGENT_EVENTS = {"EventAgentLogin": "not ready", "EventAgentReady": "idle", "EventAgentNotReady": "not ready",
+                "EventAgentLogout": None}
+CALL_STARTS = frozenset({"EventRinging", "EventEstablished", "EventDialing", "EventHeld", "EventRetrieved",
+                         "EventPartyChanged"})  # (a party moved from a consult call names it PreviousConnID)
+CALL_ENDS = frozenset({"EventReleased", "EventAbandoned"})
+AGENT_WATCH = frozenset(AGENT_EVENTS) | CALL_STARTS | CALL_ENDS
 
 
 @dataclass(frozen=True)
@@ -87,12 +135,16 @@ class Accumulator:
         self.wait_sum: Counter[str] = Counter()
         self.within_level: Counter[str] = Counter()
         self._queued: dict[tuple[str, str], int] = {}
+        self.agent_seconds: Counter[str] = Counter()  # µs, by AGENT_STATES
+        self._agents: dict[str, _AgentClock] = {}  # by DN, once an agent logged in there
 
     def add_entry(self, entry: J.Entry) -> None:
         if entry.kind != J.TLIB_EVENT:
             return
         event = entry.payload
         name = event.name
+        if name in AGENT_WATCH:
+            self._agent_event(name, event.attrs, entry.t)
         if name != "EventQueued" and name != "EventDiverted" and name != "EventAbandoned":
             return
         dn, conn = event.attrs.get("ThisDN"), event.attrs.get("ConnID")
@@ -111,6 +163,29 @@ class Accumulator:
             self.within_level[dn] += wait <= SERVICE_LEVEL_US
         else:
             self.abandoned[dn] += 1
+
+    def _agent_event(self, name: str, attrs: dict[str, Any], now: int) -> None:
+        """An event at an agent's DN: close the time spent as it was, then change it."""
+        dn = attrs.get("ThisDN")
+        clock = self._agents.get(dn)  # type: ignore[arg-type]  # (None or a non-text DN finds nothing)
+        if clock is None:
+            if name != "EventAgentLogin" or not isinstance(dn, str):
+                return  # a DN no agent ever logged in on (a queue, a routing point)
+            clock = self._agents[dn] = _AgentClock(now)
+        if clock.state is not None:
+            self.agent_seconds["on calls" if clock.calls else clock.state] += now - clock.since
+        clock.since = now
+        if name in AGENT_EVENTS:
+            state = AGENT_EVENTS[name]
+            if state == "not ready" and attrs.get("AgentWorkMode") == "AgentAfterCallWork":
+                state = "after-call work"
+            clock.state = state
+        elif isinstance(conn_id := attrs.get("ConnID"), str):
+            if name in CALL_ENDS:
+                clock.calls.discard(conn_id)
+            else:
+                clock.calls.discard(attrs.get("PreviousConnID"))
+                clock.calls.add(conn_id)
 
     def add_record(self, record: DispositionRecord, released_at: float | None) -> None:
         """One disposition record; ``released_at``: when its call was released (seconds), if it was."""
@@ -136,8 +211,17 @@ class Accumulator:
                                self.wait_sum[q] / self.handed[q] / US_PER_SECOND if self.handed[q] else 0.0,
                                self.within_level[q] / self.handed[q] if self.handed[q] else 0.0)
                   for q in sorted(self.offered)]
+        seconds = Counter(self.agent_seconds)
+        for clock in self._agents.values():  # the time still running at the end
+            category = clock.category()
+            if category is not None:
+                seconds[category] += end_time - clock.since
+        agents = AgentFigures(len(self._agents), sum(seconds.values()) / US_PER_SECOND,
+                              {state: seconds[state] / US_PER_SECOND for state in AGENT_STATES}) \
+            if self._agents else None
         return {"total": total, "by": self.by, "lost": lost, "loss_interval": wilson(lost, total),
-                "delays": self.delays, "queues": queues, "interval": interval, "series": dict(sorted(series.items()))}
+                "delays": self.delays, "queues": queues, "agents": agents, "interval": interval,
+                "series": dict(sorted(series.items()))}
 
 
 def _interval(end_us: int) -> int:
@@ -169,6 +253,13 @@ def markdown(name: str, s: dict[str, Any]) -> str:
         for q in s["queues"]:
             out.append(f"| {q.queue} | {q.offered} | {q.answered} | {q.abandoned} | {q.mean_wait_s:.2f} s | "
                        f"{q.service_level:.1%} |")
+    agents = s.get("agents")
+    if agents is not None and agents.logged_in_s > 0:
+        out += ["", "## Agents", "", f"{agents.agents} agents, {agents.logged_in_s / 3600:.2f} agent-hours logged in; "
+                f"occupancy {agents.occupancy:.1%} (on calls and in after-call work, of the time not NotReady)", "",
+                "| " + " | ".join(AGENT_STATES) + " |", "|---" * len(AGENT_STATES) + "|",
+                "| " + " | ".join(f"{agents.seconds[state] / agents.logged_in_s:.1%}" for state in AGENT_STATES)
+                + " |"]
     if s["series"]:
         out += ["", f"## Every {format_duration(s['interval'])}", "", "| from | calls offered | dispositions | lost |",
                 "|---|---|---|---|"]
@@ -193,6 +284,11 @@ def csv_text(s: dict[str, Any]) -> str:
         rows += [f"queue {q.queue},offered,{q.offered}", f"queue {q.queue},to an agent,{q.answered}",
                  f"queue {q.queue},abandoned,{q.abandoned}", f"queue {q.queue},average speed of answer s,"
                  f"{q.mean_wait_s:.6f}", f"queue {q.queue},service level,{q.service_level:.6f}"]
+    agents = s.get("agents")
+    if agents is not None:
+        rows += [f"agents,logged in,{agents.agents}", f"agents,logged in s,{agents.logged_in_s:.6f}",
+                 *(f"agents,{state} s,{agents.seconds[state]:.6f}" for state in AGENT_STATES),
+                 f"agents,occupancy,{agents.occupancy:.6f}"]
     for index, counts in s["series"].items():
         for key in ("offered", "dispositions", "lost"):
             rows.append(f"interval {index * s['interval'] // US_PER_SECOND}s,{key},{counts[key]}")

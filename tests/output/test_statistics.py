@@ -1,0 +1,70 @@
+"""The agents' time in the statistics: shares that add up, occupancy as the
+textbook has it, and shifts counted as they were worked."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator import parse_scenario, run_scenario
+from simulator.output import statistics
+from simulator.output.statistics import AGENT_STATES, Accumulator
+
+from ..helpers import SCENARIOS
+from ..test_traffic import ERLANG, SHIFTS
+
+BUNDLED = sorted(SCENARIOS.glob("*.yaml"))
+
+
+def test_occupancy_is_the_offered_load_per_agent():
+    """M/M/3 at 2 calls/s of 1 s: each agent is busy 2/3 of the time (no wrap-up, no breaks)."""
+    agents = "\n".join(f'    "{15000 + i}": {{agent: a{i}}}' for i in range(3))
+    result = run_scenario(parse_scenario(ERLANG.format(seed=3, agents=agents, rate=2.0, duration=4000, talk=1.0),
+                                         "erlang.yaml"))
+    figures = result.figures["agents"]
+    assert figures.agents == 3 and figures.seconds["not ready"] == figures.seconds["after-call work"] == 0
+    assert figures.occupancy == pytest.approx(2 / 3, abs=0.03)
+    assert sum(figures.seconds.values()) == pytest.approx(figures.logged_in_s)
+
+
+def test_shifts_are_counted_as_worked_and_the_csv_and_markdown_say_so():
+    result = run_scenario(parse_scenario(SHIFTS, "shifts.yaml"))
+    logged_in: dict[str, int] = {}
+    worked = 0
+    for entry in result.journal.of_kind("tlib.event"):
+        event = entry.payload
+        if event.name == "EventAgentLogin":
+            logged_in[event.attrs["ThisDN"]] = entry.t
+        elif event.name == "EventAgentLogout":
+            worked += entry.t - logged_in.pop(event.attrs["ThisDN"])
+    assert not logged_in  # every shift ended
+    figures = result.figures["agents"]
+    assert figures.agents == 12
+    assert figures.logged_in_s == pytest.approx(worked / 1e6)
+    assert 0 < figures.seconds["not ready"] and 0 < figures.seconds["after-call work"]  # breaks, the early wrap-up
+    csv = statistics.csv_text(result.figures)
+    assert f"agents,logged in s,{worked / 1e6:.6f}" in csv
+    assert all(f"agents,{state} s," in csv for state in AGENT_STATES)
+    assert all(len(row.split(",")) == 3 for row in csv.splitlines())  # no comma inside a key
+    markdown = statistics.markdown("shifts", result.figures)
+    assert "## Agents" in markdown and f"occupancy {figures.occupancy:.1%}" in markdown
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.stem for p in BUNDLED])
+def test_an_agent_is_on_calls_only_while_a_call_is_live_at_its_dn(path):
+    """Transfers move parties between ConnIDs (EventPartyChanged): once every call
+    of a run is over, no agent is still counted on a call."""
+    result = run_scenario(path)
+    fed = Accumulator()
+    for entry in result.journal.of_kind("tlib.event"):
+        fed.add_entry(entry)
+    still_live = {row["connId"] for row in result.calls if row["releasedAt"] is None}
+    on_calls = {dn: clock.calls - still_live for dn, clock in fed._agents.items()}  # noqa: SLF001
+    assert not any(on_calls.values()), on_calls
+    figures = fed.result(result.end_time)["agents"]
+    assert figures is None or sum(figures.seconds.values()) == pytest.approx(figures.logged_in_s)
+
+
+def test_transfers_are_in_the_bundled_scenarios_this_checks():
+    names = {p.stem for p in BUNDLED}
+    assert {"disposition-with-consult-call-id-after-transfer", "disposition-on-the-consult-call",
+            "conference-both-agents-dispose"} <= names
