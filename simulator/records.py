@@ -23,10 +23,6 @@ Rules of the online builder (``RecordBuilder``):
 - CometD messages count when they reach the desktop before the record is
   complete: a message still in flight an hour after the call ended (a desktop
   link slower than the user-event timeout) is not in the record.
-
-The record models are built with ``model_construct``: every field comes from
-the journal, already of its type, and a day of traffic builds a million records
-(the tests validate the records of every bundled scenario against the models).
 """
 
 from __future__ import annotations
@@ -147,7 +143,7 @@ class RecordBuilder:
         pending = self._answering.pop(name, None)
         if pending is not None:
             body = entry.payload["body"]  # only what the record says: the rest is freed now
-            pending.response = HttpAnswer.model_construct(status=entry.payload["status"], statusCode=body["statusCode"],
+            pending.response = HttpAnswer(status=entry.payload["status"], statusCode=body["statusCode"],
                                           statusMessage=body.get("statusMessage"))
             self._check(pending)
 
@@ -327,13 +323,13 @@ def _record(pending: _Pending, conn: _Conn | None) -> DispositionRecord:
     fallback = None
     if pending.fallback is not None:
         assert pending.fallback_at is not None, "a fallback is journaled with its time"
-        fallback = Fallback.model_construct(path=DispositionPath.USER_EVENT, at=pending.fallback_at,
-                                            tserver=_tserver_outcome(pending.fallback))
+        fallback = Fallback(path=DispositionPath.USER_EVENT, at=pending.fallback_at,
+                            tserver=_tserver_outcome(pending.fallback))
     assert response is not None, "a record is built once its request was answered"
     http = response
     asked = _Asked(dn=d.get("dn"), conn_id=d["connId"], key=d["key"], disposition=d["disposition"],
                    view=d["view"], path=path, http=http, tserver=tserver, fallback=fallback)
-    return DispositionRecord.model_construct(
+    return DispositionRecord(
         request=d["request"], user=d["user"], dn=asked.dn, callId=d["callId"], connId=asked.conn_id,
         callUuid=d["callUuid"], disposition=asked.disposition, key=asked.key, requestedAt=pending.sent_at,
         gwsView=asked.view, tserverState=pending.tserver_state, path=path, http=http, tserver=tserver,
@@ -360,7 +356,7 @@ def _times(pending: _Pending, cometd: list[tuple[str, int]]) -> Times:
     """When the request left the desktop, reached Web Services and T-Server, was
     answered, when the answer was back at Web Services and the desktop heard of it."""
     ref = pending.ref
-    return Times.model_construct(leftDesktop=pending.sent_at, reachedGws=pending.at_gws,
+    return Times(leftDesktop=pending.sent_at, reachedGws=pending.at_gws,
                  reachedTServer=ref.request[1] if ref is not None and ref.request is not None else None,
                  answered=ref.outcome[1] if ref is not None and ref.outcome is not None else None,
                  answerAtGws=ref.at_gws if ref is not None else None,
@@ -372,11 +368,11 @@ def _tserver_outcome(ref: _Ref | None) -> TServerOutcome | None:
         return None
     name, reached = ref.request if ref.request is not None else (None, None)
     if ref.outcome is None:
-        return TServerOutcome.model_construct(request=name, reachedAt=reached, event=None, at=None)
+        return TServerOutcome(request=name, reachedAt=reached, event=None, at=None)
     event, at, number, error_code, error_message = ref.outcome
     error = event == "EventError"
     code = error_code if error else None
-    return TServerOutcome.model_construct(
+    return TServerOutcome(
         request=name, reachedAt=reached, event=event, at=at, eventSequenceNumber=number, errorCode=code,
         errorName=tlib.ERROR_NAMES.get(code) if code is not None else None,
         errorMessage=error_message if error else None)
@@ -392,12 +388,12 @@ def _reporting(asked: _Asked, conn: _Conn | None, ref: _Ref | None, fallback: _R
         arrived, fallback_why = _arrived(asked, DispositionPath.USER_EVENT, fallback, asked.fallback.tserver)
         why_not = why_not if arrived else f"{why_not}; the fallback user event: {fallback_why}"
     if not arrived:
-        return ReportingFate.model_construct(holds=holds, outcome=Fate.LOST, reason=why_not, callEnded=ended)
+        return ReportingFate(holds=holds, outcome=Fate.LOST, reason=why_not, callEnded=ended)
     if holds == asked.disposition:
-        return ReportingFate.model_construct(holds=holds, outcome=Fate.REPORTED, reason=None, callEnded=ended)
+        return ReportingFate(holds=holds, outcome=Fate.REPORTED, reason=None, callEnded=ended)
     reason = (f"reporting holds {holds!r} from a later change" if holds is not None
               else f"the key {key} was removed later")
-    return ReportingFate.model_construct(holds=holds, outcome=Fate.SUPERSEDED, reason=reason, callEnded=ended)
+    return ReportingFate(holds=holds, outcome=Fate.SUPERSEDED, reason=reason, callEnded=ended)
 
 
 def _arrived(asked: _Asked, path: DispositionPath, ref: _Ref | None,
