@@ -46,3 +46,14 @@ def test_the_sweep_example_is_what_tsim_prints():
     table = console_table(sweep(loaded, "dispose.at=265.9s:266.1s:1ms", anchor="hangup", jobs=2)).splitlines()
     shown = block_after("### Sweeps: where does the outcome change?").splitlines()[1:]
     assert shown[:9] == table[:9]
+
+
+def test_the_stats_examples_are_lines_tsim_writes():
+    from simulator.output import statistics
+
+    for scenario, marker in (("an-hour-of-traffic", "VIP call inside it. Its `stats.md` begins:"),
+                             ("a-shift-change-with-two-queues", "and the agents' time:")):
+        result = run_scenario(SCENARIOS / f"{scenario}.yaml")
+        written = iter(statistics.markdown(scenario, result.figures).splitlines())
+        shown = [line for line in block_after(marker).splitlines() if line]
+        assert all(line in written for line in shown), scenario  # each line, in the file's order (an excerpt)
