@@ -2,8 +2,9 @@
 
 Two bar charts, inline SVG (no script, nothing loaded): when agents clicked
 relative to the call's release, stacked by what reporting ended with; and the
-calls offered, dispositions and dispositions lost in each interval. The page
-is built from the report files, so the charts read the CSV rather than the run.
+calls offered, dispositions and dispositions lost in each interval. Then the
+queues' and the agents' figures as a table. The page is built from the report
+files, so the charts read the CSV rather than the run.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import io
 from dataclasses import dataclass, field
 from html import escape
 
-from ..output.statistics import delay_bin_labels
+from ..output.statistics import AGENT_STATES, delay_bin_labels
 
 FATES = ("reported", "superseded", "lost")
 FATE_COLOURS = {"reported": "#2e7d32", "superseded": "#8d6e63", "lost": "#b00020"}  # as the page's badges
@@ -28,6 +29,8 @@ class Figures:
 
     clicks: dict[str, dict[str, int]] = field(default_factory=dict)  # bin label → fate → count
     series: dict[str, dict[str, int]] = field(default_factory=dict)  # interval start → key → count
+    queues: dict[str, dict[str, float]] = field(default_factory=dict)  # queue → key → value
+    agents: dict[str, float] = field(default_factory=dict)  # key → value
 
 
 def read_figures(text: str) -> Figures:
@@ -35,6 +38,16 @@ def read_figures(text: str) -> Figures:
     figures = Figures()
     for row in csv.DictReader(io.StringIO(text)):
         section, key, value = row.get("section") or "", row.get("key") or "", row.get("value") or ""
+        if section.startswith("queue ") or section == "agents":
+            try:
+                number = float(value)
+            except ValueError:
+                continue
+            if section == "agents":
+                figures.agents[key] = number
+            else:
+                figures.queues.setdefault(section.removeprefix("queue "), {})[key] = number
+            continue
         if not value.isdigit():
             continue
         if section == "click minus release":
@@ -61,7 +74,32 @@ def charts_html(stats_csv: str | None) -> str:
         parts.append(_bars("Each interval: calls offered, dispositions, and those lost", [_from(s) for s in starts],
                            [[figures.series[s].get(k, 0) for k in SERIES] for s in starts], SERIES, SERIES_COLOURS,
                            stacked=False))
-    return "\n".join(parts)
+    parts.append(_kpis(figures))
+    return "\n".join(part for part in parts if part)
+
+
+def _kpis(figures: Figures) -> str:
+    """The queues' and the agents' figures, as ``stats.md`` has them."""
+    out = []
+    if figures.queues:
+        out += ['<figure class="stats-table"><figcaption>Queues</figcaption>',
+                "<table><thead><tr><th>queue</th><th>offered</th>"
+                "<th>to an agent</th><th>abandoned in queue</th><th>average speed of answer</th>"
+                "<th>service level (≤ 20 s)</th></tr></thead><tbody>"]
+        for queue, q in figures.queues.items():
+            out.append(f"<tr><td>{escape(queue)}</td><td>{q.get('offered', 0):,.0f}</td>"
+                       f"<td>{q.get('to an agent', 0):,.0f}</td><td>{q.get('abandoned', 0):,.0f}</td>"
+                       f"<td>{q.get('average speed of answer s', 0):.2f} s</td>"
+                       f"<td>{q.get('service level', 0):.1%}</td></tr>")
+        out.append("</tbody></table></figure>")
+    agents = figures.agents
+    logged_in = agents.get("logged in s", 0)
+    if logged_in > 0:
+        shares = ", ".join(f"{agents.get(f'{state} s', 0) / logged_in:.1%} {state}" for state in AGENT_STATES)
+        out.append(f'<p class="agents">Agents: {agents.get("logged in", 0):,.0f}, {logged_in / 3600:,.2f} '
+                   f"agent-hours logged in ({escape(shares)}); occupancy {agents.get('occupancy', 0):.1%} "
+                   "(on calls and in after-call work, of the time not NotReady).</p>")
+    return "\n".join(out)
 
 
 def _from(start: str) -> str:

@@ -70,3 +70,16 @@ def test_a_run_with_traffic_has_its_charts_on_its_page_and_a_small_run_has_none(
     assert run_page_from_folder(hour) == page  # rebuilt from the files alone, charts included
     small = write_reports(run_scenario(SCENARIOS / "view-lag.yaml"), tmp_path / "small")
     assert 'id="statistics"' not in (small / "index.html").read_text()
+
+
+def test_the_queues_and_agents_figures_are_on_the_page_as_stats_md_has_them(tmp_path):
+    folder = write_reports(run_scenario(SCENARIOS / "a-shift-change-with-two-queues.yaml"), tmp_path / "shift")
+    page = (folder / "index.html").read_text()
+    markdown = (folder / "stats.md").read_text()
+    for row in re.findall(r"^\| (1600\d) \| (\d+) \| (\d+) \| (\d+) \| ([\d.]+ s) \| ([\d.]+%) \|$", markdown, re.M):
+        assert "<tr><td>" + "</td><td>".join(row) + "</td></tr>" in page
+    occupancy = re.search(r"occupancy ([\d.]+%)", markdown)
+    assert occupancy is not None and f"occupancy {occupancy.group(1)}" in page
+    assert "Agents: 7, 4.28 agent-hours logged in (63.7% on calls" in page
+    figures = read_figures((folder / "stats.csv").read_text())
+    assert set(figures.queues) == {"16000", "16001"} and figures.agents["logged in"] == 7
