@@ -355,18 +355,15 @@ def test_calls_are_spread_over_queues_by_share_and_reach_only_agents_who_take_th
 
 
 def test_queue_shares_and_skills_are_checked_with_their_field():
-    bad_sum = SKILLS.replace('share: 0.3}', 'share: 0.2}')
-    with pytest.raises(ScenarioError, match=r"skills.yaml:\d+: traffic: to: the shares add up to 1, not 0.9"):
-        parse_scenario(bad_sum, "skills.yaml")
-    unknown = SKILLS.replace('{dn: "19001", share: 0.3}', '{dn: "19009", share: 0.3}')
-    with pytest.raises(ScenarioError, match=r"traffic.to\[1\].dn: 19009 is not a configured DN"):
-        parse_scenario(unknown, "skills.yaml")
-    mapping = SKILLS.replace('[{dn: "19000", share: 0.7}, {dn: "19001", share: 0.3}]', '{dn: "19000", share: 1}')
-    with pytest.raises(ScenarioError, match=r"skills.yaml:15: traffic.to: a DN, or a list of \{dn, share\}$"):
-        parse_scenario(mapping, "skills.yaml")
-    not_a_queue = SKILLS.replace('queues: ["19001"]}', 'queues: ["20000"]}')
-    with pytest.raises(ScenarioError, match=r"agent_groups\[1\].queues: 20000 is not a configured ACDQueue"):
-        parse_scenario(not_a_queue, "skills.yaml")
+    listed = '[{dn: "19000", share: 0.7}, {dn: "19001", share: 0.3}]'
+    for given, wanted, error in [
+        ('share: 0.3}', 'share: 0.2}', r"skills.yaml:\d+: traffic: to: the shares add up to 1, not 0.9"),
+        ('{dn: "19001", share: 0.3}', '{dn: "19009", share: 0.3}', r"traffic.to\[1\].dn: 19009 is not a configured DN"),
+        (listed, '{dn: "19000", share: 1}', r"skills.yaml:15: traffic.to: a DN, or a list of \{dn, share\}$"),
+        ('queues: ["19001"]}', 'queues: ["20000"]}', r"agent_groups\[1\].queues: 20000 is not a configured ACDQueue"),
+    ]:
+        with pytest.raises(ScenarioError, match=error):
+            parse_scenario(SKILLS.replace(given, wanted), "skills.yaml")
 
 
 @pytest.mark.parametrize("text", [SHIFTS, SKILLS], ids=["shifts", "skills"])

@@ -46,6 +46,9 @@ def wilson(successes: int, total: int, z: float = 1.96) -> tuple[float, float]:
 
 AGENT_STATES = ("on calls", "after-call work", "not ready", "idle")
 """What an agent's logged-in time is spent on (a call outranks the agent state)."""
+OCCUPANCY_MEANS = "on calls and in after-call work, of the time not NotReady"
+QUEUE_COLUMNS = ("queue", "offered", "to an agent", "abandoned in queue", "average speed of answer",
+                 "service level (≤ 20 s)")
 
 
 @dataclass(frozen=True)
@@ -172,8 +175,9 @@ class Accumulator:
             if name != "EventAgentLogin" or not isinstance(dn, str):
                 return  # a DN no agent ever logged in on (a queue, a routing point)
             clock = self._agents[dn] = _AgentClock(now)
-        if clock.state is not None:
-            self.agent_seconds["on calls" if clock.calls else clock.state] += now - clock.since
+        category = clock.category()
+        if category is not None:
+            self.agent_seconds[category] += now - clock.since
         clock.since = now
         if name in AGENT_EVENTS:
             state = AGENT_EVENTS[name]
@@ -248,15 +252,14 @@ def markdown(name: str, s: dict[str, Any]) -> str:
             if any(counts):
                 out.append(f"| {label} | " + " | ".join(map(str, counts)) + " |")
     if s["queues"]:
-        out += ["", "## Queues", "", "| queue | offered | to an agent | abandoned in queue | average speed of answer "
-                "| service level (≤ 20 s) |", "|---|---|---|---|---|---|"]
+        out += ["", "## Queues", "", "| " + " | ".join(QUEUE_COLUMNS) + " |", "|---" * len(QUEUE_COLUMNS) + "|"]
         for q in s["queues"]:
             out.append(f"| {q.queue} | {q.offered} | {q.answered} | {q.abandoned} | {q.mean_wait_s:.2f} s | "
                        f"{q.service_level:.1%} |")
     agents = s.get("agents")
     if agents is not None and agents.logged_in_s > 0:
         out += ["", "## Agents", "", f"{agents.agents} agents, {agents.logged_in_s / 3600:.2f} agent-hours logged in; "
-                f"occupancy {agents.occupancy:.1%} (on calls and in after-call work, of the time not NotReady)", "",
+                f"occupancy {agents.occupancy:.1%} ({OCCUPANCY_MEANS})", "",
                 "| " + " | ".join(AGENT_STATES) + " |", "|---" * len(AGENT_STATES) + "|",
                 "| " + " | ".join(f"{agents.seconds[state] / agents.logged_in_s:.1%}" for state in AGENT_STATES)
                 + " |"]

@@ -15,10 +15,12 @@ Then, for every mode: ``manifest.json``, ``summary.md``, ``stats.md``,
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from ..pages.folders import RUN_PAGE, STREAMED_PAGE_RECORDS, run_page_streamed
 from ..record import DispositionRecord
@@ -33,15 +35,51 @@ COMPRESSION = 1  # gzip level: JSON lines still shrink about tenfold, at a fract
 WRITE_LINES = 512  # lines gathered before one compressing write
 
 
+class _JsonLines:
+    """One compressed JSON-lines file of a streamed run, compressed ``WRITE_LINES``
+    lines a write. A write that fails names the file as it will be once in place."""
+
+    def __init__(self, folder: StagedFolder, name: str):
+        self.target = folder.target / name
+        self.raw = folder.open(name)
+        self.packed = gzip.GzipFile(filename="", mode="wb", fileobj=self.raw, mtime=0, compresslevel=COMPRESSION)
+        self.lines: list[str] = []  # encoded, not yet compressed
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+        if len(self.lines) >= WRITE_LINES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.lines:
+            self._io(lambda: self.packed.write(("\n".join(self.lines) + "\n").encode()))
+            self.lines.clear()
+
+    def close(self) -> None:
+        self.flush()
+        self._io(self.packed.close)
+        self._io(self.raw.close)
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self.packed.close()
+            self.raw.close()
+
+    def _io(self, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except OSError as exc:
+            raise ReportsError(self.target, f"cannot be written: {describe_os_error(exc)}") from None
+
+
 class StreamedReports:
     """The report folder of one streamed run; ``sinks`` go to ``run_scenario``."""
 
     def __init__(self, target: Path, mode: str):
         self.folder = StagedFolder(target)
-        self._open: list[tuple[str, gzip.GzipFile, BinaryIO]] = []
+        self._open: list[_JsonLines] = []
         self.first_records: list[dict[str, Any]] = []  # the page lists the first ones
         self.sinks = RunSinks(record=self._keep_first)
-        self._lines: tuple[list[str], list[str]] = ([], [])  # encoded, not yet compressed: records, calls
         try:
             if mode == "records":
                 self._records = self._gzip("dispositions.jsonl.gz")
@@ -51,11 +89,10 @@ class StreamedReports:
             self.abandon()
             raise
 
-    def _gzip(self, name: str) -> gzip.GzipFile:
-        raw = self.folder.open(name)
-        packed = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=COMPRESSION)
-        self._open.append((name, packed, raw))
-        return packed
+    def _gzip(self, name: str) -> _JsonLines:
+        lines = _JsonLines(self.folder, name)
+        self._open.append(lines)
+        return lines
 
     def _keep_first(self, record: DispositionRecord) -> None:
         if len(self.first_records) < STREAMED_PAGE_RECORDS:
@@ -63,39 +100,14 @@ class StreamedReports:
 
     def _write_record(self, record: DispositionRecord) -> None:
         self._keep_first(record)
-        lines = self._lines[0]
-        lines.append(record.to_json_line())
-        if len(lines) >= WRITE_LINES:
-            self._write(0)
+        self._records.add(record.to_json_line())
 
     def _write_call(self, row: dict[str, Any]) -> None:
-        lines = self._lines[1]
-        lines.append(_encode(row))
-        if len(lines) >= WRITE_LINES:
-            self._write(1)
-
-    def _write(self, which: int) -> None:
-        """Compress the lines gathered for file ``which`` (0 records, 1 calls) in one write."""
-        lines = self._lines[which]
-        if lines:
-            try:
-                (self._records, self._calls)[which].write(("\n".join(lines) + "\n").encode())
-            except OSError as exc:
-                name = ("dispositions.jsonl.gz", "calls.jsonl.gz")[which]
-                raise ReportsError(self.folder.target / name, f"cannot be written: {describe_os_error(exc)}") from None
-            lines.clear()
+        self._calls.add(_encode(row))
 
     def _close_files(self) -> None:
-        if self._open:
-            self._write(0)
-            self._write(1)
         while self._open:
-            name, packed, raw = self._open.pop()
-            try:
-                packed.close()
-                raw.close()
-            except OSError as exc:
-                raise ReportsError(self.folder.path / name, f"cannot be written: {describe_os_error(exc)}") from None
+            self._open.pop(0).close()
 
     def finish(self, result: RunResult) -> Path:
         """The run is over: close the streamed files, write the rest, put the folder in place."""
@@ -117,11 +129,7 @@ class StreamedReports:
         return self.folder.commit()
 
     def abandon(self) -> None:
-        for _, packed, raw in self._open:
-            try:
-                packed.close()
-                raw.close()
-            except OSError:
-                pass
+        for lines in self._open:
+            lines.discard()
         self._open.clear()
         self.folder.abandon()

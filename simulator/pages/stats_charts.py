@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass, field
 from html import escape
 
-from ..output.statistics import AGENT_STATES, delay_bin_labels
+from ..output.statistics import AGENT_STATES, OCCUPANCY_MEANS, QUEUE_COLUMNS, delay_bin_labels
 
 FATES = ("reported", "superseded", "lost")
 FATE_COLOURS = {"reported": "#2e7d32", "superseded": "#8d6e63", "lost": "#b00020"}  # as the page's badges
@@ -83,9 +83,8 @@ def _kpis(figures: Figures) -> str:
     out = []
     if figures.queues:
         out += ['<figure class="stats-table"><figcaption>Queues</figcaption>',
-                "<table><thead><tr><th>queue</th><th>offered</th>"
-                "<th>to an agent</th><th>abandoned in queue</th><th>average speed of answer</th>"
-                "<th>service level (≤ 20 s)</th></tr></thead><tbody>"]
+                "<table><thead><tr>" + "".join(f"<th>{escape(column)}</th>" for column in QUEUE_COLUMNS)
+                + "</tr></thead><tbody>"]
         for queue, q in figures.queues.items():
             out.append(f"<tr><td>{escape(queue)}</td><td>{q.get('offered', 0):,.0f}</td>"
                        f"<td>{q.get('to an agent', 0):,.0f}</td><td>{q.get('abandoned', 0):,.0f}</td>"
@@ -98,7 +97,7 @@ def _kpis(figures: Figures) -> str:
         shares = ", ".join(f"{agents.get(f'{state} s', 0) / logged_in:.1%} {state}" for state in AGENT_STATES)
         out.append(f'<p class="agents">Agents: {agents.get("logged in", 0):,.0f}, {logged_in / 3600:,.2f} '
                    f"agent-hours logged in ({escape(shares)}); occupancy {agents.get('occupancy', 0):.1%} "
-                   "(on calls and in after-call work, of the time not NotReady).</p>")
+                   f"({escape(OCCUPANCY_MEANS)}).</p>")
     return "\n".join(out)
 
 
