@@ -98,10 +98,13 @@ def release_party(ts: TServer, call: Call, dn: str, reference_id: int | None = N
 
 def end_if_alone(ts: TServer, call: Call, leavers: tuple[Party, ...] = ()) -> None:
     """End a call left with fewer than two parties, then start after-call work
-    for the agents who talked on it and let queues distribute."""
+    for the agents who talked on it and let queues distribute. A caller left
+    alone on a call that waits in a queue (a single-step transfer to a queue
+    with nobody free) is not alone: the call waits for an agent."""
     ended: list[Party] = []
     remaining = call.live_parties()
-    if len(remaining) < 2 and not call.released:
+    waits = len(remaining) == 1 and call.queue is not None and call in ts.dns[call.queue].waiting
+    if len(remaining) < 2 and not call.released and not waits:
         for other in remaining:
             name = "EventAbandoned" if other.state == tlib.RINGING and other.had_ringing else "EventReleased"
             other.state = tlib.RELEASED

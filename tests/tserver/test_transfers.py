@@ -90,3 +90,21 @@ def test_single_step_conference_rings_the_destination_on_the_same_call():
     out = send(world, "RequestSingleStepConference", ThisDN="15000", ConnID=call.conn_id, OtherDN="15002")
     assert [(e.name, e.attrs["ThisDN"]) for e in out] == [("EventPartyAdded", "15001"), ("EventPartyAdded", "15000"),
                                                           ("EventRinging", "15002")]
+
+
+def test_a_single_step_transfer_to_a_queue_with_nobody_free_waits_there_with_the_caller():
+    """The transferring agent leaves; the caller, the only party left, is not alone on a
+    call that waits in a queue: the call waits for an agent instead of ending."""
+    from simulator.tserver import agents
+
+    world = make_world()
+    call = talking(world)
+    world.tserver.phone(lambda: agents.set_state(world.tserver, "15000", tlib.NOT_READY))
+    out = send(world, "RequestSingleStepTransfer", ThisDN="15000", ConnID=call.conn_id, OtherDN="16000")
+    assert [(e.name, e.attrs["ThisDN"]) for e in out if not e.name.startswith("EventAgent")] == [
+        ("EventQueued", "16000"), ("EventReleased", "15000"), ("EventPartyChanged", "15001")]
+    assert not call.released and call in world.tserver.dns["16000"].waiting
+    start = mark(world)
+    world.tserver.phone(lambda: agents.set_state(world.tserver, "15002", tlib.READY))
+    assert [(e.name, e.attrs["ThisDN"]) for e in events(world, since=start) if "ConnID" in e.attrs] == [
+        ("EventDiverted", "16000"), ("EventRinging", "15002")]
