@@ -49,7 +49,7 @@ from .timeunits import format_time, seconds
 
 OUTCOME_EVENTS = ("EventAttachedDataChanged", "EventUserEvent", "EventError")
 CallRow = dict[str, Any]
-RecordSink = Callable[[DispositionRecord, "float | None", int], None]  # (record, its call's release (s), order)
+RecordSink = Callable[[DispositionRecord, "float | None", int], None]  # (record, the agent left the call (s), order)
 
 
 @dataclass(slots=True, eq=False)
@@ -63,6 +63,16 @@ class _Conn:
     first_release: dict[str, int] = field(default_factory=dict)  # DN → when its party was first released
     final: tuple[bool, dict[str, Any]] | None = None  # reporting.final: (ended, userData)
     waiting: list[_Pending] | None = None  # records waiting for the final
+
+
+def _left_at(conn: _Conn | None, dn: Any) -> float | None:
+    """When the disposing agent left the call (their party's first release, seconds);
+    else when the call was released; None if neither happened. Without transfers and
+    conferences the two are the same instant."""
+    if conn is None:
+        return None
+    left = conn.first_release.get(dn) if isinstance(dn, str) else None
+    return seconds(left) if left is not None else conn.released_at
 
 
 @dataclass(slots=True, eq=False)
@@ -95,8 +105,8 @@ class _Pending:
 class RecordBuilder:
     """Builds disposition records and call rows from journal entries as they come.
 
-    ``on_record(record, released_at, order)`` receives each record once it is
-    complete (``released_at``: when its call was released, in seconds; ``order``:
+    ``on_record(record, left_at, order)`` receives each record once it is
+    complete (``left_at``: when its agent left the call, in seconds; ``order``:
     the journal seq of its decision, which orders records by request);
     ``on_call(row)`` each call row once reporting closed the call. ``fallback``: Web
     Services falls back to a user event after EventError (then a record waits
@@ -299,7 +309,7 @@ class RecordBuilder:
         self._answering.pop(pending.decision["request"], None)
         conn_id = pending.decision["connId"]
         conn = self._conns.get(conn_id) if conn_id is not None else None
-        self.on_record(_record(pending, conn), conn.released_at if conn is not None else None, pending.order)
+        self.on_record(_record(pending, conn), _left_at(conn, pending.decision.get("dn")), pending.order)
         pending.ref = pending.fallback = None  # no cycle left: freed now, though the run pauses the collector
 
 

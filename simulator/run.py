@@ -150,9 +150,9 @@ class _Outputs:
             journal.subscribe(kind, handler)
         journal.subscribe(J.TLIB_EVENT, self.stats.add_entry)
 
-    def _record(self, record: DispositionRecord, released_at: float | None, order: int) -> None:
+    def _record(self, record: DispositionRecord, left_at: float | None, order: int) -> None:
         self.record_count += 1
-        self.stats.add_record(record, released_at)
+        self.stats.add_record(record, left_at)
         if self.sinks.record is not None:
             self.sinks.record(record)
         if self.keep_record(record):

@@ -15,7 +15,10 @@ while Web Services still sees the call) or ``after_release`` (the userEvent path
 When Web Services leaves completion to the agent (``call_completion: agent``, its
 default) and ``done_after`` is given, the agent marks the call Done (the v3
 ``Complete`` operation) that long after their last action on it — the release, or a
-disposition clicked after it. Scripted steps run beside it.
+disposition clicked after it. With ``transfer``, agents hand a share of their calls
+to another DN from the desktop, in one step or through a consult call; the agent
+who takes the call over talks, disposes and hangs up (or not) like any other, and
+the one who left it disposes relative to leaving it. Scripted steps run beside it.
 
 The agents act at their phones (they see their DN's events at once, as a phone
 rings); every draw comes from a stream of its own, so changing one distribution
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from dataclasses import dataclass
 from typing import Any
 
 from . import timing, tlib
@@ -36,8 +40,21 @@ from .tserver import calls
 from .world import World
 
 CALLER_PREFIX = "+1999"
-AT_THE_PHONE = frozenset({"EventRinging", "EventEstablished", "EventReleased", "EventAbandoned", "EventAgentLogin"})
+AT_THE_PHONE = frozenset({"EventRinging", "EventEstablished", "EventReleased", "EventAbandoned", "EventAgentLogin",
+                          "EventPartyChanged"})
 """The events the agents act on (the others pass their phones by)."""
+
+
+@dataclass(slots=True)
+class _Transfer:
+    """A transfer under way: who started it from which desktop, on which call, and
+    (two-step) the consult call once someone answers it."""
+
+    dn: str
+    user: str
+    call_id: str  # the original call's CallUuid, the id the transferring desktop uses
+    consult_conn_id: str | None = None
+    consult_id: str | None = None  # the consult call's CallUuid: the id the consulted desktop first sees
 
 
 class TrafficSource:
@@ -62,11 +79,21 @@ class TrafficSource:
         self.before = draw("traffic:before", habit.before_release) if habit and habit.before_release is not None \
             else None
         self.after = draw("traffic:after", habit.after_release) if habit and habit.after_release is not None else None
+        codes = habit.codes if habit is not None else {"Done": 1.0}
+        self.codes = list(codes)
+        self.code_bounds = list(itertools.accumulate(codes.values()))
+        self.code_draws = timing.stream(seed, "traffic:codes")  # which code (drawn only with several)
         self.done_after = draw("traffic:done", spec.done_after) if spec.done_after is not None else None
         hold = spec.hold
         self.hold_after = draw("traffic:hold-after", hold.after) if hold is not None else None
         self.hold_for = draw("traffic:hold-for", hold.duration) if hold is not None else None
         self.holds = timing.stream(seed, "traffic:holds")
+        transfer = spec.transfer
+        self.transfer_after = draw("traffic:transfer-after", transfer.after) if transfer is not None else None
+        self.consult_for = draw("traffic:consult", transfer.consult) if transfer is not None else None
+        self.transfer_draws = timing.stream(seed, "traffic:transfers")  # which calls (drawn only with transfer)
+        self.views = timing.stream(seed, "traffic:views")  # from which call (drawn only with consult_view)
+        self.transfers: dict[str, _Transfer] = {}  # the original call's ConnID → its transfer, until taken over
         self.hangups = timing.stream(seed, "traffic:hangups")  # who ends a call (drawn only if agents ever do)
         pause = spec.breaks
         self.break_every = draw("traffic:break-every", pause.every) if pause is not None else None
@@ -188,8 +215,13 @@ class TrafficSource:
             return
         conn_id = attrs.get("ConnID")
         ani = attrs.get("ANI")
-        if not isinstance(conn_id, str) or not isinstance(ani, str) or not ani.startswith(CALLER_PREFIX):
-            return  # not a generated call
+        if not isinstance(conn_id, str) or not isinstance(ani, str):
+            return
+        consult_of = None
+        if not ani.startswith(CALLER_PREFIX):
+            consult_of = self.transfers.get(attrs.get("TransferConnID", ""))
+            if consult_of is None:
+                return  # neither a generated call nor the consult call of one
         place = self.world.tserver.dns.get(dn)
         if place is None or place.agent is None:
             return
@@ -199,25 +231,87 @@ class TrafficSource:
                 self.break_due.discard(dn)
                 later(env, 0, lambda: self._take_break(dn))
             return
-        call = ts.calls[conn_id]
+        if consult_of is not None and dn == consult_of.dn:
+            return  # the transferring agent's own side of the consult call
         if name == "EventRinging":
             def answer() -> None:
                 ts.phone(lambda: calls.answer(ts, dn, ts.live_call(conn_id)))
 
             later(env, self.answer_after(), answer)
         elif name == "EventEstablished":
-            talk = self.talk()
-            user = self.world.gws.by_dn.get(dn)
-            if user is not None and self.spec.agent_hangs_up and self.hangups.random() < self.spec.agent_hangs_up:
-                call_id = call.call_uuid
-                later(env, talk, lambda: self._send(user.name, call_id, "Hangup", {}))
+            if consult_of is not None:
+                self._consult_answered(consult_of, conn_id, attrs.get("CallUuid"))
             else:
-                def hang_up() -> None:
-                    ts.phone(lambda: calls.release(ts, ani, ts.live_call(conn_id)))
+                taken_over = self.transfers.pop(conn_id, None)  # a single-step transfer arriving
+                self._talk(dn, conn_id, ani, may_transfer=taken_over is None)
+        elif name == "EventPartyChanged":
+            transfer = self.transfers.get(conn_id)
+            if transfer is not None and attrs.get("PreviousConnID") == transfer.consult_conn_id \
+                    and transfer.consult_conn_id is not None:
+                del self.transfers[conn_id]  # the consulted agent is on the caller's call now
+                self._talk(dn, conn_id, ani, may_transfer=False, consult_id=transfer.consult_id)
 
-                later(env, talk, hang_up)
-            self._maybe_hold(dn, conn_id, talk)
-            self._after_call(dn, call.call_uuid, talk)
+    def _talk(self, dn: str, conn_id: str, ani: str, may_transfer: bool, consult_id: str | None = None) -> None:
+        """The agent on ``dn`` starts talking with the caller: the talk's end (the caller's
+        or the agent's hang-up), or a transfer within it; a hold; the disposition."""
+        env, ts = self.world.env, self.world.tserver
+        call = ts.calls[conn_id]
+        talk = self.talk()
+        user = self.world.gws.by_dn.get(dn)
+        transfer = self.spec.transfer
+        if may_transfer and transfer is not None and user is not None and \
+                self.transfer_draws.random() < transfer.share:
+            self._transfer(dn, user.name, call.call_uuid, conn_id, ani, talk)
+            return
+        if user is not None and self.spec.agent_hangs_up and self.hangups.random() < self.spec.agent_hangs_up:
+            call_id = call.call_uuid
+            later(env, talk, lambda: self._send(user.name, call_id, "Hangup", {}))
+        else:
+            def hang_up() -> None:
+                ts.phone(lambda: calls.release(ts, ani, ts.live_call(conn_id)))
+
+            later(env, talk, hang_up)
+        self._maybe_hold(dn, conn_id, talk)
+        shown = call.call_uuid
+        if consult_id is not None and self.spec.dispositions is not None and self.spec.dispositions.consult_view \
+                and self.views.random() < self.spec.dispositions.consult_view:
+            shown = consult_id  # the desktop still has the consult call's id on screen
+        self._after_call(dn, shown, talk)
+
+    def _transfer(self, dn: str, user: str, call_id: str, conn_id: str, ani: str, talk: int) -> None:
+        """The agent transfers the call ``after`` into the talk. If the transfer does not
+        happen (Web Services or T-Server refuses it), the call goes on with the agent and
+        the caller hangs up ``talk`` after the attempt."""
+        spec = self.spec.transfer
+        assert spec is not None and self.transfer_after is not None
+        env, ts = self.world.env, self.world.tserver
+        after = self.transfer_after()
+        self.transfers[conn_id] = _Transfer(dn, user, call_id)
+        operation = "SingleStepTransfer" if spec.how == "single_step" else "InitiateTransfer"
+        later(env, after, lambda: self._send(user, call_id, operation, {"destination": {"phoneNumber": spec.to}}))
+        if spec.how == "single_step":
+            self._after_call(dn, call_id, after)  # the agent leaves the call as the transfer is made
+
+        def unless_transferred() -> None:
+            call = ts.calls.get(conn_id)
+            if call is None or call.released:
+                return
+            party = call.parties.get(dn)
+            if party is not None and party.state == tlib.ESTABLISHED:  # still talking: no transfer was made
+                self.transfers.pop(conn_id, None)
+                ts.phone(lambda: calls.release(ts, ani, call))
+
+        later(env, after + talk, unless_transferred)
+
+    def _consult_answered(self, transfer: _Transfer, consult_conn_id: str, consult_id: Any) -> None:
+        """Two-step: the consulted agent answered; the transferring one talks with them
+        for ``consult``, completes the transfer and leaves the call."""
+        assert self.consult_for is not None
+        transfer.consult_conn_id = consult_conn_id
+        transfer.consult_id = consult_id if isinstance(consult_id, str) else None
+        consult = self.consult_for()
+        later(self.world.env, consult, lambda: self._send(transfer.user, transfer.call_id, "CompleteTransfer", {}))
+        self._after_call(transfer.dn, transfer.call_id, consult)
 
     def _maybe_hold(self, dn: str, conn_id: str, talk: int) -> None:
         """The agent holds the call a while, during the talk; a hold or retrieve that
@@ -236,21 +330,28 @@ class TrafficSource:
         later(env, at, lambda: press(calls.hold))
         later(env, at + held_for, lambda: press(calls.retrieve))
 
-    def _after_call(self, dn: str, call_id: str, talk: int) -> None:
-        """The agent's disposition (if they pick one) and Done, planned when the talk starts."""
+    def _after_call(self, dn: str, call_id: str, leaves_in: int) -> None:
+        """The agent's disposition (if they pick one) and Done, planned ``leaves_in`` before
+        the agent leaves the call (the talk's end, or a transfer)."""
         user = self.world.gws.by_dn.get(dn)
         if user is None:
             return
-        last = talk  # the release
+        talk = last = leaves_in  # the release
         habit = self.spec.dispositions
         if habit is not None and self.choices.random() < habit.share:
             before = self.before is not None and (self.after is None or self.choices.random() < habit.before_share)
             at = max(0, talk - self.before()) if before and self.before else talk + (self.after() if self.after else 0)
-            body = {"callUuid": call_id, "disposition": "Done"}
+            body = {"callUuid": call_id, "disposition": self._code()}
             later(self.world.env, at, lambda: self._send(user.name, call_id, "SetCallDisposition", body))
             last = max(last, at)
         if self.done_after is not None:
             later(self.world.env, last + self.done_after(), lambda: self._send(user.name, call_id, "Complete", {}))
+
+    def _code(self) -> str:
+        codes = self.codes
+        if len(codes) == 1:
+            return codes[0]
+        return codes[min(bisect.bisect_right(self.code_bounds, self.code_draws.random()), len(codes) - 1)]
 
     def _send(self, user: str, call_id: str, operation: str, extra: dict[str, Any]) -> None:
         self.requests += 1

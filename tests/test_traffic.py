@@ -395,3 +395,119 @@ def test_agents_who_end_calls_from_the_desktop_race_their_own_hangup():
     raced = [r for r in result.dispositions if r.gwsView == "Established"]
     assert raced and all(r.tserver.errorCode == 56 and r.reporting.outcome.value == "lost" for r in raced)
     assert any(r.gwsView == "Released" and r.reporting.outcome.value == "reported" for r in result.dispositions)
+
+
+TRANSFERS = """\
+version: 1
+name: transfers
+description: sales hands calls to support
+switch:
+  dns:
+    "19000": {{type: ACDQueue}}
+    "19001": {{type: ACDQueue}}
+  agent_groups:
+    - {{count: 4, first_dn: 20000, agent_prefix: sales, queues: ["19000"]}}
+    - {{count: 3, first_dn: 21000, agent_prefix: support, queues: ["19001"]}}
+  latency: {{tserver_to_gws: 20ms}}
+traffic:
+  rate: 0.05
+  duration: 1h
+  to: "19000"
+  answer_after: 2s
+  talk: 60s
+  transfer: {{share: 1, to: "19001", after: 20s, how: {how}, consult: 10s}}
+  dispositions: {{after_release: 1s, codes: {codes}{view}}}
+"""
+
+
+def _by_group(result) -> dict[str, list]:
+    groups: dict[str, list] = {"sales": [], "support": []}
+    for record in result.dispositions:
+        groups["sales" if record.user.startswith("sales") else "support"].append(record)
+    return groups
+
+
+def test_a_single_step_transfer_leaves_the_first_agent_disposing_on_a_call_that_lives_on():
+    """Sales transfers every call 20 s in and disposes 1 s later: Web Services sees the
+    call Released for them (the userEvent path) while support talks on the same call;
+    support's own disposition, a minute later, supersedes sales' when the codes differ."""
+    result = run_scenario(parse_scenario(TRANSFERS.format(how="single_step", codes="{Sale: 0.5, NoSale: 0.5}",
+                                                          view=""), "transfers.yaml"))
+    groups = _by_group(result)
+    assert len(groups["sales"]) == len(groups["support"]) > 100
+    for sales in groups["sales"]:
+        assert (sales.path.value, sales.gwsView, sales.tserverState) == ("userEvent", "Released", "Released")
+    final = {r.callUuid: r.disposition for r in groups["support"]}
+    for sales in groups["sales"]:
+        expected = "reported" if final[sales.callUuid] == sales.disposition else "superseded"
+        assert sales.reporting.outcome.value == expected
+    assert {r.reporting.outcome.value for r in groups["support"]} == {"reported"}
+    assert {r.disposition for r in result.dispositions} == {"Sale", "NoSale"}
+    names = [e.payload.name for e in result.journal.of_kind("tlib.event")]
+    assert "EventPartyChanged" not in names and "EventAbandoned" not in names  # the calls waited in support's queue
+    assert names.count("EventQueued") == names.count("EventReleased") == 2 * len(groups["sales"])
+
+
+def test_a_two_step_transfer_and_the_consulted_desktop_holding_the_consult_calls_id():
+    """Two steps: sales consults support for 10 s, completes and disposes a second later;
+    support's desktop still shows the consult call, so with consult_view 1 each of
+    their dispositions names a call Web Services no longer knows (statusCode 6)."""
+    stale = run_scenario(parse_scenario(TRANSFERS.format(how="two_step", codes="{Done: 1}", view=", consult_view: 1"),
+                                        "transfers.yaml"))
+    groups = _by_group(stale)
+    assert len(groups["sales"]) == len(groups["support"]) > 100
+    assert all(r.path.value == "rejected" and r.http.statusCode == 6 for r in groups["support"])
+    assert all(r.path.value == "userEvent" and r.reporting.outcome.value == "reported" for r in groups["sales"])
+    moved = [e.payload for e in stale.journal.of_kind("tlib.event") if e.payload.name == "EventPartyChanged"]
+    assert len(moved) == len(groups["sales"]) and all("PreviousConnID" in event.attrs for event in moved)
+
+    fresh = run_scenario(parse_scenario(TRANSFERS.format(how="two_step", codes="{Done: 1}", view=""),
+                                        "transfers.yaml"))
+    groups = _by_group(fresh)
+    assert all(r.path.value == "userEvent" and r.reporting.outcome.value == "reported" for r in groups["support"])
+    sales_calls = {r.callUuid for r in groups["sales"]}
+    assert sales_calls == {r.callUuid for r in groups["support"]}  # both on the caller's call
+
+
+def test_a_transfer_that_fails_leaves_the_call_with_the_agent_until_the_caller_hangs_up():
+    """A transfer to the agent's own DN is refused by T-Server: the call goes on, and the
+    caller hangs up a talk's length after the attempt; nothing is left in progress."""
+    text = TRANSFERS.format(how="single_step", codes="{Done: 1}", view="").replace(
+        '{count: 4, first_dn: 20000, agent_prefix: sales, queues: ["19000"]}', '{count: 1, first_dn: 20000}').replace(
+        'to: "19001", after', 'to: "20000", after').replace("rate: 0.05", "rate: 0.005")
+    result = run_scenario(parse_scenario(text, "failing.yaml"))
+    answered, released, refused = {}, {}, 0
+    for entry in result.journal.of_kind("tlib.event"):
+        event = entry.payload
+        if event.name == "EventEstablished":
+            answered[event.attrs["ConnID"]] = entry.t
+        elif event.name == "EventReleased":
+            released[event.attrs["ConnID"]] = entry.t
+        elif event.name == "EventError":
+            refused += 1
+    assert refused == len(answered) > 5
+    assert {conn: released[conn] - t for conn, t in answered.items()} == {conn: 80_000_000 for conn in answered}
+
+
+def test_transfers_and_codes_are_checked_with_their_field():
+    text = TRANSFERS.format(how="two_step", codes="{Sale: 0.5, NoSale: 0.4}", view="")
+    with pytest.raises(ScenarioError, match=r"transfers.yaml:\d+: traffic.dispositions: codes: the shares add up to "
+                                            r"1, not 0.9"):
+        parse_scenario(text, "transfers.yaml")
+    text = TRANSFERS.format(how="two_step", codes="{Done: 1}", view="").replace('to: "19001", after', 'to: "1", after')
+    with pytest.raises(ScenarioError, match=r"traffic.transfer.to: 1 is not a configured DN"):
+        parse_scenario(text, "transfers.yaml")
+    text = TRANSFERS.format(how="single_step", codes="{Done: 1}", view=", consult_view: 0.5")
+    with pytest.raises(ScenarioError, match=r"consult_view: a consult call's id is only seen after a two-step"):
+        parse_scenario(text, "transfers.yaml")
+
+
+@pytest.mark.parametrize("how", ["single_step", "two_step"])
+def test_transfers_write_back_to_the_same_runs(how):
+    import yaml
+
+    from simulator.scenario.writer import scenario_data
+
+    loaded = parse_scenario(TRANSFERS.format(how=how, codes="{A: 0.5, B: 0.5}", view=""), "t.yaml")
+    again = parse_scenario(yaml.safe_dump(scenario_data(loaded.scenario)), "again.yaml")
+    assert [e.t for e in run_scenario(again).journal] == [e.t for e in run_scenario(loaded).journal]

@@ -2,7 +2,7 @@
 
 - dispositions by path and by what reporting ends with, and the share lost with
   its 95% (Wilson) interval;
-- when agents clicked relative to the call's release, by outcome (a histogram);
+- when agents clicked relative to leaving the call, by outcome (a histogram);
 - each queue's figures: calls offered, handed to agents, abandoned in the queue,
   average speed of answer (the wait before a call went to an agent) and service
   level (the share handed over within 20 s);
@@ -191,11 +191,11 @@ class Accumulator:
                 clock.calls.discard(attrs.get("PreviousConnID"))
                 clock.calls.add(conn_id)
 
-    def add_record(self, record: DispositionRecord, released_at: float | None) -> None:
-        """One disposition record; ``released_at``: when its call was released (seconds), if it was."""
+    def add_record(self, record: DispositionRecord, left_at: float | None) -> None:
+        """One disposition record; ``left_at``: when its agent left the call (seconds), if they did."""
         outcome = record.reporting.outcome
         self.by[(record.path.value, outcome.value)] += 1
-        end = released_at
+        end = left_at
         if end is not None and record.path is not DispositionPath.REJECTED:
             self.delays[outcome.value][_delay_bin(record.requestedAt / US_PER_SECOND - end)] += 1
         minute = self.minutes[record.requestedAt // MINUTE_US]
@@ -245,7 +245,7 @@ def markdown(name: str, s: dict[str, Any]) -> str:
     for path in DispositionPath:
         out.append(f"| {path.value} | " + " | ".join(str(s["by"][(path.value, f.value)]) for f in Fate) + " |")
     if s["delays"]:
-        out += ["", "## When agents clicked, relative to the call's release", "",
+        out += ["", "## When agents clicked, relative to leaving the call", "",
                 "| click − release | " + " | ".join(f.value for f in Fate) + " |", "|---|" + "---|" * len(Fate)]
         for label in delay_bin_labels():
             counts = [s["delays"].get(f.value, Counter())[label] for f in Fate]

@@ -1,7 +1,7 @@
 """Charts of a run's statistics for its page, drawn from its ``stats.csv``.
 
 Two bar charts, inline SVG (no script, nothing loaded): when agents clicked
-relative to the call's release, stacked by what reporting ended with; and the
+relative to leaving the call, stacked by what reporting ended with; and the
 calls offered, dispositions and dispositions lost in each interval. Then the
 queues' and the agents' figures as a table. The page is built from the report
 files, so the charts read the CSV rather than the run.
@@ -66,7 +66,7 @@ def charts_html(stats_csv: str | None) -> str:
     parts = []
     if figures.clicks:
         bins = [label for label in delay_bin_labels() if label in figures.clicks]
-        parts.append(_bars("When agents clicked, relative to the call's release (seconds)", bins,
+        parts.append(_bars("When agents clicked, relative to leaving the call (seconds)", bins,
                            [[figures.clicks[b].get(f, 0) for f in FATES] for b in bins], FATES, FATE_COLOURS,
                            stacked=True))
     if len(figures.series) > 1:

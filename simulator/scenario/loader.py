@@ -204,6 +204,10 @@ def _cross_check(loaded: LoadedScenario, shown: str) -> None:
             where = ("traffic", "to") if isinstance(sc.traffic.to, str) else ("traffic", "to", i, "dn")  # type: ignore[union-attr]
             fail(where, f"{target} is not a configured DN: traffic arrives at a queue, a routing point or an "
                         "agent's Extension of the switch")
+    transfer = sc.traffic.transfer if sc.traffic is not None else None
+    if transfer is not None and transfer.to not in dns:
+        fail(("traffic", "transfer", "to"), f"{transfer.to} is not a configured DN: calls are transferred to a "
+                                            "queue, a routing point or an agent's Extension of the switch")
     users = sc.users()
     devices: dict[str, str] = {}
     for name, device in users.items():

@@ -631,7 +631,7 @@ class RatePeriod(Strict):
 
 
 class DispositionHabit(Strict):
-    """When agents pick a disposition, relative to the call's release."""
+    """When agents pick a disposition, relative to leaving the call (the caller's hang-up, or a transfer)."""
 
     share: float = Field(1.0, ge=0, le=1, description="the share of calls an agent disposes")
     before_release: Delay | None = Field(
@@ -639,12 +639,40 @@ class DispositionHabit(Strict):
                           "still sees the call)")
     after_release: Delay | None = Field(None, description="clicked this long after the release (the userEvent path)")
     before_share: float = Field(0.5, ge=0, le=1, description="with both: the share clicked before the release")
+    codes: dict[Annotated[str, Field(min_length=1, max_length=128)], Annotated[float, Field(gt=0, le=1)]] = Field(
+        default_factory=lambda: {"Done": 1.0}, min_length=1, max_length=1000,
+        description="the disposition codes agents pick, each with its share (they add up to 1); every agent on a "
+                    "call (a transfer's two) picks their own")
+    consult_view: float = Field(
+        0, ge=0, le=1,
+        description="after a two-step transfer (transfer.how: two_step), the share of the consulted agent's "
+                    "dispositions sent on the consult call's id: the call their desktop showed when it rang, which "
+                    "Web Services no longer knows once the transfer is complete (statusCode 6)")
 
     @model_validator(mode="after")
     def _when(self) -> DispositionHabit:
         if self.before_release is None and self.after_release is None:
             raise ValueError("give before_release, after_release or both")
+        total = math.fsum(self.codes.values())
+        if abs(total - 1) > 1e-9:
+            raise ValueError(f"codes: the shares add up to 1, not {total:g}")
         return self
+
+
+class TransferHabit(Strict):
+    """Agents transfer a share of the calls they answer, from the desktop (a request
+    through Web Services): in one step (SingleStepTransfer: the call rings at ``to``
+    and the agent leaves it), or in two (InitiateTransfer: the call goes on hold and a
+    consult call rings at ``to``; the agent talks with whoever answers it for
+    ``consult``, then CompleteTransfer). The agent who takes the call over talks for a
+    ``talk`` of their own; a call is transferred once at most."""
+
+    share: float = Field(ge=0, le=1, description="the share of answered calls the agent transfers")
+    to: Number = Field(description="where: a queue, a routing point or an agent's Extension")
+    after: Delay = Field(description="how long into the talk the agent transfers")
+    how: Literal["single_step", "two_step"] = Field("single_step", description="one step, or through a consult call")
+    consult: Delay = duration_field(0, "two_step: how long the agent talks with the consulted party before "
+                                       "completing the transfer")
 
 
 class TrafficTarget(Strict):
@@ -696,6 +724,7 @@ class Traffic(Strict):
     patience: Delay | None = Field(None, description="a caller not answered by then hangs up (abandons)")
     dispositions: DispositionHabit | None = Field(None, description="the agents' disposition behaviour")
     hold: HoldHabit | None = Field(None, description="the agents' hold behaviour, during the talk")
+    transfer: TransferHabit | None = Field(None, description="the agents' transfers, during the talk")
     breaks: BreakHabit | None = Field(None, description="the agents' breaks (NotReady) over the day")
     done_after: Delay | None = Field(
         None, description="the agent marks the call Done (operation Complete, Workspace API v3) this long after "
@@ -739,6 +768,10 @@ class Traffic(Strict):
                 if after.until <= before.until:
                     raise ValueError(f"rates[{i + 1}].until: the intervals follow each other: "
                                      f"{format_duration(after.until)} is not after {format_duration(before.until)}")
+        if self.dispositions is not None and self.dispositions.consult_view and \
+                (self.transfer is None or self.transfer.how != "two_step"):
+            raise ValueError("dispositions.consult_view: a consult call's id is only seen after a two-step "
+                             "transfer (transfer: {how: two_step, ...})")
         expected = self.expected_calls()
         if expected > MAX_TRAFFIC_CALLS:
             raise ValueError(f"the traffic brings {expected:,.0f} calls; at most {MAX_TRAFFIC_CALLS:,} in one run")

@@ -50,7 +50,8 @@ def scenario_data(model: Scenario, steps: list[dict[str, Any]] | None = None) ->
         for name in ("answer_after", "talk", "patience", "done_after"):
             if getattr(traffic, name) is not None:
                 out[name] = _delay(getattr(traffic, name))
-        for habit, names in (("hold", ("after", "duration")), ("breaks", ("every", "duration"))):
+        for habit, names in (("hold", ("after", "duration")), ("breaks", ("every", "duration")),
+                             ("transfer", ("after", "consult"))):
             if getattr(traffic, habit) is not None:
                 for name in names:
                     out[habit][name] = _delay(getattr(getattr(traffic, habit), name))
