@@ -52,7 +52,8 @@ def test_the_stats_examples_are_lines_tsim_writes():
     from simulator.output import statistics
 
     for scenario, marker in (("an-hour-of-traffic", "VIP call inside it. Its `stats.md` begins:"),
-                             ("a-shift-change-with-two-queues", "and the agents' time:")):
+                             ("a-shift-change-with-two-queues", "and the agents' time:"),
+                             ("transfers-to-support", "is an hour of it:")):
         result = run_scenario(SCENARIOS / f"{scenario}.yaml")
         written = iter(statistics.markdown(scenario, result.figures).splitlines())
         shown = [line for line in block_after(marker).splitlines() if line]
