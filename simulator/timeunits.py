@@ -108,10 +108,10 @@ def format_time(us: int) -> str:
 
 
 def format_duration(us: int) -> str:
-    """An interval in its largest whole unit: ``20ms``, ``250us``, ``2h``, ``1.5s``, ``0s``."""
+    """An interval in its largest whole unit: ``20ms``, ``250us``, ``2h``, ``50min``, ``1.5s``, ``0s``."""
     if us == 0:
         return "0s"
-    for unit, size in (("h", 3600 * US_PER_SECOND), ("s", US_PER_SECOND), ("ms", 1000)):
+    for unit, size in (("h", 3600 * US_PER_SECOND), ("min", 60 * US_PER_SECOND), ("s", US_PER_SECOND), ("ms", 1000)):
         if us >= size and us % size == 0:
             return f"{us // size}{unit}"
     if us >= US_PER_SECOND:

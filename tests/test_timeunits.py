@@ -31,4 +31,5 @@ def test_same_instant_is_exact():
 def test_formatting():
     assert format_time(266_010_000) == "266.01s" and format_time(0) == "0s"
     assert format_duration(20_000) == "20ms" and format_duration(7_200_000_000) == "2h"
+    assert format_duration(3_000_000_000) == "50min" and format_duration(90_000_000) == "90s"
     assert format_delta(-250) == "-250us" and format_delta(10_000) == "+10ms"

@@ -307,7 +307,7 @@ def test_a_shift_that_ends_before_it_starts_is_refused_with_its_field():
     with pytest.raises(ScenarioError) as caught:
         parse_scenario(bad, "bad.yaml")
     message = str(caught.value)
-    assert "bad.yaml:9: switch.agent_groups[1].shift: end:" in message and "3000s is not after 2h" in message
+    assert "bad.yaml:9: switch.agent_groups[1].shift: end:" in message and "50min is not after 2h" in message
     lone = SHIFTS.replace('"19000": {type: ACDQueue}', '"19000": {type: ACDQueue, shift: {end: 1h}}')
     with pytest.raises(ScenarioError, match="a shift is when an agent works: give the DN an agent"):
         parse_scenario(lone, "lone.yaml")
