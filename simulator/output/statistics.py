@@ -10,7 +10,8 @@
   (ringing, talking or holding), in after-call work, NotReady, and idle (Ready, no call);
   occupancy is the time on calls and in after-call work over the time available
   (logged in, not NotReady);
-- a series per interval: calls offered, dispositions, and those lost.
+- a series per interval: calls offered, dispositions, those lost, and how many
+  agents were logged in (on average over the interval: shifts show as steps).
 
 Everything comes from the records and the journal, as every other report does,
 gathered while the run goes (``Accumulator``).
@@ -140,6 +141,7 @@ class Accumulator:
         self._queued: dict[tuple[str, str], int] = {}
         self.agent_seconds: Counter[str] = Counter()  # µs, by AGENT_STATES
         self._agents: dict[str, _AgentClock] = {}  # by DN, once an agent logged in there
+        self.logins: list[tuple[int, int]] = []  # (µs, +1 or -1): when agents logged in and out
 
     def add_entry(self, entry: J.Entry) -> None:
         if entry.kind != J.TLIB_EVENT:
@@ -181,6 +183,8 @@ class Accumulator:
         clock.since = now
         if name in AGENT_EVENTS:
             state = AGENT_EVENTS[name]
+            if (state is None) != (clock.state is None):  # a login or a logout, not a second login
+                self.logins.append((now, 1 if clock.state is None else -1))
             if state == "not ready" and attrs.get("AgentWorkMode") == "AgentAfterCallWork":
                 state = "after-call work"
             clock.state = state
@@ -211,6 +215,9 @@ class Accumulator:
         series: dict[int, Counter[str]] = defaultdict(Counter)
         for minute, counts in self.minutes.items():
             series[minute // per].update(counts)
+        logged_in = _logged_in(self.logins, interval, end_time)
+        for index in logged_in:
+            series.setdefault(index, Counter())  # an interval with agents but no calls is a row too
         queues = [QueueFigures(q, self.offered[q], self.handed[q], self.abandoned[q],
                                self.wait_sum[q] / self.handed[q] / US_PER_SECOND if self.handed[q] else 0.0,
                                self.within_level[q] / self.handed[q] if self.handed[q] else 0.0)
@@ -225,7 +232,24 @@ class Accumulator:
             if self._agents else None
         return {"total": total, "by": self.by, "lost": lost, "loss_interval": wilson(lost, total),
                 "delays": self.delays, "queues": queues, "agents": agents, "interval": interval,
-                "series": dict(sorted(series.items()))}
+                "series": dict(sorted(series.items())), "logged_in": logged_in}
+
+
+def _logged_in(changes: list[tuple[int, int]], interval: int, end_time: int) -> dict[int, float]:
+    """The mean number of agents logged in over each interval up to ``end_time``, from
+    the logins and logouts (time-weighted: an agent in for half an interval counts ½;
+    the last interval is weighed over the part of it the run lasted)."""
+    means: dict[int, float] = {}
+    count, since = 0, 0
+    for t, step in [*changes, (end_time, 0)]:
+        while since < t:  # the span [since, t) at ``count`` agents, interval by interval
+            index = since // interval
+            upto = min(t, (index + 1) * interval)
+            length = min(interval, end_time - index * interval)
+            means[index] = means.get(index, 0.0) + count * (upto - since) / length
+            since = upto
+        count += step
+    return {index: round(mean, 6) for index, mean in means.items()}
 
 
 def _interval(end_us: int) -> int:
@@ -264,11 +288,11 @@ def markdown(name: str, s: dict[str, Any]) -> str:
                 "| " + " | ".join(f"{agents.seconds[state] / agents.logged_in_s:.1%}" for state in AGENT_STATES)
                 + " |"]
     if s["series"]:
-        out += ["", f"## Every {format_duration(s['interval'])}", "", "| from | calls offered | dispositions | lost |",
-                "|---|---|---|---|"]
+        out += ["", f"## Every {format_duration(s['interval'])}", "",
+                "| from | calls offered | dispositions | lost | agents logged in |", "|---|---|---|---|---|"]
         for index, counts in s["series"].items():
             out.append(f"| {format_duration(index * s['interval'])} | {counts['offered']} | "
-                       f"{counts['dispositions']} | {counts['lost']} |")
+                       f"{counts['dispositions']} | {counts['lost']} | {s['logged_in'].get(index, 0.0):.1f} |")
     return "\n".join(out) + "\n"
 
 
@@ -293,6 +317,8 @@ def csv_text(s: dict[str, Any]) -> str:
                  *(f"agents,{state} s,{agents.seconds[state]:.6f}" for state in AGENT_STATES),
                  f"agents,occupancy,{agents.occupancy:.6f}"]
     for index, counts in s["series"].items():
+        start = f"interval {index * s['interval'] // US_PER_SECOND}s"
         for key in ("offered", "dispositions", "lost"):
-            rows.append(f"interval {index * s['interval'] // US_PER_SECOND}s,{key},{counts[key]}")
+            rows.append(f"{start},{key},{counts[key]}")
+        rows.append(f"{start},agents logged in,{s['logged_in'].get(index, 0.0):.6f}")
     return "\n".join(rows) + "\n"

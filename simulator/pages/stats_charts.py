@@ -1,9 +1,10 @@
 """Charts of a run's statistics for its page, drawn from its ``stats.csv``.
 
-Two bar charts, inline SVG (no script, nothing loaded): when agents clicked
-relative to leaving the call, stacked by what reporting ended with; and the
-calls offered, dispositions and dispositions lost in each interval. Then the
-queues' and the agents' figures as a table. The page is built from the report
+Bar charts, inline SVG (no script, nothing loaded): when agents clicked
+relative to leaving the call, stacked by what reporting ended with; the calls
+offered, dispositions and dispositions lost in each interval; and, where shifts
+change it, how many agents were logged in. Then the queues' and the agents'
+figures as a table. The page is built from the report
 files, so the charts read the CSV rather than the run.
 """
 
@@ -29,6 +30,7 @@ class Figures:
 
     clicks: dict[str, dict[str, int]] = field(default_factory=dict)  # bin label → fate → count
     series: dict[str, dict[str, int]] = field(default_factory=dict)  # interval start → key → count
+    logged_in: dict[str, float] = field(default_factory=dict)  # interval start → mean agents logged in
     queues: dict[str, dict[str, float]] = field(default_factory=dict)  # queue → key → value
     agents: dict[str, float] = field(default_factory=dict)  # key → value
 
@@ -47,6 +49,12 @@ def read_figures(text: str) -> Figures:
                 figures.agents[key] = number
             else:
                 figures.queues.setdefault(section.removeprefix("queue "), {})[key] = number
+            continue
+        if section.startswith("interval ") and key == "agents logged in":
+            try:
+                figures.logged_in[section.removeprefix("interval ")] = float(value)
+            except ValueError:
+                pass
             continue
         if not value.isdigit():
             continue
@@ -74,6 +82,11 @@ def charts_html(stats_csv: str | None) -> str:
         parts.append(_bars("Each interval: calls offered, dispositions, and those lost", [_from(s) for s in starts],
                            [[figures.series[s].get(k, 0) for k in SERIES] for s in starts], SERIES, SERIES_COLOURS,
                            stacked=False))
+    staffing = figures.logged_in
+    if len(staffing) > 1 and len(set(staffing.values())) > 1:  # shifts: the number changes over the run
+        parts.append(_bars("Agents logged in, on average over each interval", [_from(s) for s in staffing],
+                           [[mean] for mean in staffing.values()], ("agents",), {"agents": "#E69F00"},
+                           stacked=True))
     parts.append(_kpis(figures))
     return "\n".join(part for part in parts if part)
 
@@ -101,6 +114,11 @@ def _kpis(figures: Figures) -> str:
     return "\n".join(out)
 
 
+def _number(value: float) -> str:
+    """``1,000,000`` for a count, ``3.5`` for a mean."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
 def _from(start: str) -> str:
     """An interval's start as the axis shows it: ``11160s`` → ``3h06``, ``300s`` → ``5min``."""
     text = start.removesuffix("s")
@@ -112,7 +130,7 @@ def _from(start: str) -> str:
     return f"{seconds // 60}min" if seconds >= 60 and seconds % 60 == 0 else f"{seconds}s"
 
 
-def _bars(title: str, labels: list[str], values: list[list[int]], keys: tuple[str, ...],
+def _bars(title: str, labels: list[str], values: list[list[float]], keys: tuple[str, ...],
           colours: dict[str, str], stacked: bool) -> str:
     """A bar chart: one group per label, one bar (or one stacked segment) per key."""
     top = max((sum(v) if stacked else max(v, default=0)) for v in values) or 1
@@ -123,7 +141,7 @@ def _bars(title: str, labels: list[str], values: list[list[int]], keys: tuple[st
            f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" '
            f'aria-label="{escape(title)}">',
            f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - 8}" y2="{TOP + plot_h}" stroke="#555"/>',
-           f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" font-size="11">{top:,}</text>',
+           f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" font-size="11">{_number(top)}</text>',
            f'<text x="{LEFT - 6}" y="{TOP + plot_h}" text-anchor="end" font-size="11">0</text>']
     every = -(-len(labels) // 8)  # at most eight labels under the axis, so they do not overlap
     for index, (label, counts) in enumerate(zip(labels, values, strict=True)):
@@ -135,7 +153,7 @@ def _bars(title: str, labels: list[str], values: list[list[int]], keys: tuple[st
             x = x0 if stacked else x0 + k * bar_w
             y = base - height
             out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{height:.1f}" '
-                       f'fill="{colours[key]}"><title>{escape(label)}: {count} {key}</title></rect>')
+                       f'fill="{colours[key]}"><title>{escape(label)}: {_number(count)} {key}</title></rect>')
             if stacked:
                 base = y
         if index % every == 0:

@@ -68,3 +68,34 @@ def test_transfers_are_in_the_bundled_scenarios_this_checks():
     names = {p.stem for p in BUNDLED}
     assert {"disposition-with-consult-call-id-after-transfer", "disposition-on-the-consult-call",
             "conference-both-agents-dispose"} <= names
+
+
+def test_agents_logged_in_per_interval_follow_the_shifts():
+    """The shift change: three early agents and the specialist until 25 min, the late
+    three from then (so 4 + 3 × 2/3 = 6 over 24-27 min), seven until the early shift
+    leaves at 30 min (each as their last call ends); the sum over the intervals is the
+    agent-hours logged in."""
+    result = run_scenario(SCENARIOS / "a-shift-change-with-two-queues.yaml")
+    figures = result.figures
+    assert figures["interval"] == 180_000_000
+    means = figures["logged_in"]
+    assert [means[i] for i in range(8)] == [4.0] * 8 and means[8] == pytest.approx(6.0) and means[9] == 7.0
+    assert 4.0 < means[10] < 7.0  # the early shift logs out during this interval, each after its last call
+    interval, last = figures["interval"], max(means)
+    agent_us = sum(mean * interval for index, mean in means.items() if index != last)
+    agent_us += means[last] * (result.end_time - last * interval)  # the last interval, as far as the run went
+    assert agent_us / 1e6 == pytest.approx(figures["agents"].logged_in_s)
+    markdown = statistics.markdown("shift", figures)
+    assert "| from | calls offered | dispositions | lost | agents logged in |" in markdown
+    assert "| 24min | 8 | 8 | 0 | 6.0 |" in markdown
+    assert "interval 1620s,agents logged in,7.000000" in statistics.csv_text(figures)
+
+
+def test_a_gap_with_no_calls_is_still_a_row_of_the_series():
+    acc = Accumulator()
+    acc.logins = [(0, 1), (150_000_000, -1)]  # one agent, logged in for 2.5 min
+    figures = acc.result(300_000_000)  # 5 min: one-minute intervals
+    assert figures["logged_in"] == {0: 1.0, 1: 1.0, 2: 0.5, 3: 0.0, 4: 0.0}
+    assert list(figures["series"]) == [0, 1, 2, 3, 4]
+    acc.logins = [(0, 1)]
+    assert acc.result(150_000_000)["logged_in"] == {0: 1.0, 1: 1.0, 2: 1.0}  # the last half-minute: one agent

@@ -83,3 +83,17 @@ def test_the_queues_and_agents_figures_are_on_the_page_as_stats_md_has_them(tmp_
     assert "Agents: 7, 4.28 agent-hours logged in (63.7% on calls" in page
     figures = read_figures((folder / "stats.csv").read_text())
     assert set(figures.queues) == {"16000", "16001"} and figures.agents["logged in"] == 7
+
+
+def test_shifts_draw_the_agents_logged_in_and_a_constant_staff_draws_nothing(tmp_path):
+    shift = write_reports(run_scenario(SCENARIOS / "a-shift-change-with-two-queues.yaml"), tmp_path / "shift")
+    figures = read_figures((shift / "stats.csv").read_text())
+    assert figures.logged_in["1440s"] == 6.0 and figures.logged_in["0s"] == 4.0
+    page = (shift / "index.html").read_text()
+    chart = page.split("Agents logged in, on average over each interval")[-1].split("</figure>")[0]
+    heights = dict((title, height) for height, title in bars(chart))
+    plot = HEIGHT - BOTTOM - TOP
+    assert heights["24min: 6 agents"] == pytest.approx(plot * 6 / 7, abs=0.1)  # 7 agents at most: the tallest bar
+    assert heights["27min: 7 agents"] == pytest.approx(plot, abs=0.1)
+    hour = write_reports(run_scenario(SCENARIOS / "an-hour-of-traffic.yaml"), tmp_path / "hour")
+    assert "Agents logged in" not in (hour / "index.html").read_text()  # four agents all along
