@@ -246,8 +246,8 @@ class TrafficSource:
                 self._talk(dn, conn_id, ani, may_transfer=taken_over is None)
         elif name == "EventPartyChanged":
             transfer = self.transfers.get(conn_id)
-            if transfer is not None and attrs.get("PreviousConnID") == transfer.consult_conn_id \
-                    and transfer.consult_conn_id is not None:
+            if transfer is not None and transfer.consult_conn_id is not None \
+                    and attrs.get("PreviousConnID") == transfer.consult_conn_id:
                 del self.transfers[conn_id]  # the consulted agent is on the caller's call now
                 self._talk(dn, conn_id, ani, may_transfer=False, consult_id=transfer.consult_id)
 
@@ -286,7 +286,7 @@ class TrafficSource:
         assert spec is not None and self.transfer_after is not None
         env, ts = self.world.env, self.world.tserver
         after = self.transfer_after()
-        self.transfers[conn_id] = _Transfer(dn, user, call_id)
+        plan = self.transfers[conn_id] = _Transfer(dn, user, call_id)
         operation = "SingleStepTransfer" if spec.how == "single_step" else "InitiateTransfer"
         later(env, after, lambda: self._send(user, call_id, operation, {"destination": {"phoneNumber": spec.to}}))
         if spec.how == "single_step":
@@ -294,11 +294,11 @@ class TrafficSource:
 
         def unless_transferred() -> None:
             call = ts.calls.get(conn_id)
-            if call is None or call.released:
-                return
+            if call is None or call.released or self.transfers.get(conn_id) is not plan:
+                return  # over, or taken over by another agent (who may be this one again, from the queue)
             party = call.parties.get(dn)
             if party is not None and party.state == tlib.ESTABLISHED:  # still talking: no transfer was made
-                self.transfers.pop(conn_id, None)
+                del self.transfers[conn_id]
                 ts.phone(lambda: calls.release(ts, ani, call))
 
         later(env, after + talk, unless_transferred)

@@ -511,3 +511,24 @@ def test_transfers_write_back_to_the_same_runs(how):
     loaded = parse_scenario(TRANSFERS.format(how=how, codes="{A: 0.5, B: 0.5}", view=""), "t.yaml")
     again = parse_scenario(yaml.safe_dump(scenario_data(loaded.scenario)), "again.yaml")
     assert [e.t for e in run_scenario(again).journal] == [e.t for e in run_scenario(loaded).journal]
+
+
+def test_an_agent_who_gets_their_own_transferred_call_back_talks_it_through():
+    """One agent transfers every call in one step to the queue they serve: the call
+    waits there, rings them again, and this second talk runs its full length (the
+    check for a transfer that never happened must not end it)."""
+    text = TRANSFERS.format(how="single_step", codes="{Done: 1}", view="").replace(
+        '{count: 4, first_dn: 20000, agent_prefix: sales, queues: ["19000"]}', '{count: 1, first_dn: 20000}').replace(
+        'to: "19001", after', 'to: "19000", after').replace("rate: 0.05", "rate: 0.002")
+    result = run_scenario(parse_scenario(text, "back.yaml"))
+    answered: dict[str, list[int]] = {}
+    released: dict[str, int] = {}
+    for entry in result.journal.of_kind("tlib.event"):
+        event = entry.payload
+        if event.name == "EventEstablished":
+            answered.setdefault(event.attrs["ConnID"], []).append(entry.t)
+        elif event.name == "EventReleased" and event.attrs["ThisDN"] == "20000":
+            released[event.attrs["ConnID"]] = entry.t  # the last release: the caller's hang-up
+    assert len(answered) > 3 and all(len(times) == 2 for times in answered.values())  # answered twice
+    assert {conn: released[conn] - times[1] for conn, times in answered.items()} == \
+        {conn: 60_000_000 for conn in answered}  # the second talk, whole

@@ -115,7 +115,7 @@ def end_if_alone(ts: TServer, call: Call, leavers: tuple[Party, ...] = ()) -> No
         if gone.had_answered:
             after_call(ts, gone.dn)
         logout_if_due(ts, gone.dn)
-    if call.released:
+    if call.released or waits:  # an agent may be free now (and a call waiting)
         distribute(ts)
 
 

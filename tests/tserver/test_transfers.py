@@ -108,3 +108,16 @@ def test_a_single_step_transfer_to_a_queue_with_nobody_free_waits_there_with_the
     world.tserver.phone(lambda: agents.set_state(world.tserver, "15002", tlib.READY))
     assert [(e.name, e.attrs["ThisDN"]) for e in events(world, since=start) if "ConnID" in e.attrs] == [
         ("EventDiverted", "16000"), ("EventRinging", "15002")]
+
+
+def test_the_agent_who_transferred_to_a_queue_is_free_for_the_calls_waiting_there():
+    """Agent1 transfers its call to the queue it serves: free at once (no wrap-up),
+    it takes the call waiting there, the oldest, without waiting for another event."""
+    world = make_world()
+    call = talking(world)
+    waiting = []
+    world.tserver.phone(lambda: waiting.append(calls.inbound_call(world.tserver, "+15550001", "16000")))
+    assert waiting[0] in world.tserver.dns["16000"].waiting  # agent1 is busy, agent2 NotReady
+    out = send(world, "RequestSingleStepTransfer", ThisDN="15000", ConnID=call.conn_id, OtherDN="16000")
+    rang = [(e.attrs["ConnID"], e.attrs["ThisDN"]) for e in out if e.name == "EventRinging"]
+    assert rang == [(waiting[0].conn_id, "15000")] and call in world.tserver.dns["16000"].waiting
