@@ -49,7 +49,7 @@ from .timeunits import format_time, seconds
 
 OUTCOME_EVENTS = ("EventAttachedDataChanged", "EventUserEvent", "EventError")
 CallRow = dict[str, Any]
-RecordSink = Callable[[DispositionRecord, "float | None", int], None]  # (record, the agent left the call (s), order)
+RecordSink = Callable[[DispositionRecord, "Leaving", int], None]  # (record, when its agent left the call, order)
 
 
 @dataclass(slots=True, eq=False)
@@ -65,14 +65,25 @@ class _Conn:
     waiting: list[_Pending] | None = None  # records waiting for the final
 
 
-def _left_at(conn: _Conn | None, dn: Any) -> float | None:
-    """When the disposing agent left the call (their party's first release, seconds);
-    else when the call was released; None if neither happened. Without transfers and
-    conferences the two are the same instant."""
+@dataclass(frozen=True, slots=True)
+class Leaving:
+    """When the disposing agent left the call (their party's first release, seconds;
+    else when the call was released; None if neither happened), and whether the call
+    went on without them (a transfer, a conference left). Without transfers and
+    conferences the agent leaves as the call ends."""
+
+    at: float | None
+    call_went_on: bool = False
+
+
+def _leaving(conn: _Conn | None, dn: Any) -> Leaving:
     if conn is None:
-        return None
+        return Leaving(None)
     left = conn.first_release.get(dn) if isinstance(dn, str) else None
-    return seconds(left) if left is not None else conn.released_at
+    if left is None:
+        return Leaving(conn.released_at)
+    ended = conn.final is not None and bool(conn.final[0])
+    return Leaving(seconds(left), not ended or (conn.released_at is not None and seconds(left) < conn.released_at))
 
 
 @dataclass(slots=True, eq=False)
@@ -105,8 +116,8 @@ class _Pending:
 class RecordBuilder:
     """Builds disposition records and call rows from journal entries as they come.
 
-    ``on_record(record, left_at, order)`` receives each record once it is
-    complete (``left_at``: when its agent left the call, in seconds; ``order``:
+    ``on_record(record, leaving, order)`` receives each record once it is
+    complete (``leaving``: when its agent left the call, and whether it went on; ``order``:
     the journal seq of its decision, which orders records by request);
     ``on_call(row)`` each call row once reporting closed the call. ``fallback``: Web
     Services falls back to a user event after EventError (then a record waits
@@ -309,7 +320,7 @@ class RecordBuilder:
         self._answering.pop(pending.decision["request"], None)
         conn_id = pending.decision["connId"]
         conn = self._conns.get(conn_id) if conn_id is not None else None
-        self.on_record(_record(pending, conn), _left_at(conn, pending.decision.get("dn")), pending.order)
+        self.on_record(_record(pending, conn), _leaving(conn, pending.decision.get("dn")), pending.order)
         pending.ref = pending.fallback = None  # no cycle left: freed now, though the run pauses the collector
 
 
@@ -317,7 +328,7 @@ def disposition_records(entries: Iterable[J.Entry], fallback: bool = True,
                         forget_after: int = 3600 * 1_000_000) -> list[DispositionRecord]:
     """Every disposition record of a journal, in the order the requests arrived."""
     built: list[tuple[int, DispositionRecord]] = []
-    builder = RecordBuilder(lambda record, row, order: built.append((order, record)), None, fallback, forget_after)
+    builder = RecordBuilder(lambda record, leaving, order: built.append((order, record)), None, fallback, forget_after)
     builder.add_all(entries)
     builder.finish()
     return [record for _, record in sorted(built, key=lambda pair: pair[0])]

@@ -13,7 +13,7 @@ from . import journal as J
 from .errors import InvalidArgument, UnknownRequest
 from .output import statistics
 from .record import DispositionRecord
-from .records import RecordBuilder, named_rows
+from .records import Leaving, RecordBuilder, named_rows
 from .scenario.expect import CallIds, Checker, ExpectationResult
 from .scenario.loader import LoadedScenario, check_model, load_scenario, validate_data
 from .scenario.retention import entry_test, record_test
@@ -150,9 +150,9 @@ class _Outputs:
             journal.subscribe(kind, handler)
         journal.subscribe(J.TLIB_EVENT, self.stats.add_entry)
 
-    def _record(self, record: DispositionRecord, left_at: float | None, order: int) -> None:
+    def _record(self, record: DispositionRecord, leaving: Leaving, order: int) -> None:
         self.record_count += 1
-        self.stats.add_record(record, left_at)
+        self.stats.add_record(record, leaving)
         if self.sinks.record is not None:
             self.sinks.record(record)
         if self.keep_record(record):

@@ -3,6 +3,8 @@
 - dispositions by path and by what reporting ends with, and the share lost with
   its 95% (Wilson) interval;
 - when agents clicked relative to leaving the call, by outcome (a histogram);
+- the dispositions of agents who left a call that went on without them (a
+  transfer, a conference left) beside those of agents who stayed to its end;
 - each queue's figures: calls offered, handed to agents, abandoned in the queue,
   average speed of answer (the wait before a call went to an agent) and service
   level (the share handed over within 20 s);
@@ -28,6 +30,7 @@ from typing import Any
 
 from .. import journal as J
 from ..record import DispositionPath, DispositionRecord, Fate
+from ..records import Leaving
 from ..timeunits import US_PER_SECOND, format_duration
 
 SERVICE_LEVEL_US = 20 * US_PER_SECOND
@@ -45,6 +48,8 @@ def wilson(successes: int, total: int, z: float = 1.96) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+STAYED, LEFT_EARLY = "stayed to the call's end", "left a call that went on"
+"""The disposing agent's part in the call (rejected dispositions name no call)."""
 AGENT_STATES = ("on calls", "after-call work", "not ready", "idle")
 """What an agent's logged-in time is spent on (a call outranks the agent state)."""
 OCCUPANCY_MEANS = "on calls and in after-call work, of the time not NotReady"
@@ -131,6 +136,7 @@ class Accumulator:
 
     def __init__(self) -> None:
         self.by: Counter[tuple[str, str]] = Counter()
+        self.parts: Counter[tuple[str, str]] = Counter()  # (the agent's part in the call, fate)
         self.delays: dict[str, Counter[str]] = defaultdict(Counter)
         self.minutes: dict[int, Counter[str]] = defaultdict(Counter)  # per minute; merged to the interval
         self.offered: Counter[str] = Counter()
@@ -195,13 +201,14 @@ class Accumulator:
                 clock.calls.discard(attrs.get("PreviousConnID"))
                 clock.calls.add(conn_id)
 
-    def add_record(self, record: DispositionRecord, left_at: float | None) -> None:
-        """One disposition record; ``left_at``: when its agent left the call (seconds), if they did."""
+    def add_record(self, record: DispositionRecord, leaving: Leaving) -> None:
+        """One disposition record, and when its agent left the call (if they did)."""
         outcome = record.reporting.outcome
         self.by[(record.path.value, outcome.value)] += 1
-        end = left_at
+        end = leaving.at
         if end is not None and record.path is not DispositionPath.REJECTED:
             self.delays[outcome.value][_delay_bin(record.requestedAt / US_PER_SECOND - end)] += 1
+            self.parts[(LEFT_EARLY if leaving.call_went_on else STAYED, outcome.value)] += 1
         minute = self.minutes[record.requestedAt // MINUTE_US]
         minute["dispositions"] += 1
         minute["lost"] += outcome is Fate.LOST
@@ -230,7 +237,7 @@ class Accumulator:
         agents = AgentFigures(len(self._agents), sum(seconds.values()) / US_PER_SECOND,
                               {state: seconds[state] / US_PER_SECOND for state in AGENT_STATES}) \
             if self._agents else None
-        return {"total": total, "by": self.by, "lost": lost, "loss_interval": wilson(lost, total),
+        return {"total": total, "by": self.by, "parts": self.parts, "lost": lost, "loss_interval": wilson(lost, total),
                 "delays": self.delays, "queues": queues, "agents": agents, "interval": interval,
                 "series": dict(sorted(series.items())), "logged_in": logged_in}
 
@@ -275,6 +282,12 @@ def markdown(name: str, s: dict[str, Any]) -> str:
             counts = [s["delays"].get(f.value, Counter())[label] for f in Fate]
             if any(counts):
                 out.append(f"| {label} | " + " | ".join(map(str, counts)) + " |")
+    parts = s.get("parts") or Counter()
+    if any(count for (part, _), count in parts.items() if part == LEFT_EARLY):
+        out += ["", "## Agents who left a call that went on (a transfer, a conference), and those who stayed", "",
+                "| the agent | " + " | ".join(f.value for f in Fate) + " |", "|---|" + "---|" * len(Fate)]
+        for part in (LEFT_EARLY, STAYED):
+            out.append(f"| {part} | " + " | ".join(str(parts[(part, f.value)]) for f in Fate) + " |")
     if s["queues"]:
         out += ["", "## Queues", "", "| " + " | ".join(QUEUE_COLUMNS) + " |", "|---" * len(QUEUE_COLUMNS) + "|"]
         for q in s["queues"]:
@@ -303,6 +316,8 @@ def csv_text(s: dict[str, Any]) -> str:
             f"dispositions,lost share high,{s['loss_interval'][1]:.6f}"]
     for (path, fate), count in sorted(s["by"].items()):
         rows.append(f"path and fate,{path} {fate},{count}")
+    for (part, fate), count in sorted((s.get("parts") or {}).items()):
+        rows.append(f"agent's part,{part} {fate},{count}")
     for fate, counts in sorted(s["delays"].items()):
         for label in delay_bin_labels():
             if counts[label]:

@@ -99,3 +99,22 @@ def test_a_gap_with_no_calls_is_still_a_row_of_the_series():
     assert list(figures["series"]) == [0, 1, 2, 3, 4]
     acc.logins = [(0, 1)]
     assert acc.result(150_000_000)["logged_in"] == {0: 1.0, 1: 1.0, 2: 1.0}  # the last half-minute: one agent
+
+
+def test_the_agents_who_left_a_call_that_went_on_are_counted_apart():
+    """In the transfer scenario every sales agent who transferred a call disposes once,
+    after leaving it: those are the dispositions of agents who left a call that went on;
+    every other one (but the rejected, which name no call) stayed to the call's end."""
+    result = run_scenario(SCENARIOS / "transfers-to-support.yaml")
+    parts = result.figures["parts"]
+    transfers = sum(1 for e in result.journal.of_kind("tlib.event") if e.payload.name == "EventPartyChanged")
+    left = sum(count for (part, _), count in parts.items() if part == statistics.LEFT_EARLY)
+    stayed = sum(count for (part, _), count in parts.items() if part == statistics.STAYED)
+    named = sum(1 for r in result.dispositions if r.path.value != "rejected")
+    assert left == transfers == 25 and left + stayed == named
+    assert parts[(statistics.LEFT_EARLY, "superseded")] > parts[(statistics.STAYED, "superseded")]
+    markdown = statistics.markdown("transfers", result.figures)
+    assert "| left a call that went on | 16 | 9 | 0 |" in markdown
+    assert "agent's part,left a call that went on superseded,9" in statistics.csv_text(result.figures)
+    alone = statistics.markdown("hour", run_scenario(SCENARIOS / "an-hour-of-traffic.yaml").figures)
+    assert "left a call that went on" not in alone  # nobody did: no such section
