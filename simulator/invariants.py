@@ -13,7 +13,9 @@ run:
    userEvent, rejected) and one reporting outcome (reported, superseded, lost).
 5. **Nothing reaches a desktop about a call after it is gone**: once a
    user's desktop got the call's ``Completed`` status, no later CometD
-   message for that user names the call.
+   message for that user names the call — unless the call comes back to them
+   (a StatusChange showing it Ringing, Dialing or Established again: a
+   transfer to a queue they serve can hand them the same call).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from . import journal as J
 from .record import DispositionRecord, Fate
 
 PATHS = ("userData", "userEvent", "rejected")
+BACK = frozenset({"Ringing", "Dialing", "Established"})
+"""The states in which a completed call can reach the same desktop again."""
 OUTCOMES = ("reported", "superseded", "lost")
 
 
@@ -103,6 +107,10 @@ def _nothing_after_completion(journal: J.Journal) -> list[str]:
         call_id = message.call_id
         key = (message.user, call_id) if call_id is not None else None
         sent_after = (entry.meta or {}).get("sentAfter", entry.seq)  # a delayed message left earlier
+        if key in gone and sent_after > gone[key] and message.notification_type == "StatusChange" \
+                and getattr(message, "state", None) in BACK:
+            del gone[key]  # the same call, on this desktop again: a new view of it
+            continue
         if key in gone and sent_after > gone[key] and getattr(message, "state", None) != "Completed":
             return [f"journal #{entry.seq}: CometD {message.notification_type or message.message_type} to "
                     f"{message.user} about call {call_id}, completed at journal #{gone[key]}"]

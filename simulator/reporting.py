@@ -5,7 +5,9 @@ A T-Server client (``reporting``) registered on every DN, as ICON is. Rules:
 - It follows each call by ConnID from the events it receives. The call **ends**
   for reporting when every DN it has seen on the call has left it (EventReleased
   or EventAbandoned, or EventPartyChanged moving the DN to another call when a
-  transfer or conference completes).
+  transfer or conference completes). A queue holds a call while it waits there
+  (EventQueued until EventDiverted): a call transferred to a queue, its caller
+  alone on it, has not ended.
 - Until then, each change to the call's attached data (EventAttachedDataChanged,
   or any call event whose UserData differs from the last seen) is recorded,
   as ICON's G_USERDATA_HISTORY does (facts §3).
@@ -50,6 +52,7 @@ CLIENT = "reporting"
 JOINING_EVENTS = frozenset({"EventDialing", "EventRinging", "EventEstablished", "EventHeld", "EventRetrieved",
                             "EventAttachedDataChanged", "EventPartyChanged", "EventPartyAdded"})
 LEAVING_EVENTS = frozenset({"EventReleased", "EventAbandoned"})
+QUEUED, DIVERTED = "EventQueued", "EventDiverted"  # a queue holds the call from one to the other
 _ABSENT = object()
 _NOTHING: dict[str, Any] = {}  # shared, never changed
 TOMBSTONE_TIMEOUTS = 3  # a closed call's end time is remembered until this many timeouts after it ended
@@ -138,8 +141,10 @@ class ReportingSink:
             call.attached_changed(dict(data))
         if name in LEAVING_EVENTS:
             self._leave(call, attrs["ThisDN"], attrs)
-        elif name in JOINING_EVENTS:
+        elif name in JOINING_EVENTS or name == QUEUED:
             call.live_dns.add(attrs["ThisDN"])
+        elif name == DIVERTED:  # handed on: the DN it goes to is in the same batch, next
+            call.live_dns.discard(attrs["ThisDN"])
 
     def _leave(self, call: CallRecord, dn: str, attrs: dict[str, Any]) -> None:
         call.live_dns.discard(dn)

@@ -1,6 +1,7 @@
 """The reporting sink: data at call end, user events after it, and their limits."""
 
 from simulator import journal as J
+from simulator import parse_scenario, run_scenario
 from simulator.tlib import TRequest
 from simulator.tserver import calls, userdata
 
@@ -141,3 +142,16 @@ def test_a_call_is_closed_one_timeout_after_it_ended_and_forgotten_three_after()
     assert call.conn_id not in world.reporting.closed
     world.reporting.finish()
     assert len(list(world.journal.of_kind(J.REPORTING_FINAL))) == 1  # its final was journaled once, at closing
+
+
+def test_a_call_waiting_in_a_queue_after_a_transfer_has_not_ended_for_reporting():
+    """The agent transfers the call in one step to a queue (its caller alone on it):
+    the queue holds it until it is handed on, so reporting ends the call at the
+    hang-up (40 s), not as the agent left (20 s), and keeps the disposition set between."""
+    from .test_invariants import COMES_BACK
+
+    result = run_scenario(parse_scenario(COMES_BACK, "comes-back.yaml"))
+    ends = [e.t for e in result.journal.of_kind("reporting") if e.payload.get("what") == "call-end"]
+    assert ends == [40_005_000]  # the hang-up, 5 ms down the link to reporting
+    (final,) = [e.payload for e in result.journal.of_kind("reporting.final")]
+    assert final["userData"]["DispositionCode"] == "Sale"

@@ -1,0 +1,47 @@
+"""The journal's rules (``simulator.invariants``) on a call that comes back to the
+desktop that completed it, and a rule that still catches a message about a call gone."""
+
+from __future__ import annotations
+
+from simulator import journal as J
+from simulator import parse_scenario, run_scenario
+from simulator.invariants import violations
+
+COMES_BACK = """\
+version: 1
+name: comes-back
+description: agent1 transfers the call to the queue it serves, and gets it back
+switch:
+  dns:
+    "15000": {agent: agent1}
+    "16000": {type: ACDQueue}
+web_services: {call_completion: on_release}
+steps:
+  - {at: 0s, dial: {from: "+14155550100", to: "16000"}, call: c1}
+  - {at: 2s, answer: {dn: "15000", call: c1}}
+  - at: 20s
+    gws: {user: agent1, post: "/api/v2/me/calls/{c1}",
+          body: {operationName: SingleStepTransfer, destination: {phoneNumber: "16000"}}}
+  - {at: 25s, answer: {dn: "15000", call: c1}}
+  - at: 30s
+    gws: {user: agent1, name: dispose, post: "/api/v2/me/calls/{c1}",
+          body: {operationName: SetCallDisposition, callUuid: "{c1}", disposition: Sale}}
+  - {at: 40s, hangup: {dn: "+14155550100", call: c1}}
+expect:
+  - tlib: {event: EventRinging, dn: "15000", call: c1, count: 2}
+  - reporting: {call: c1, userData: {DispositionCode: Sale}}
+  - disposition: {request: dispose, path: userData, view: Established, reporting: reported}
+"""
+
+
+def test_a_completed_call_that_rings_the_same_desktop_again_is_a_new_view_of_it():
+    result = run_scenario(parse_scenario(COMES_BACK, "comes-back.yaml"))
+    assert result.passed and violations(result) == []
+    completed = next(e.seq for e in result.journal.of_kind(J.GWS_COMPLETED))
+    # Without the call ringing again, the same messages would be about a call gone:
+    result.journal.entries = [e for e in result.journal.entries
+                              if not (e.kind == J.COMETD and e.seq > completed
+                                      and e.payload.notification_type == "StatusChange")]
+    gone = [problem for problem in violations(result) if "about call" in problem]  # (the others: seq gaps)
+    assert len(gone) == 1 and "CometD AttachedDataChanged to agent1" in gone[0]
+    assert gone[0].endswith(f"completed at journal #{completed}")
