@@ -41,20 +41,23 @@ from .world import World
 
 CALLER_PREFIX = "+1999"
 AT_THE_PHONE = frozenset({"EventRinging", "EventEstablished", "EventReleased", "EventAbandoned", "EventAgentLogin",
-                          "EventPartyChanged"})
+                          "EventPartyChanged", "EventDialing"})
 """The events the agents act on (the others pass their phones by)."""
+RETRIEVE_AFTER = 1_000_000
+"""An agent giving up a consult call clicks Retrieve this long (µs) after Hangup."""
 
 
 @dataclass(slots=True)
 class _Transfer:
     """A transfer under way: who started it from which desktop, on which call, and
-    (two-step) the consult call once someone answers it."""
+    (two-step) the consult call, and whether someone answered it."""
 
     dn: str
     user: str
     call_id: str  # the original call's CallUuid, the id the transferring desktop uses
     consult_conn_id: str | None = None
     consult_id: str | None = None  # the consult call's CallUuid: the id the consulted desktop first sees
+    answered: bool = False
 
 
 class TrafficSource:
@@ -91,6 +94,8 @@ class TrafficSource:
         transfer = spec.transfer
         self.transfer_after = draw("traffic:transfer-after", transfer.after) if transfer is not None else None
         self.consult_for = draw("traffic:consult", transfer.consult) if transfer is not None else None
+        self.consult_patience = draw("traffic:consult-patience", transfer.consult_patience) \
+            if transfer is not None else None
         self.transfer_draws = timing.stream(seed, "traffic:transfers")  # which calls (drawn only with transfer)
         self.views = timing.stream(seed, "traffic:views")  # from which call (drawn only with consult_view)
         self.transfers: dict[str, _Transfer] = {}  # the original call's ConnID → its transfer, until taken over
@@ -232,7 +237,9 @@ class TrafficSource:
                 later(env, 0, lambda: self._take_break(dn))
             return
         if consult_of is not None and dn == consult_of.dn:
-            return  # the transferring agent's own side of the consult call
+            if name == "EventDialing":  # the transferring agent's own side of the consult call
+                consult_of.consult_conn_id, consult_of.consult_id = conn_id, attrs.get("CallUuid")
+            return
         if name == "EventRinging":
             def answer() -> None:
                 ts.phone(lambda: calls.answer(ts, dn, ts.live_call(conn_id)))
@@ -240,14 +247,13 @@ class TrafficSource:
             later(env, self.answer_after(), answer)
         elif name == "EventEstablished":
             if consult_of is not None:
-                self._consult_answered(consult_of, conn_id, attrs.get("CallUuid"))
+                self._consult_answered(consult_of)
             else:
                 taken_over = self.transfers.pop(conn_id, None)  # a single-step transfer arriving
                 self._talk(dn, conn_id, ani, may_transfer=taken_over is None)
         elif name == "EventPartyChanged":
             transfer = self.transfers.get(conn_id)
-            if transfer is not None and transfer.consult_conn_id is not None \
-                    and attrs.get("PreviousConnID") == transfer.consult_conn_id:
+            if transfer is not None and transfer.answered and attrs.get("PreviousConnID") == transfer.consult_conn_id:
                 del self.transfers[conn_id]  # the consulted agent is on the caller's call now
                 self._talk(dn, conn_id, ani, may_transfer=False, consult_id=transfer.consult_id)
 
@@ -291,6 +297,9 @@ class TrafficSource:
         later(env, after, lambda: self._send(user, call_id, operation, {"destination": {"phoneNumber": spec.to}}))
         if spec.how == "single_step":
             self._after_call(dn, call_id, after)  # the agent leaves the call as the transfer is made
+        else:
+            assert self.consult_patience is not None
+            later(env, after + self.consult_patience(), lambda: self._give_up_consult(plan, conn_id, ani, talk))
 
         def unless_transferred() -> None:
             call = ts.calls.get(conn_id)
@@ -303,15 +312,35 @@ class TrafficSource:
 
         later(env, after + talk, unless_transferred)
 
-    def _consult_answered(self, transfer: _Transfer, consult_conn_id: str, consult_id: Any) -> None:
+    def _consult_answered(self, transfer: _Transfer) -> None:
         """Two-step: the consulted agent answered; the transferring one talks with them
         for ``consult``, completes the transfer and leaves the call."""
         assert self.consult_for is not None
-        transfer.consult_conn_id = consult_conn_id
-        transfer.consult_id = consult_id if isinstance(consult_id, str) else None
+        transfer.answered = True
         consult = self.consult_for()
         later(self.world.env, consult, lambda: self._send(transfer.user, transfer.call_id, "CompleteTransfer", {}))
         self._after_call(transfer.dn, transfer.call_id, consult)
+
+    def _give_up_consult(self, plan: _Transfer, conn_id: str, ani: str, talk: int) -> None:
+        """Nobody answered the consult call in time: the agent hangs it up and, once the
+        desktop shows it gone, retrieves the caller (Web Services refuses Retrieve while
+        the consult call is up); the caller hangs up ``talk`` later. (Without this,
+        agents all holding callers while their consult calls wait in a queue none of
+        them can take would wait for ever.)"""
+        if self.transfers.get(conn_id) is not plan or plan.answered or plan.consult_id is None:
+            return  # answered, over, or no consult call was made (the request failed)
+        del self.transfers[conn_id]
+        self._send(plan.user, plan.consult_id, "Hangup", {})
+        later(self.world.env, RETRIEVE_AFTER, lambda: self._send(plan.user, plan.call_id, "Retrieve", {}))
+        ts = self.world.tserver
+
+        def hang_up() -> None:
+            call = ts.calls.get(conn_id)
+            if call is not None and not call.released:
+                ts.phone(lambda: calls.release(ts, ani, call))
+
+        later(self.world.env, talk, hang_up)
+        self._after_call(plan.dn, plan.call_id, talk)
 
     def _maybe_hold(self, dn: str, conn_id: str, talk: int) -> None:
         """The agent holds the call a while, during the talk; a hold or retrieve that

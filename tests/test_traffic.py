@@ -415,7 +415,7 @@ traffic:
   to: "19000"
   answer_after: 2s
   talk: 60s
-  transfer: {{share: 1, to: "19001", after: 20s, how: {how}, consult: 10s}}
+  transfer: {{share: 1, to: "19001", after: 20s, how: {how}, consult: 10s, consult_patience: 10min}}
   dispositions: {{after_release: 1s, codes: {codes}{view}}}
 """
 
@@ -532,3 +532,28 @@ def test_an_agent_who_gets_their_own_transferred_call_back_talks_it_through():
     assert len(answered) > 3 and all(len(times) == 2 for times in answered.values())  # answered twice
     assert {conn: released[conn] - times[1] for conn, times in answered.items()} == \
         {conn: 60_000_000 for conn in answered}  # the second talk, whole
+
+
+def test_an_agent_gives_up_a_consult_call_nobody_answers_and_takes_the_caller_back():
+    """Support is NotReady all along: each consult call waits in its queue until the
+    sales agent's patience (30 s) runs out; they hang it up (the queue sees it
+    abandoned), retrieve the caller a second later, and the caller hangs up a talk
+    (60 s) after the give-up."""
+    text = TRANSFERS.format(how="two_step", codes="{Done: 1}", view="").replace(
+        "consult_patience: 10min", "consult_patience: 30s").replace(
+        'agent_prefix: support, queues: ["19001"]', 'agent_prefix: support, queues: ["19001"], state: NotReady')
+    result = run_scenario(parse_scenario(text, "patience.yaml"))
+    times: dict[str, dict[str, int]] = {}
+    abandoned = 0
+    for entry in result.journal.of_kind("tlib.event"):
+        event = entry.payload
+        if event.name == "EventAbandoned" and event.attrs["ThisDN"] == "19001":
+            abandoned += 1
+        elif event.attrs.get("ThisDN", "").startswith("200") and event.attrs.get("CallType") == "Inbound":
+            times.setdefault(event.attrs["ConnID"], {})[event.name] = entry.t
+    assert abandoned == len(times) > 50
+    for seen in times.values():
+        assert seen["EventHeld"] - seen["EventEstablished"] == 20_000_000 + 5_000  # the request: 5 ms to T-Server
+        assert seen["EventRetrieved"] - seen["EventHeld"] == 31_000_000  # the patience, and a second to Retrieve
+        assert seen["EventReleased"] - seen["EventRetrieved"] == 59_000_000 - 5_000  # a talk from the give-up
+    assert all(r.path.value == "userEvent" and r.user.startswith("sales") for r in result.dispositions)

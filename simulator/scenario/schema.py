@@ -664,8 +664,9 @@ class TransferHabit(Strict):
     through Web Services): in one step (SingleStepTransfer: the call rings at ``to``
     and the agent leaves it), or in two (InitiateTransfer: the call goes on hold and a
     consult call rings at ``to``; the agent talks with whoever answers it for
-    ``consult``, then CompleteTransfer). The agent who takes the call over talks for a
-    ``talk`` of their own; a call is transferred once at most."""
+    ``consult``, then CompleteTransfer; nobody answering within ``consult_patience``,
+    they hang the consult call up and retrieve the caller). The agent who takes the
+    call over talks for a ``talk`` of their own; a call is transferred once at most."""
 
     share: float = Field(ge=0, le=1, description="the share of answered calls the agent transfers")
     to: Number = Field(description="where: a queue, a routing point or an agent's Extension")
@@ -673,6 +674,10 @@ class TransferHabit(Strict):
     how: Literal["single_step", "two_step"] = Field("single_step", description="one step, or through a consult call")
     consult: Delay = duration_field(0, "two_step: how long the agent talks with the consulted party before "
                                        "completing the transfer")
+    consult_patience: Delay = duration_field(
+        60_000_000, "two_step: how long the agent waits for someone to answer the consult call; then they hang it "
+                    "up and, a second later, retrieve the caller (Hangup, Retrieve), and the call goes on with them "
+                    "for a talk")
 
 
 class TrafficTarget(Strict):

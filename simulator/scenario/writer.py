@@ -51,7 +51,7 @@ def scenario_data(model: Scenario, steps: list[dict[str, Any]] | None = None) ->
             if getattr(traffic, name) is not None:
                 out[name] = _delay(getattr(traffic, name))
         for habit, names in (("hold", ("after", "duration")), ("breaks", ("every", "duration")),
-                             ("transfer", ("after", "consult"))):
+                             ("transfer", ("after", "consult", "consult_patience"))):
             if getattr(traffic, habit) is not None:
                 for name in names:
                     out[habit][name] = _delay(getattr(getattr(traffic, habit), name))
