@@ -10,7 +10,7 @@ from simulator.output import statistics
 from simulator.output.statistics import AGENT_STATES, Accumulator
 
 from ..helpers import SCENARIOS
-from ..test_traffic import ERLANG, SHIFTS
+from ..traffic.test_source import ERLANG, SHIFTS
 
 BUNDLED = sorted(SCENARIOS.glob("*.yaml"))
 
