@@ -95,6 +95,7 @@ class User:
     session_started: bool = False  # StartContactCenterSession
     channels: tuple[str, ...] = ()
     moved: dict[str, str] = field(default_factory=dict)  # consult call id → the call its party moved onto
+    moved_onto: dict[str, list[str]] = field(default_factory=dict)  # that call → those consult call ids
 
 
 def require_view(user: User, call_id: str) -> CallView:
@@ -321,6 +322,7 @@ class WebServices:
                 self._consult_over(user, old)
                 del user.calls[old.id]
                 user.moved[old.id] = attrs["CallUuid"]
+                user.moved_onto.setdefault(attrs["CallUuid"], []).append(old.id)
             view = CallView.from_event(event, state, old.created_at if old is not None else self.env.now)
             view.participants = joined_participants(event)
             user.calls[view.id] = view
@@ -376,14 +378,17 @@ class WebServices:
 
     def _remember_completed(self, user: User, call_id: str) -> None:
         """Web Services remembers a completed call for ``retention``, then forgets it
-        (its requests answer "not found" instead of "completed at"): what it keeps
-        follows the calls of the last hour, not every call of a day."""
+        (its requests answer "not found" instead of "completed at"), and with it the
+        consult calls whose party moved onto it: what it keeps follows the calls of
+        the last hour, not every call of a day."""
         now, completed = self.env.now, self._completed
         horizon = now - self.settings.retention
         while completed and completed[0][0] < horizon:
             _, whose, old = completed.popleft()
             if whose.completed.get(old, now) < horizon:
                 del whose.completed[old]
+                for consult in whose.moved_onto.pop(old, ()):
+                    whose.moved.pop(consult, None)
         user.completed[call_id] = now
         completed.append((now, user, call_id))
 

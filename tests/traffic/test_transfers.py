@@ -169,3 +169,23 @@ def test_an_agent_gives_up_a_consult_call_nobody_answers_and_takes_the_caller_ba
         assert seen["EventRetrieved"] - seen["EventHeld"] == 31_000_000  # the patience, and a second to Retrieve
         assert seen["EventReleased"] - seen["EventRetrieved"] == 59_000_000 - 5_000  # a talk from the give-up
     assert all(r.path.value == "userEvent" and r.user.startswith("sales") for r in result.dispositions)
+
+
+def test_web_services_forgets_the_consult_calls_of_the_calls_it_forgot():
+    """After a two-step transfer Web Services remembers which call the consult call
+    became (to answer a stale id with "is now call …"); it forgets that with the call,
+    a retention after completing it, so a day of transfers does not pile them up."""
+    from simulator.traffic import start_traffic
+    from simulator.world import build_world
+
+    text = TRANSFERS.format(how="two_step", codes="{Done: 1}", view="").replace(
+        "  latency: {tserver_to_gws: 20ms}\n",
+        "  latency: {tserver_to_gws: 20ms}\nweb_services: {call_completion: on_release, retention: 2min}\n")
+    world = build_world(parse_scenario(text, "forget.yaml").scenario, 1)
+    start_traffic(world)
+    world.env.run(until=50 * 60 * 1_000_000)  # the last ten minutes still bring transfers
+    transfers = sum(1 for e in world.journal.of_kind("tlib.event") if e.payload.name == "EventPartyChanged")
+    remembered = sum(len(user.moved) for user in world.gws.users.values())
+    assert transfers > 100 and 0 < remembered < transfers / 4
+    assert all(set(user.moved) == {c for cs in user.moved_onto.values() for c in cs}
+               for user in world.gws.users.values())
