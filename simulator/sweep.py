@@ -10,9 +10,12 @@
 Each variant is a full run. Its **outcome** is, per disposition record: the
 path, the T-Server answer, whether a CometD message went out, and what
 reporting ends with. A **boundary** is a pair of neighbouring values whose
-outcomes differ. Variants run in a process pool on every core when there are
-enough of them; results are ordered by value whatever finishes first, so a
-sweep is as deterministic as a run.
+outcomes differ. A scenario with traffic has too many dispositions, each its
+own, to compare one by one: its outcome is a **tally** — how many took each path
+and met each fate, read off the run's statistics (the run keeps no journal) —
+and the sweep reports the share lost at each value, with its interval. Variants
+run in a process pool on every core when there are enough of them; results are
+ordered by value whatever finishes first, so a sweep is as deterministic as a run.
 """
 
 from __future__ import annotations
@@ -141,9 +144,36 @@ def outcome(result) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
+def tally(result) -> tuple[tuple[str, ...], ...]:
+    """What a sweep of traffic compares: (path, fate, how many) for each pair that occurred."""
+    return tuple((path, fate, str(count)) for (path, fate), count in sorted(result.figures["by"].items()) if count)
+
+
+def tally_counts(signature: tuple[tuple[str, ...], ...]) -> tuple[int, int]:
+    """(dispositions, lost) of a tally."""
+    total = sum(int(count) for _, _, count in signature)
+    return total, sum(int(count) for _, fate, count in signature if fate == "lost")
+
+
+def is_tally(signature: tuple[tuple[str, ...], ...]) -> bool:
+    return bool(signature) and len(signature[0]) == 3
+
+
+def describe_tally(signature: tuple[tuple[str, ...], ...]) -> str:
+    total, lost = tally_counts(signature)
+    by_path: dict[str, list[str]] = {}
+    for path, fate, count in signature:
+        by_path.setdefault(path, []).append(f"{count} {fate}")
+    share = f" ({lost / total:.1%})" if total else ""
+    return f"{total} dispositions, {lost} lost{share}: " + "; ".join(
+        f"{path} {', '.join(counts)}" for path, counts in by_path.items())
+
+
 def describe_outcome(signature: tuple[tuple[str, ...], ...]) -> str:
     if not signature:
         return "no disposition"
+    if is_tally(signature):
+        return describe_tally(signature)
     many = len(signature) > 1
     return "; ".join((f"{request}: " if many else "") + f"{path} → {answer}, {cometd}, {fate} ({holds})"
                      for request, path, answer, cometd, fate, holds in signature)
@@ -174,15 +204,21 @@ class SweepResult:
     variation: Variation
     anchor: str | None
     rows: list[SweepRow]
+    tally: bool = False  # traffic: each outcome is a tally, and boundaries mean nothing
 
     @property
     def boundaries(self) -> list[Boundary]:
+        if self.tally:
+            return []
         return [Boundary(a, b) for a, b in zip(self.rows, self.rows[1:], strict=False) if a.outcome != b.outcome]
 
 
-def _run_variant(args: tuple[LoadedScenario, int | None]) -> tuple[tuple[tuple[str, ...], ...], bool,
-                                                                   tuple[str, ...]]:
-    loaded, seed = args
+def _run_variant(args: tuple[LoadedScenario, int | None, bool]) -> tuple[tuple[tuple[str, ...], ...], bool,
+                                                                         tuple[str, ...]]:
+    loaded, seed, tallied = args
+    if tallied:
+        result = run_scenario(loaded, seed=seed, journal="none")
+        return tally(result), result.passed, ineffective_steps(result)
     result = run_scenario(loaded, seed=seed)
     return outcome(result), result.passed, ineffective_steps(result)
 
@@ -216,11 +252,12 @@ def sweep(loaded: LoadedScenario | Scenario, vary: str, anchor: str | None = Non
     if anchor is not None and not variation.is_time:
         raise SweepError("--anchor needs a time to vary (ID.at or latency.NAME), not the seed")
     source = loaded if isinstance(loaded, LoadedScenario) else LoadedScenario(scenario, Path("<scenario>"), {})
+    tallied = scenario.traffic is not None
     tasks = []
     for value in variation.values:  # a variant keeps the file's lines, and may play steps out of order
         variant, seed = variation.apply(scenario, value)
-        tasks.append((LoadedScenario(variant, source.path, source.lines), seed))
+        tasks.append((LoadedScenario(variant, source.path, source.lines), seed, tallied))
     outcomes = run_all(_run_variant, tasks, executor, scheduler, jobs, POOL_THRESHOLD, progress)
     rows = [SweepRow(value, variation.label(value, anchor_at), signature, passed, skipped)
             for value, (signature, passed, skipped) in zip(variation.values, outcomes, strict=True)]
-    return SweepResult(scenario, variation, anchor, rows)
+    return SweepResult(scenario, variation, anchor, rows, tallied)

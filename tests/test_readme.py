@@ -48,6 +48,13 @@ def test_the_sweep_example_is_what_tsim_prints():
     assert shown[:9] == table[:9]
 
 
+def test_the_traffic_sweep_example_is_what_tsim_prints():
+    loaded = load_scenario(SCENARIOS / "an-hour-of-traffic.yaml")
+    table = console_table(sweep(loaded, "latency.gws_to_tserver=0ms:60ms:5ms", jobs=2)).splitlines()
+    shown = block_after("the 20 ms before the hangup?").splitlines()[1:]
+    assert shown == table[:len(shown)]
+
+
 def test_the_stats_examples_are_lines_tsim_writes():
     from simulator.output import statistics
 

@@ -114,3 +114,27 @@ def test_charts_give_each_meaning_one_colour_mark_the_anchor_and_keep_labels_apa
         assert ("0 (hangup)" in texts) == (anchor is not None)
     assert fills["lost"] == {OUTCOME_COLOURS["lost"]} and len(fills) >= 3
     assert all(len(colours) == 1 for colours in fills.values())
+
+
+def test_a_sweep_of_traffic_reports_the_share_lost_at_each_value(tmp_path):
+    """Each variant of a scenario with traffic is a tally (how many took each path and
+    met each fate): with no delay from Web Services to T-Server no click before the
+    hangup can lose the race; with 20 ms some do. No boundaries: the share is the
+    answer, with its interval, in every file."""
+    loaded = load_scenario(SCENARIOS / "an-hour-of-traffic.yaml")
+    result = sweep(loaded, "latency.gws_to_tserver=0ms:20ms:10ms", jobs=1)
+    assert result.tally and result.boundaries == []
+    (_, zero), _, (_, twenty) = [sweep_report.tally_counts(row.outcome) for row in result.rows]
+    assert zero == 0 < twenty
+    table = sweep_report.console_table(result)
+    assert "value  dispositions  lost  share lost" in table and "Share lost: from 0.0% (at 0s) to" in table
+    rows = sweep_report.csv_text(result).splitlines()
+    assert rows[0] == "value_us,label,path,reporting,count"
+    counted = sum(int(line.rsplit(",", 1)[1]) for line in rows[1:] if line.startswith("0,"))
+    assert counted == sweep_report.tally_counts(result.rows[0].outcome)[0] == 70
+    svg = ET.fromstring(sweep_report.svg(result))
+    assert len([c for c in svg.iter("{http://www.w3.org/2000/svg}circle")]) == 3
+    files = sweep_report.write(result, tmp_path)
+    page = files["index.html"].read_text()
+    assert "The share of dispositions lost, at each value" in page and "Where the outcome changes" not in page
+    assert f"<td>20ms</td><td>70</td><td>{twenty}</td>" in page

@@ -5,6 +5,11 @@
 - ``sweep.md``: the runs of equal outcome, the boundaries, and every variant.
 - ``sweep.svg``: outcome (one strip per distinct outcome) against the varied
   value, boundaries marked, a legend spelling each outcome out.
+
+A sweep of traffic (``SweepResult.tally``) reports instead, for each value, how
+many dispositions there were, how many were lost and the share lost with its 95%
+interval; its CSV has a row per value, path and fate; its picture is the share
+lost against the value.
 """
 
 from __future__ import annotations
@@ -17,8 +22,34 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .. import __version__
-from ..sweep import SweepResult, SweepRow, describe_outcome
+from ..sweep import SweepResult, SweepRow, describe_outcome, tally_counts
 from .folders import SWEEP_MARKER, write_folder
+from .statistics import wilson
+
+TALLY_COLUMNS = ("value", "dispositions", "lost", "share lost", "95% interval")
+
+
+def tally_table(result: SweepResult) -> list[tuple[str, str, str, str, str]]:
+    """A sweep of traffic, a row per value: the columns of ``TALLY_COLUMNS``."""
+    out = []
+    for row in result.rows:
+        total, lost = tally_counts(row.outcome)
+        low, high = wilson(lost, total)
+        share = f"{lost / total:.1%}" if total else "–"
+        out.append((row.label, str(total), str(lost), share, f"{low:.1%} … {high:.1%}" if total else "–"))
+    return out
+
+
+def _share_span(result: SweepResult) -> list[str]:
+    """A sweep of traffic in one line: the share lost from its lowest to its highest."""
+    shares = [(lost / total, row.label) for row in result.rows
+              for total, lost in [tally_counts(row.outcome)] if total]
+    if not shares:
+        return ["No disposition at any value."]
+    (low, at_low), (high, at_high) = min(shares), max(shares)
+    if f"{low:.1%}" == f"{high:.1%}":
+        return [f"Share lost: {low:.1%} at every value."]
+    return [f"Share lost: from {low:.1%} (at {at_low}) to {high:.1%} (at {at_high})."]
 
 
 def runs(result: SweepResult) -> list[tuple[SweepRow, SweepRow, int]]:
@@ -53,6 +84,13 @@ def _heading(result: SweepResult) -> str:
 
 
 def console_table(result: SweepResult) -> str:
+    if result.tally:
+        table = [TALLY_COLUMNS, *tally_table(result)]
+        widths = [max(len(cells[i]) for cells in table) for i in range(len(TALLY_COLUMNS))]
+        lines = [_heading(result), ""]
+        lines += ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in
+                            enumerate(zip(cells, widths, strict=True))).rstrip() for cells in table]
+        return "\n".join([*lines, "", *_share_span(result), *ineffective(result)])
     lines = [_heading(result), ""]
     width = max(len(f"{a.label} … {b.label}") for a, b, _ in runs(result))
     lines.append(f"{'values'.ljust(width)}  {'runs':>4}  outcome")
@@ -89,6 +127,14 @@ def ineffective(result: SweepResult) -> list[str]:
 
 
 def markdown(result: SweepResult) -> str:
+    if result.tally:
+        out = [f"# Sweep: {_heading(result)}", "", *_share_span(result), "",
+               "| " + " | ".join(TALLY_COLUMNS) + " |", "|---" * len(TALLY_COLUMNS) + "|"]
+        out += ["| " + " | ".join(cells) + " |" for cells in tally_table(result)]
+        out += ["", "## Every variant", "", "| value | outcome |", "|---|---|"]
+        out += [f"| {row.label} | {describe_outcome(row.outcome)} |" for row in result.rows]
+        out += [line.replace("warning: ", "**Warning:** ") for line in ineffective(result)]
+        return "\n".join(out) + "\n"
     out = [f"# Sweep: {_heading(result)}", "", "## Runs of equal outcome", "", "| values | variants | outcome |",
            "|---|---|---|"]
     for first, last, count in runs(result):
@@ -106,6 +152,12 @@ def markdown(result: SweepResult) -> str:
 def csv_text(result: SweepResult) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
+    if result.tally:
+        writer.writerow(["value_us" if result.variation.is_time else "value", "label", "path", "reporting", "count"])
+        for row in result.rows:
+            for path, fate, count in row.outcome:
+                writer.writerow([row.value, row.label, path, fate, count])
+        return buffer.getvalue()
     writer.writerow(["value_us" if result.variation.is_time else "value", "label", "request", "path", "tserver",
                      "cometd", "reporting", "holds"])
     for row in result.rows:
@@ -149,10 +201,63 @@ def _wrap(text: str, width: int = 110) -> list[str]:
     return lines
 
 
+def tally_svg(result: SweepResult) -> str:
+    """A sweep of traffic: the share lost against the value, each point with its 95%
+    interval as a bar."""
+    rows = result.rows
+    left, top, plot_w, plot_h, width = 70, 60, 820, 260, 920
+    height = top + plot_h + 70
+    points = []
+    for row in rows:
+        total, lost = tally_counts(row.outcome)
+        points.append((lost / total, *wilson(lost, total)) if total else None)
+    ceiling = max([high for p in points if p is not None for high in [p[2]]] + [0.01])
+    cell = plot_w / len(rows)
+
+    def y_of(share: float) -> float:
+        return top + plot_h - share / ceiling * plot_h
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif">',
+             f'<rect width="{width}" height="{height}" fill="white"/>',
+             f'<text x="{left}" y="28" font-size="16" font-weight="bold">{escape(result.scenario.name)}: '
+             f'share of dispositions lost by {escape(result.variation.target)}</text>',
+             f'<text x="{left}" y="46" font-size="12" fill="#555">{len(rows)} variants; bars: 95% interval</text>',
+             f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#222"/>',
+             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#222"/>',
+             f'<text x="{left - 8}" y="{top + 4}" font-size="12" text-anchor="end">{ceiling:.0%}</text>',
+             f'<text x="{left - 8}" y="{top + plot_h}" font-size="12" text-anchor="end">0%</text>']
+    line = []
+    for index, (row, point) in enumerate(zip(rows, points, strict=True)):
+        if point is None:
+            continue
+        share, low, high = point
+        x = left + (index + 0.5) * cell
+        line.append(f"{x:.2f},{y_of(share):.2f}")
+        parts.append(f'<line x1="{x:.2f}" y1="{y_of(low):.2f}" x2="{x:.2f}" y2="{y_of(high):.2f}" '
+                     f'stroke="{OUTCOME_COLOURS["lost"]}" stroke-opacity="0.4" stroke-width="3"/>')
+        parts.append(f'<circle class="variant" cx="{x:.2f}" cy="{y_of(share):.2f}" r="3" '
+                     f'fill="{OUTCOME_COLOURS["lost"]}"><title>{escape(row.label)}: {share:.1%} lost '
+                     f'({low:.1%} … {high:.1%})</title></circle>')
+    if len(line) > 1:
+        parts.append(f'<polyline points="{" ".join(line)}" fill="none" stroke="{OUTCOME_COLOURS["lost"]}"/>')
+    ticks = min(6, len(rows))
+    for index in sorted({round(t * (len(rows) - 1) / max(ticks - 1, 1)) for t in range(ticks)}):
+        x = left + (index + 0.5) * cell
+        parts.append(f'<text x="{x:.2f}" y="{top + plot_h + 20}" font-size="12" text-anchor="middle">'
+                     f'{escape(rows[index].label)}</text>')
+    parts.append(f'<text x="{left + plot_w / 2}" y="{top + plot_h + 44}" font-size="13" text-anchor="middle">'
+                 f'{escape(result.variation.target)}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
 def svg(result: SweepResult) -> str:
     """Outcome against value: one strip per distinct outcome, coloured by what it
     means, boundaries dashed and labelled without overlapping, 0 marked when
     the values are relative to an anchor step."""
+    if result.tally:
+        return tally_svg(result)
     rows = result.rows
     kinds: list[tuple] = []
     for row in rows:
@@ -259,6 +364,10 @@ def sweep_page(result: SweepResult, chart: str) -> str:
     """The sweep's own page: the chart, the runs of equal outcome, the boundaries in words."""
     from ..pages.render import sweep_page as render
 
+    if result.tally:
+        return render(heading=_heading(result), chart=chart, runs=[], losses=[], boundaries=[],
+                      warnings=[line.strip() for line in ineffective(result) if line.strip()], colours=OUTCOME_COLOURS,
+                      tally=tally_table(result), tally_columns=TALLY_COLUMNS, share_span=_share_span(result))
     table = [(first.label if count == 1 else f"{first.label} … {last.label}", count,
               describe_outcome(first.outcome), outcome_class(first.outcome)) for first, last, count in runs(result)]
     return render(heading=_heading(result), chart=chart, runs=table, losses=[line for line in losses(result) if line],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -108,8 +109,12 @@ def index_page(runs: list[dict[str, Any]], sweeps: dict[str, list[str]]) -> str:
 
 
 def sweep_page(heading: str, chart: str, runs: list[tuple[str, int, str, str]], losses: list[str],
-               boundaries: list[str], warnings: list[str], colours: dict[str, str]) -> str:
-    """A sweep's page: its chart (SVG, inline) and what it found, in words."""
+               boundaries: list[str], warnings: list[str], colours: dict[str, str],
+               tally: Sequence[tuple[str, ...]] | None = None, tally_columns: tuple[str, ...] = (),
+               share_span: list[str] | None = None) -> str:
+    """A sweep's page: its chart (SVG, inline) and what it found, in words; a sweep of
+    traffic (``tally``) shows the share lost at each value instead of boundaries."""
     return _template("sweep.html.j2").render(generator=GENERATOR, heading=heading, chart=chart, runs=runs,
                                              losses=losses, boundaries=boundaries, warnings=warnings,
-                                             colours=colours, css=_text("static", "page.css"))
+                                             colours=colours, css=_text("static", "page.css"), tally=tally,
+                                             tally_columns=tally_columns, share_span=share_span or [])
