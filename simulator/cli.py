@@ -210,8 +210,9 @@ def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str
 @cli.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--vary", required=True, metavar="TARGET=FROM:TO:STEP",
-              help="What to vary: ID.at (a step's id or request name, or steps[N]), latency.NAME, or seed; "
-                   "e.g. dispose.at=266s:266.1s:5ms or latency.tserver_to_gws=0ms:100ms:10ms.")
+              help="What to vary: ID.at (a step's id or request name, or steps[N]), latency.NAME, traffic.rate "
+                   "(calls a second) or seed; e.g. dispose.at=266s:266.1s:5ms, latency.tserver_to_gws=0ms:100ms:10ms "
+                   "or traffic.rate=2:12:2.")
 @click.option("--anchor", default=None, metavar="ID",
               help="Show times relative to this step (its id, request name or steps[N]), e.g. the hangup.")
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),

@@ -5,6 +5,8 @@
 - ``ID.at`` — the time of a step, named by its ``id``, its gws request
   ``name``, or ``steps[N]``;
 - ``latency.NAME`` — one of the six delays (it becomes a fixed delay);
+- ``traffic.rate`` — the calls a second of a scenario's traffic (a rate, not a
+  duration: ``traffic.rate=2:12:2``);
 - ``seed`` — the run's seed (FROM, TO and STEP are whole numbers).
 
 Each variant is a full run. Its **outcome** is, per disposition record: the
@@ -32,13 +34,15 @@ from .executors import run_all
 from .record import DispositionPath
 from .run import run_scenario
 from .scenario.loader import LoadedScenario
-from .scenario.schema import Latency, Scenario
+from .scenario.schema import MAX_TRAFFIC_CALLS, Latency, Scenario
 from .scenario.times import resolve_times
 from .timeunits import format_delta, format_duration, format_time, parse_duration
 
 MAX_VARIANTS = 10_000
 POOL_THRESHOLD = 16  # fewer variants than this run in this process: a pool costs more than it saves
-_TARGET = re.compile(r"^(?:(?P<seed>seed)|latency\.(?P<latency>\w+)|(?P<step>steps\[\d+\]|[A-Za-z0-9][\w.-]*?)\.at)$")
+_TARGET = re.compile(r"^(?:(?P<seed>seed)|(?P<rate>traffic\.rate)|latency\.(?P<latency>\w+)|"
+                     r"(?P<step>steps\[\d+\]|[A-Za-z0-9][\w.-]*?)\.at)$")
+PER_CALL = 1_000_000  # a varied rate is held in millionths of a call a second, as times are in µs
 
 
 class SweepError(TsimError, ValueError):
@@ -48,15 +52,17 @@ class SweepError(TsimError, ValueError):
 @dataclass(frozen=True)
 class Variation:
     target: str
-    kind: str  # "at" | "latency" | "seed"
+    kind: str  # "at" | "latency" | "rate" | "seed"
     key: Any  # step index, latency field name, or None
     values: tuple[int, ...]
 
     @property
     def is_time(self) -> bool:
-        return self.kind != "seed"
+        return self.kind not in ("seed", "rate")
 
     def label(self, value: int, anchor: int | None = None) -> str:
+        if self.kind == "rate":
+            return f"{value / PER_CALL:g}/s"
         if not self.is_time:
             return str(value)
         if anchor is not None:
@@ -70,6 +76,9 @@ class Variation:
         variant = scenario.model_copy(deep=True)
         if self.kind == "latency":
             setattr(variant.switch.latency, self.key, value)
+        elif self.kind == "rate":
+            assert variant.traffic is not None, "parse_variation checked it"
+            variant.traffic.rate = value / PER_CALL
         else:
             variant.steps[self.key].at = value
             variant.steps[self.key].relative = None  # the varied step is placed; steps anchored on it follow
@@ -97,7 +106,7 @@ def parse_variation(text: str, scenario: Scenario) -> Variation:
     m = _TARGET.match(target.strip())
     if not sep or m is None:
         raise SweepError(f"--vary {text!r}: write TARGET=FROM:TO:STEP, TARGET being ID.at, steps[N].at, "
-                         f"latency.NAME or seed")
+                         f"latency.NAME, traffic.rate or seed")
     parts = spec.split(":")
     if len(parts) != 3:
         raise SweepError(f"--vary {text!r}: the range is FROM:TO:STEP, e.g. 266s:266.1s:5ms")
@@ -107,6 +116,9 @@ def parse_variation(text: str, scenario: Scenario) -> Variation:
             start, stop, step = (int(p) for p in parts)
         except ValueError:
             raise SweepError(f"--vary {text!r}: seeds are whole numbers") from None
+    elif m.group("rate"):
+        kind, key = "rate", None
+        start, stop, step = _rates(text, parts, scenario)
     else:
         if m.group("latency"):
             kind, key = "latency", m.group("latency")
@@ -126,6 +138,26 @@ def parse_variation(text: str, scenario: Scenario) -> Variation:
     if count > MAX_VARIANTS:
         raise SweepError(f"--vary {text!r}: {count} variants; at most {MAX_VARIANTS}")
     return Variation(target.strip(), kind, key, tuple(range(start, stop + 1, step)))
+
+
+def _rates(text: str, parts: list[str], scenario: Scenario) -> tuple[int, int, int]:
+    """FROM:TO:STEP of a traffic rate, in millionths of a call a second, checked
+    against the scenario's traffic (a rate it has, a day it can run)."""
+    traffic = scenario.traffic
+    if traffic is None or traffic.rate is None or traffic.duration is None:
+        raise SweepError(f"--vary {text!r}: the scenario's traffic has no rate to vary (it needs traffic: "
+                         "{rate, duration}, not rates per interval or an arrivals trace)")
+    try:
+        start, stop, step = (round(float(p) * PER_CALL) for p in parts)
+    except ValueError:
+        raise SweepError(f"--vary {text!r}: rates are numbers of calls a second, such as 0.5") from None
+    if start <= 0:
+        raise SweepError(f"--vary {text!r}: a rate is above zero")
+    most = stop / PER_CALL * traffic.duration / 1_000_000
+    if stop / PER_CALL > 10_000 or most > MAX_TRAFFIC_CALLS:
+        raise SweepError(f"--vary {text!r}: at {stop / PER_CALL:g} calls a second the traffic brings {most:,.0f} "
+                         f"calls; at most {MAX_TRAFFIC_CALLS:,} in one run (and 10,000 a second)")
+    return start, stop, step
 
 
 def outcome(result) -> tuple[tuple[str, ...], ...]:

@@ -138,3 +138,22 @@ def test_a_sweep_of_traffic_reports_the_share_lost_at_each_value(tmp_path):
     page = files["index.html"].read_text()
     assert "The share of dispositions lost, at each value" in page and "Where the outcome changes" not in page
     assert f"<td>20ms</td><td>70</td><td>{twenty}</td>" in page
+
+
+def test_a_sweep_of_the_traffic_rate_brings_more_calls_at_each_value():
+    loaded = load_scenario(SCENARIOS / "an-hour-of-traffic.yaml")
+    result = sweep(loaded, "traffic.rate=0.01:0.03:0.01", jobs=1)
+    assert [row.label for row in result.rows] == ["0.01/s", "0.02/s", "0.03/s"]
+    counts = [sweep_report.tally_counts(row.outcome)[0] for row in result.rows]
+    assert counts[0] < counts[1] < counts[2] and counts[2] > 2 * counts[0]
+
+
+@pytest.mark.parametrize("scenario,vary,words", [
+    ("view-lag", "traffic.rate=1:2:1", "has no rate to vary"),
+    ("a-shift-change-with-two-queues", "traffic.rate=fast:2:1", "numbers of calls a second"),
+    ("a-shift-change-with-two-queues", "traffic.rate=0:2:1", "a rate is above zero"),
+    ("a-shift-change-with-two-queues", "traffic.rate=1:2000:1", "at most 2,000,000 in one run"),
+])
+def test_bad_rate_variations_say_what_is_wrong(scenario, vary, words):
+    with pytest.raises(SweepError, match=words):
+        parse_variation(vary, load_scenario(SCENARIOS / f"{scenario}.yaml").scenario)
