@@ -12,8 +12,6 @@ rule (with the seed that makes it again); exits 1 if any did.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import sys
 import tempfile
 import time
@@ -22,20 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from simulator.cli import main as tsim  # noqa: E402
+from fuzz.in_process import run  # noqa: E402
 from tests.scenario_mutations import mutated  # noqa: E402
 from tests.test_mutated_scenarios import too_big  # noqa: E402
-
-
-def run(path: Path, out: Path) -> tuple[int, str]:
-    stdout, stderr = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        try:
-            tsim(["run", str(path), "--out", str(out), "--quiet"])
-        except SystemExit as exit:
-            code = exit.code if isinstance(exit.code, int) else 1
-    return code, stderr.getvalue()
 
 
 def main() -> int:

@@ -12,8 +12,6 @@ temporary folder); exits 1 if any did.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import sys
 import tempfile
 import time
@@ -24,19 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
-from simulator.cli import main as tsim  # noqa: E402
+from fuzz.in_process import run  # noqa: E402
 from tests.schema_documents import documents  # noqa: E402
-
-
-def run(path: Path, out: Path) -> tuple[int, str]:
-    stdout, stderr = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        try:
-            tsim(["run", str(path), "--out", str(out), "--quiet"])
-        except SystemExit as exit:
-            code = exit.code if isinstance(exit.code, int) else 1
-    return code, stderr.getvalue()
 
 
 def main() -> int:

@@ -65,3 +65,14 @@ def fingerprint(ts) -> tuple:
          tuple(c.conn_id for c in dn.waiting))
         for number, dn in ts.dns.items())
     return calls, tuple(ts.live), dns, ts.ids._connid_next, ts.ids._uuid_next
+
+
+def tsim(*args: str) -> int:
+    """``tsim`` in this process: its exit code."""
+    from simulator.cli import main
+
+    try:
+        main(list(args))
+    except SystemExit as exit:
+        return exit.code if isinstance(exit.code, int) else 1
+    return 0

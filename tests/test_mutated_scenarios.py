@@ -7,21 +7,13 @@ from __future__ import annotations
 from collections import Counter
 
 from simulator import parse_scenario
-from simulator.cli import main
 from simulator.scenario.loader import ScenarioError
 
+from .helpers import tsim
 from .scenario_mutations import mutated
 
 MUTANTS = 300
 BIG = 5_000  # calls: a mutant whose traffic brings more is checked, not run (it would take minutes)
-
-
-def tsim(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as exit:
-        return exit.code if isinstance(exit.code, int) else 1
-    return 0
 
 
 def too_big(text: str) -> bool:

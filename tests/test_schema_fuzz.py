@@ -9,19 +9,12 @@ import itertools
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from simulator.cli import EXIT_INTERNAL, main
+from simulator.cli import EXIT_INTERNAL
 
+from .helpers import tsim
 from .schema_documents import documents
 
 COUNTER = itertools.count()
-
-
-def tsim(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as exit:
-        return exit.code if isinstance(exit.code, int) else 1
-    return 0
 
 
 @settings(max_examples=200, derandomize=True, database=None, deadline=None,

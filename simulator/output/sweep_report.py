@@ -42,8 +42,11 @@ def tally_table(result: SweepResult) -> list[tuple[str, str, str, str, str]]:
 
 def _share_span(result: SweepResult) -> list[str]:
     """A sweep of traffic in one line: the share lost from its lowest to its highest."""
-    shares = [(lost / total, row.label) for row in result.rows
-              for total, lost in [tally_counts(row.outcome)] if total]
+    shares = []
+    for row in result.rows:
+        total, lost = tally_counts(row.outcome)
+        if total:
+            shares.append((lost / total, row.label))
     if not shares:
         return ["No disposition at any value."]
     (low, at_low), (high, at_high) = min(shares), max(shares)
@@ -211,7 +214,7 @@ def tally_svg(result: SweepResult) -> str:
     for row in rows:
         total, lost = tally_counts(row.outcome)
         points.append((lost / total, *wilson(lost, total)) if total else None)
-    ceiling = max([high for p in points if p is not None for high in [p[2]]] + [0.01])
+    ceiling = max([p[2] for p in points if p is not None] + [0.01])
     cell = plot_w / len(rows)
 
     def y_of(share: float) -> float:

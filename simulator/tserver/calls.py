@@ -103,7 +103,7 @@ def end_if_alone(ts: TServer, call: Call, leavers: tuple[Party, ...] = ()) -> No
     with nobody free) is not alone: the call waits for an agent."""
     ended: list[Party] = []
     remaining = call.live_parties()
-    waits = len(remaining) == 1 and call.queue is not None and call in ts.dns[call.queue].waiting
+    waits = len(remaining) == 1 and call.waiting
     if len(remaining) < 2 and not call.released and not waits:
         for other in remaining:
             name = "EventAbandoned" if other.state == tlib.RINGING and other.had_ringing else "EventReleased"
@@ -121,11 +121,11 @@ def end_if_alone(ts: TServer, call: Call, leavers: tuple[Party, ...] = ()) -> No
 
 def _end(ts: TServer, call: Call) -> None:
     """The call is over: it leaves its queue and frees its ConnID."""
-    if call.queue is not None:
+    if call.waiting and call.queue is not None:
         queue = ts.dns[call.queue]
-        if call in queue.waiting:
-            queue.waiting.remove(call)
-            ts.call_event("EventAbandoned", call, queue.number, other_dn=call.ani)
+        queue.waiting.remove(call)
+        call.waiting = False
+        ts.call_event("EventAbandoned", call, queue.number, other_dn=call.ani)
     call.released_at = ts.env.now
     ts.call_ended(call)
 

@@ -80,6 +80,7 @@ class Call:
     released_at: int | None = None
     queue: str | None = None  # the ACDQueue the call passed through, if any
     queued_at: int = 0  # when it entered that queue (the oldest waiting call goes first)
+    waiting: bool = False  # in its queue's waiting line now (queued, not yet handed to an agent)
     links: dict[str, str] = field(default_factory=dict)  # a consult call: {"TransferConnID" | "ConferenceConnID": …}
 
     @property

@@ -48,7 +48,7 @@ def deliver(ts: TServer, call: Call, destination: str, hops: int = 0) -> None:
     if dn.type == EXTENSION:
         ring(ts, call, destination)
     elif dn.type == ACD_QUEUE:
-        call.queue, call.queued_at = destination, ts.env.now
+        call.queue, call.queued_at, call.waiting = destination, ts.env.now, True
         ts.call_event("EventQueued", call, destination, other_dn=call.ani)
         dn.waiting.append(call)
         distribute(ts)
@@ -80,6 +80,7 @@ def distribute(ts: TServer) -> None:
             waiting.remove(queue)
             continue
         call = queue.waiting.popleft()
+        call.waiting = False
         if not queue.waiting:
             waiting.remove(queue)
         ts.call_event("EventDiverted", call, queue.number, other_dn=agent_dn)
