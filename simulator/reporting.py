@@ -131,7 +131,7 @@ class ReportingSink:
             if conn_id in self.closed:
                 return
             call = self.calls[conn_id] = CallRecord(conn_id, attrs["CallUuid"])
-        previous = attrs.get("PreviousConnID")
+        previous = attrs.get("PreviousConnID") if name == "EventPartyChanged" else None  # moved from that call
         if previous is not None and previous in self.calls:
             self._leave(self.calls[previous], attrs["ThisDN"], attrs)
         if call.ended_at is not None:

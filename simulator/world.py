@@ -135,7 +135,7 @@ def build_world(scenario: Scenario, seed: int, tie_break: str | None = None, kee
     rng = random.Random(seed)
     ids = IdAllocator(rng)
     dns = {number: DN(number, cfg.type, route_target=cfg.target) for number, cfg in scenario.switch.all_dns.items()}
-    tserver = TServer(env, journal, ids, dns, scenario.epoch)
+    tserver = TServer(env, journal, ids, dns, scenario.epoch, scenario.switch.consult_user_data)
 
     latency = scenario.switch.latency
     ws = scenario.web_services

@@ -77,6 +77,13 @@ class CompleteConsultBody(Body):
     consultCallUri: NonEmpty | None = None
 
 
+class SwapCallsBody(Body):
+    """SwapCalls: the other call (``otherCallUri``, documented); (inference) left out,
+    GWS takes the user's one other call that can be swapped with this one."""
+
+    otherCallUri: NonEmpty | None = None
+
+
 class DialBody(Body):
     operationName: Literal["Dial"]
     destination: Destination

@@ -3,8 +3,16 @@
 ``CallStateChangeMessage`` on ``/v2/me/calls`` carries ``data.notificationType``
 (``StatusChange``, ``AttachedDataChanged``), ``data.call`` (the call resource,
 facts §1.6: ``userData`` left out when empty, ``capabilities`` empty once
-Released, ``duration`` a string of seconds), ``data.phoneNumber`` (the
-device's DN) and ``data.messageType``.
+Released, ``duration`` a string of seconds that stops at the release —
+(inference) facts §5), ``data.phoneNumber`` (the device's DN),
+``data.extensions`` and ``data.messageType``.
+
+``data.extensions`` is ``{"BusinessCall": 0}`` on a StatusChange of a call that
+is Established, Held or Released, as the CallsHold, SwapCalls,
+SingleStepTransfer and CompleteTransfer samples show it; the reference
+AttachedDataChanged sample and the Dialing/Ringing samples have none. (The
+InitiateTransfer sample's Held notification has none either: one sample
+against four.) (inference) What ``BusinessCall`` means is not documented.
 
 Messages are snapshots taken when they are sent and turned into JSON only when
 a writer asks, so long runs stay cheap.
@@ -12,14 +20,42 @@ a writer asks, so long runs stay cheap.
 
 from __future__ import annotations
 
+import uuid
 from abc import ABC, abstractmethod
 from typing import Any
 
+from .. import tlib
 from ..timeunits import US_PER_SECOND
 from .view import CallView
 
 CALLS_CHANNEL = "/v2/me/calls"
 DEVICES_CHANNEL = "/v2/me/devices"
+BUSINESS_CALL_STATES = frozenset({tlib.ESTABLISHED, tlib.HELD, tlib.RELEASED})
+
+USER_STATE_IDS: dict[str, str] = {
+    tlib.READY: "9430250E-0A1B-421F-B372-F29E69366DED",  # the AgentStateReady sample's
+    tlib.NOT_READY: "900D55CC-2BB0-431F-8BF9-D3525B383BE6",  # the AgentStateNotReady sample's
+}
+"""``userState.id``: the GUID of the agent state. Ready and plain NotReady carry the
+samples' ids; (inference) every other state (a work mode, LoggedOut) a GUID of
+its own, derived from its name so that runs stay byte-identical."""
+DISPLAY_NAMES = {tlib.READY: "Ready", tlib.NOT_READY: "Not Ready", "AfterCallWork": "After Call Work",
+                 "AuxWork": "Aux Work", "LoggedOut": "Logged Out"}
+"""``userState.displayName``: "Ready" and "Not Ready" from the samples; (inference) the others."""
+DEVICE_CAPABILITIES = ("ForwardCallsOn",)  # the agent-state samples' device capabilities
+_TSIM_NAMESPACE = uuid.UUID("6f1b7e0e-1c52-4f0e-9a57-2f8b6a3c0d15")
+
+
+def user_state_id(state: str, work_mode: str | None) -> str:
+    """The GUID of an agent state (``USER_STATE_IDS``)."""
+    name = work_mode or state
+    known = USER_STATE_IDS.get(name)
+    return known if known is not None else str(uuid.uuid5(_TSIM_NAMESPACE, f"user-state:{name}")).upper()
+
+
+def voice_environment_uri(base_uri: str) -> str:
+    """The device's ``voiceEnvironmentUri``: one voice environment per Web Services (inference: its id)."""
+    return f"{base_uri}/api/v2/voice-environments/{uuid.uuid5(_TSIM_NAMESPACE, 'voice-environment')}"
 
 
 class CometdMessage(ABC):
@@ -64,7 +100,8 @@ class CallStateChange(CometdMessage):
         self._state = view.state
         self._user_data = view.user_data
         self._participants = view.participants
-        self._duration = (now - view.created_at) // US_PER_SECOND
+        ended = view.ended_at
+        self._duration = ((now if ended is None else min(now, ended)) - view.created_at) // US_PER_SECOND
         self._phone = phone_number
         self._device_uri = device_uri
         self._base_uri = base_uri
@@ -113,15 +150,12 @@ class CallStateChange(CometdMessage):
         if v.parent is not None:  # a consult call names the call it was started from (facts §4)
             call["parentCallUri"] = f"{self._base_uri}/api/v2/me/calls/{v.parent}"
             call["parentCallPath"] = f"/calls/{v.parent}"
-        return {
-            "data": {
-                "notificationType": self.notification_type,
-                "call": call,
-                "phoneNumber": self._phone,
-                "messageType": self.message_type,
-            },
-            "channel": self.channel,
-        }
+        data: dict[str, Any] = {"notificationType": self.notification_type, "call": call,
+                                "phoneNumber": self._phone}
+        if self.notification_type == "StatusChange" and self._state in BUSINESS_CALL_STATES:
+            data["extensions"] = {"BusinessCall": 0}
+        data["messageType"] = self.message_type
+        return {"data": data, "channel": self.channel}
 
 
 class VoiceError(CometdMessage):
@@ -161,18 +195,22 @@ class VoiceError(CometdMessage):
 
 
 class DeviceStateChange(CometdMessage):
-    """``DeviceStateChangeMessage`` on ``/v2/me/devices`` after an agent-state event (facts §1.9)."""
+    """``DeviceStateChangeMessage`` on ``/v2/me/devices`` after an agent-state event, shaped
+    like the AgentStateReady / AgentStateNotReady samples (facts §1.9, §5)."""
 
     __slots__ = ("_device", "state", "work_mode")
 
-    def __init__(self, user: str, device_id: str, phone_number: str, state: str, work_mode: str | None):
+    def __init__(self, user: str, device_id: str, phone_number: str, state: str, work_mode: str | None,
+                 base_uri: str):
         self.user = user
         self.state = state
         self.work_mode = work_mode
         self.channel = DEVICES_CHANNEL
         self.message_type = "DeviceStateChangeMessage"
         self.notification_type = None
-        user_state: dict[str, Any] = {"id": user, "displayName": work_mode or state, "state": state}
+        name = work_mode or state
+        user_state: dict[str, Any] = {"id": user_state_id(state, work_mode),
+                                      "displayName": DISPLAY_NAMES.get(name, name), "state": state}
         if work_mode:
             user_state["workMode"] = work_mode
         self._device = {
@@ -180,11 +218,13 @@ class DeviceStateChange(CometdMessage):
             "deviceState": "Active",
             "userState": user_state,
             "phoneNumber": phone_number,
-            "e164Number": "",
+            "e164Number": phone_number,
             "telephonyNetwork": "Private",
             "doNotDisturb": "Off",
+            "voiceEnvironmentUri": voice_environment_uri(base_uri),
+            "capabilities": list(DEVICE_CAPABILITIES),
         }
 
     def message(self) -> dict[str, Any]:
-        return {"data": {"devices": [dict(self._device)], "messageType": self.message_type},
+        return {"data": {"messageType": self.message_type, "devices": [dict(self._device)]},
                 "channel": self.channel}

@@ -2,9 +2,12 @@
 
 Checks, in order: the operation is one tsim models (else statusCode 10); the
 call is in the user's view (else 6, also once the call was completed); the body
-is valid (1 or 10); the call's state in GWS's view offers the operation among
-its ``capabilities`` (else 2). Then the request goes to T-Server and the answer
-is statusCode 0. ``SetCallDisposition`` and ``Complete`` are not capabilities:
+is valid (1 or 10); RemoveParticipantFromConference comes from the party that
+made the conference (else 5, "The user lacks permission": the page allows "only
+the owner of the conference call or a supervisor during monitoring"); the
+call's situation in GWS's view offers the operation among its
+``capabilities`` (else 2). Then the request goes to T-Server and the answer is
+statusCode 0. ``SetCallDisposition`` and ``Complete`` are not capabilities:
 they have rules of their own (``disposition``, ``WebServices.complete``).
 """
 
@@ -53,7 +56,7 @@ OPERATIONS: dict[str, Operation] = {
     "InitiateConference": Operation("RequestInitiateConference", bodies.DestinationBody, _destination),
     "SingleStepTransfer": Operation("RequestSingleStepTransfer", bodies.DestinationBody, _destination),
     "SingleStepConference": Operation("RequestSingleStepConference", bodies.DestinationBody, _destination),
-    "SwapCalls": Operation("RequestAlternateCall", bodies.NoParameters),
+    "SwapCalls": Operation("RequestAlternateCall", bodies.SwapCallsBody),
     "MuteCall": Operation("RequestSetMuteOn", bodies.NoParameters),
     "UnmuteCall": Operation("RequestSetMuteOff", bodies.NoParameters),
     "ClearCall": Operation("RequestClearCall", bodies.NoParameters),
@@ -86,30 +89,47 @@ def call_operation(gws: WebServices, user: User, name: str, call_id: str, raw: A
                        f"({', '.join(SUPPORTED)})")
     view = require_view(user, call_id)
     body = bodies.parse(operation.body, raw)
-    offered = gws.offers(view)
+    if name == "RemoveParticipantFromConference" and len(view.participants) >= 2 \
+            and view.conference_owner != user.dn:
+        raise GwsError(status.NO_PERMISSION, f"The user lacks permission: only the party that made the conference "
+                                             f"({view.conference_owner or 'not this user'}) may remove a participant")
+    offered = gws.offers(user, view)
     if name not in offered:
         raise GwsError(status.INVALID_STATE, f"{name} is not valid for this call now ({view.state}; it offers "
                                              f"{', '.join(offered) or 'nothing'})")
     ref = gws.next_reference()
     attrs = {"ThisDN": user.dn, "ConnID": view.conn_id, **operation.attrs(body)}
-    if name == "SwapCalls":
-        attrs.update(_swap(user, view))
+    if isinstance(body, bodies.SwapCallsBody):
+        attrs.update(_swap(user, view, body.otherCallUri))
     gws.send(ref, operation.request, attrs, Pending(user.name, name, view.id, view.conn_id, rid))
     return ref
 
 
-def _swap(user: User, view: CallView) -> dict[str, Any]:
-    """SwapCalls on either call of a consult: RequestAlternateCall with ConnID the
-    active call and PreviousConnID the held one (facts §4)."""
-    other_id = view.parent if view.parent is not None else next(
-        (v.id for v in user.calls.values() if v.parent == view.id and v.active), None)
-    other = user.calls.get(other_id) if other_id is not None else None
-    if other is None:
-        raise GwsError(status.INVALID_STATE, f"SwapCalls: call {view.id} has no consult call in progress")
+def _swap(user: User, view: CallView, other_uri: str | None) -> dict[str, Any]:
+    """SwapCalls: RequestAlternateCall with ConnID the active call and PreviousConnID
+    the held one (facts §4). Any two calls of the user, one Held and the other
+    Established (TAlternateCall needs no consult link, facts §5)."""
+    if other_uri is not None:
+        other = require_view(user, _call_id(other_uri))
+    else:
+        wanted = tlib.ESTABLISHED if view.state == tlib.HELD else tlib.HELD
+        candidates = [v for v in user.calls.values() if v is not view and v.state == wanted]
+        if len(candidates) != 1:
+            raise GwsError(status.MISSING_PARAMETER, "A required parameter is missing: otherCallUri (the user has "
+                                                     f"{len(candidates)} {wanted} calls to swap with)")
+        other = candidates[0]
+    if other is view:
+        raise GwsError(status.INPUT_VALIDATION, "Input validation error: otherCallUri names this same call")
     held, active = (view, other) if view.state == tlib.HELD else (other, view)
     if held.state != tlib.HELD or active.state != tlib.ESTABLISHED:
-        raise GwsError(status.INVALID_STATE, "SwapCalls needs one call Held and the other Established")
+        raise GwsError(status.INVALID_STATE, f"SwapCalls needs one call Held and the other Established (this call is "
+                                             f"{view.state}, the other {other.state})")
     return {"ConnID": active.conn_id, "PreviousConnID": held.conn_id}
+
+
+def _call_id(uri: str) -> str:
+    """The call id at the end of a call's URI (``…/api/v2/me/calls/{id}``), or the id itself."""
+    return uri.rstrip("/").rsplit("/", 1)[-1]
 
 
 def dial(gws: WebServices, user: User, raw: Any, rid: str) -> int:
@@ -156,27 +176,38 @@ def voice_channel(gws: WebServices, user: User, raw: Any, rid: str) -> int:
 
 
 def complete_consult(gws: WebServices, user: User, name: str, call_id: str, raw: Any, rid: str) -> int:
-    """CompleteTransfer / CompleteConference, sent on the held original call or on
-    the consult call. Without ``consultCallUri`` GWS finds the consult call itself
-    (facts §1.5). With no consult call in progress: statusCode 2."""
+    """CompleteTransfer / CompleteConference, sent on either of two calls of the user,
+    one of them Held (the original of a consult and its consult call, or two calls
+    swapped with SwapCalls). The other call: ``consultCallUri``, else the consult
+    call, else the user's one other call (facts §1.5: "Web Services determines the
+    related call"). The call that stays is the consult's original, or else the held
+    one (TCompleteConference keeps the held call's ConnID). The operation must be
+    among the call's capabilities (statusCode 2)."""
     view = require_view(user, call_id)
     body = bodies.parse(bodies.CompleteConsultBody, raw)
-    consult: CallView | None
-    if view.parent is not None:  # sent on the consult call
-        original, consult = require_view(user, view.parent), view
+    if body.consultCallUri is not None:
+        other: CallView | None = require_view(user, _call_id(body.consultCallUri))
+    elif view.parent is not None:
+        other = user.calls.get(view.parent)
     else:
-        original = view
-        if body.consultCallUri is not None:
-            consult = require_view(user, body.consultCallUri.rstrip("/").rsplit("/", 1)[-1])
-        else:
-            consult = next((v for v in user.calls.values() if v.parent == view.id and v.active), None)
-    if consult is None or consult.parent != original.id or not consult.active:
-        raise GwsError(status.INVALID_STATE, f"{name}: call {original.id} has no consult call in progress")
-    if tlib.HELD not in (original.state, consult.state):
-        raise GwsError(status.INVALID_STATE, f"{name} needs one of the two calls Held (the original is "
-                                             f"{original.state}, the consult call {consult.state})")
+        linked = [v for v in user.calls.values() if v.parent == view.id and v.active]
+        others = linked or [v for v in user.calls.values() if v is not view and v.active]
+        other = others[0] if len(others) == 1 else None
+    if other is None or other is view or not other.active:
+        raise GwsError(status.INVALID_STATE, f"{name}: call {view.id} has no other call to complete with")
+    offered = gws.offers(user, view)
+    if name not in offered:
+        raise GwsError(status.INVALID_STATE, f"{name} is not valid for this call now ({view.state}; it offers "
+                                             f"{', '.join(offered) or 'nothing'})")
+    if tlib.HELD not in (view.state, other.state):
+        raise GwsError(status.INVALID_STATE, f"{name} needs one of the two calls Held (this call is {view.state}, "
+                                             f"the other {other.state})")
+    if view.parent == other.id or other.parent == view.id:  # a consult: its original stays
+        stays, goes = (other, view) if view.parent == other.id else (view, other)
+    else:  # two calls swapped: the held one stays
+        stays, goes = (view, other) if view.state == tlib.HELD else (other, view)
     request, link = CONSULT_COMPLETIONS[name]
     ref = gws.next_reference()
-    attrs = {"ThisDN": user.dn, "ConnID": original.conn_id, link: consult.conn_id}
-    gws.send(ref, request, attrs, Pending(user.name, name, original.id, original.conn_id, rid))
+    attrs = {"ThisDN": user.dn, "ConnID": stays.conn_id, link: goes.conn_id}
+    gws.send(ref, request, attrs, Pending(user.name, name, stays.id, stays.conn_id, rid))
     return ref

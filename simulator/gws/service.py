@@ -188,7 +188,7 @@ class WebServices:
         if path == _DEVICES:
             if method != "GET":
                 raise GwsError(status.FORBIDDEN, f"Operation forbidden: {method} {path}")
-            return None, session.devices(user)
+            return None, session.devices(user, self.settings.base_uri)
         if m := _CALL.match(path):
             call_id = m.group(1)
             if method == "GET":
@@ -256,6 +256,7 @@ class WebServices:
         state = EVENT_STATE.get(name)
         if state is not None:
             view = user.calls.get(attrs["CallUuid"])
+            new = view is None
             if view is None:
                 view = user.calls[attrs["CallUuid"]] = CallView.from_event(event, state, self.env.now)
                 view.parent = self._consulted(user, attrs)
@@ -264,8 +265,12 @@ class WebServices:
             if pending is not None and pending.operation in CONSULT_STARTS and view.parent is None:
                 view.consulting = CONSULT_STARTS[pending.operation]  # held for a consult call about to start
             if state == tlib.RELEASED:
+                if view.ended_at is None:
+                    view.ended_at = self.env.now
                 self._consult_over(user, view)
             self._cometd(self._call_message(user, "StatusChange", view), meta)
+            if new and view.parent is not None:
+                self._consult_started(user, view, meta)
             if state == tlib.RELEASED:
                 self._released(user, view)
         elif name in ("EventMuteOn", "EventMuteOff"):
@@ -290,10 +295,12 @@ class WebServices:
             work_mode = WORK_MODES.get(mode) if isinstance(mode, str) else None
             user.agent_state, user.work_mode = (tlib.READY if ready else tlib.NOT_READY), work_mode
             self._cometd(DeviceStateChange(user.name, user.device_id, user.dn,
-                                           tlib.READY if ready else tlib.NOT_READY, work_mode), meta)
+                                           tlib.READY if ready else tlib.NOT_READY, work_mode,
+                                           self.settings.base_uri), meta)
         elif name == "EventAgentLogout":
             user.agent_state, user.work_mode = LOGGED_OUT, None
-            self._cometd(DeviceStateChange(user.name, user.device_id, user.dn, LOGGED_OUT, None), meta)
+            self._cometd(DeviceStateChange(user.name, user.device_id, user.dn, LOGGED_OUT, None,
+                                           self.settings.base_uri), meta)
 
     @staticmethod
     def _consulted(user: User, attrs: dict[str, Any]) -> str | None:
@@ -302,6 +309,16 @@ class WebServices:
         if original is None:
             return None
         return next((v.id for v in user.calls.values() if v.conn_id == original), None)
+
+    def _consult_started(self, user: User, consult: CallView, meta: dict[str, Any]) -> None:
+        """A consult call appeared. Consulting from a call already Held brings no
+        EventHeld, so nothing has told the desktop that the original now offers
+        the completion and SwapCalls: (inference) Web Services sends the
+        original's StatusChange again, with its new capabilities."""
+        original = user.calls.get(consult.parent) if consult.parent is not None else None
+        if original is not None and original.consulting is None and consult.consult_link is not None:
+            original.consulting = consult.consult_link
+            self._cometd(self._call_message(user, "StatusChange", original), meta)
 
     @staticmethod
     def _consult_over(user: User, view: CallView) -> None:
@@ -325,12 +342,16 @@ class WebServices:
                 user.moved_onto.setdefault(attrs["CallUuid"], []).append(old.id)
             view = CallView.from_event(event, state, old.created_at if old is not None else self.env.now)
             view.participants = joined_participants(event)
+            if attrs.get("ThirdPartyDNRole") == tlib.ROLE_CONFERENCED_BY:
+                view.conference_owner = attrs.get("ThirdPartyDN")
             user.calls[view.id] = view
             self._cometd(self._call_message(user, "StatusChange", view), meta)
             return
         current = user.calls.get(attrs["CallUuid"])
         if current is not None:
             current.participants = participants_after(current, event)
+            if attrs.get("ThirdPartyDNRole") == tlib.ROLE_ADDED_BY and current.conference_owner is None:
+                current.conference_owner = attrs.get("ThirdPartyDN")
             self._cometd(self._call_message(user, "ParticipantsUpdated", current), meta)
 
     def _on_error(self, event: tlib.TEvent, pending: Pending, meta: dict[str, Any]) -> None:
@@ -397,11 +418,13 @@ class WebServices:
         base = self.settings.base_uri
         return CallStateChange(user.name, notification_type, view, user.dn,
                                f"{base}/api/v2/devices/{user.device_id}", base, self.env.now,
-                               self.offers(view))
+                               self.offers(user, view))
 
-    def offers(self, view: CallView) -> tuple[str, ...]:
-        """The call's capabilities now (``capabilities``)."""
-        return capabilities(view, view.consult_kind, self.settings.offer_mute)
+    def offers(self, user: User, view: CallView) -> tuple[str, ...]:
+        """The call's capabilities now, in its situation among the user's calls (``capabilities``)."""
+        calls = user.calls
+        others = (other for other in calls.values() if other is not view) if len(calls) > 1 else ()
+        return capabilities(view, others, self.settings.offer_mute, user.dn)
 
     def _cometd(self, message: CometdMessage, meta: dict[str, Any]) -> None:
         """Publish to the user's desktop; journaled when it arrives there."""

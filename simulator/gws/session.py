@@ -50,6 +50,6 @@ def session_operation(user: Any, body: Any) -> dict[str, Any]:
     return {"statusCode": status.SUCCESS}
 
 
-def devices(user: Any) -> dict[str, Any]:
-    device = DeviceStateChange(user.name, user.device_id, user.dn, user.agent_state, user.work_mode)
+def devices(user: Any, base_uri: str) -> dict[str, Any]:
+    device = DeviceStateChange(user.name, user.device_id, user.dn, user.agent_state, user.work_mode, base_uri)
     return {"statusCode": status.SUCCESS, "devices": device.message()["data"]["devices"]}

@@ -19,9 +19,12 @@ EventAbandoned      Released
 A released call stays in the view (SetCallDisposition after release needs it)
 until it is completed (``WebServices.complete``).
 
-Participants follow the call: EventPartyAdded adds ``ThirdPartyDN``,
-EventPartyDeleted removes it, EventPartyChanged names the new other party; each
-is a ``ParticipantsUpdated`` notification. EventPartyChanged with
+Participants follow the call: EventPartyAdded adds ``OtherDN`` (the new
+party), EventPartyDeleted removes ``OtherDN`` (the party that left),
+EventPartyChanged names the new other party; each is a ``ParticipantsUpdated``
+notification. The conference's owner is the ``ThirdPartyDN`` of
+EventPartyAdded (RoleAddedBy) or of a moved party's EventPartyChanged
+(RoleConferencedBy): the party that made the conference. EventPartyChanged with
 ``PreviousConnID`` means the device's party moved from a consult call onto
 another call (a completed transfer or conference): the consult call leaves
 the view and the call it joined takes its place, under its own id.
@@ -62,6 +65,8 @@ class CallView:
     consult_link: str | None = None  # a consult call: TransferConnID or ConferenceConnID
     consulting: str | None = None  # an original call with a consult call in progress: the consult's link
     muted: bool = False
+    ended_at: int | None = None  # when the device's party was released (the call's duration stops there)
+    conference_owner: str | None = None  # the DN that made the call a conference
 
     @property
     def consult_kind(self) -> str | None:
@@ -95,14 +100,15 @@ class CallView:
 
 def participants_after(view: CallView, event: tlib.TEvent) -> tuple[str, ...]:
     """The call's other parties after a party event: PartyAdded adds the
-    ThirdPartyDN, PartyDeleted removes it, PartyChanged replaces the party that
+    OtherDN, PartyDeleted removes it, PartyChanged replaces the party that
     transferred (OtherDN, OtherDNRole RoleTransferredBy) with the ThirdPartyDN."""
     attrs = event.attrs
     third = attrs.get("ThirdPartyDN")
+    other = attrs.get("OtherDN")
     if event.name == "EventPartyAdded":
-        return view.participants + ((third,) if third and third not in view.participants else ())
+        return view.participants + ((other,) if other and other not in view.participants else ())
     if event.name == "EventPartyDeleted":
-        return tuple(p for p in view.participants if p != third)
+        return tuple(p for p in view.participants if p != other)
     if attrs.get("OtherDNRole") == tlib.ROLE_TRANSFERRED_BY:
         kept = tuple(p for p in view.participants if p not in (attrs.get("OtherDN"), third))
         return kept + ((third,) if third else ())

@@ -50,6 +50,7 @@ def manifest(result: RunResult) -> dict[str, Any]:
         "seed": result.seed,
         "tieBreak": result.tie_break,
         "latency": {name: describe(spec) for name, spec in sc.switch.latency.items()},
+        "switch": {"consultUserData": sc.switch.consult_user_data},
         "webServices": {"dispositionKey": sc.web_services.disposition_key,
                         "fallbackToUserEvent": sc.web_services.fallback_to_user_event,
                         "callCompletion": sc.web_services.call_completion,

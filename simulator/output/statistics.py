@@ -198,7 +198,8 @@ class Accumulator:
             if name in CALL_ENDS:
                 clock.calls.discard(conn_id)
             else:
-                clock.calls.discard(attrs.get("PreviousConnID"))
+                if name == "EventPartyChanged":  # moved from the call it names (a consult call's own names its origin)
+                    clock.calls.discard(attrs.get("PreviousConnID"))
                 clock.calls.add(conn_id)
 
     def add_record(self, record: DispositionRecord, leaving: Leaving) -> None:

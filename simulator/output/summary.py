@@ -29,6 +29,7 @@ def markdown(result: RunResult) -> str:
     delays = ", ".join(f"{LATENCY_NAMES[name]} {describe(spec)}" for name, spec in sc.switch.latency.items())
     out = [f"# {sc.name} — {verdict}", "", sc.description.strip(), "",
            f"Seed {result.seed}; same-instant tie-break `{result.tie_break}`. Delays: {delays}. "
+           f"T-Server consult-user-data `{sc.switch.consult_user_data}`. "
            f"Disposition key `{sc.web_services.disposition_key}`; fallback to user event "
            f"{'on' if sc.web_services.fallback_to_user_event else 'off'}; Info Mart user-event-data-timeout "
            f"{format_duration(sc.reporting.user_event_data_timeout)}; ICON store-event-data "

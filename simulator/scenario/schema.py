@@ -294,6 +294,10 @@ class Switch(Strict):
     agent_groups: list[AgentGroup] = Field(default_factory=list, max_length=100,
                                            description="blocks of agents on consecutive Extensions")
     latency: Latency = Field(default_factory=Latency)
+    consult_user_data: Literal["separate", "inherited", "joint"] = Field(
+        "separate", description="T-Server's consult-user-data option: a consult call starts with no user data "
+                                "(separate, the documented default), with a copy of the original call's "
+                                "(inherited), or shares it (joint: an update on either call is an update of both)")
     _all: dict[str, DNConfig] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")

@@ -8,7 +8,7 @@ from .agents import after_call, logout_if_due
 from .model import EXTENSION, ROLE_ORIGINATION, Call, Party, TError
 from .routing import check_route, deliver, distribute
 from .server import TServer
-from .states import transition
+from .states import require, transition
 
 
 def make_call(ts: TServer, this_dn: str, destination: str, user_data: dict | None = None,
@@ -84,16 +84,26 @@ def release(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -
 
 def release_party(ts: TServer, call: Call, dn: str, reference_id: int | None = None,
                   quiet_others: bool = False) -> Party:
-    """Release one party; if two or more remain, they hear EventPartyDeleted."""
+    """Release one party; if two or more remain, they hear EventPartyDeleted
+    (``party_deleted``: the party that left deleted itself)."""
     party = ts.party_on(call, dn)
     party.state, event = transition("release", party.state)
     ts.call_event(event, call, dn, reference_id=reference_id)
     remaining = call.live_parties()
     if len(remaining) >= 2 and not quiet_others:
         for other in remaining:
-            ts.call_event("EventPartyDeleted", call, other.dn, CallState=tlib.CALL_STATE_CONFERENCED,
-                          ThirdPartyDN=dn, ThirdPartyDNRole=tlib.ROLE_DELETED_PARTY)
+            party_deleted(ts, call, other.dn, deleted=dn, deleted_by=dn)
     return party
+
+
+def party_deleted(ts: TServer, call: Call, receiver: str, deleted: str, deleted_by: str,
+                  reference_id: int | None = None) -> None:
+    """EventPartyDeleted: ``OtherDN`` the party that left (RoleDeletedParty),
+    ``ThirdPartyDN`` who removed it (RoleDeletedBy, facts §5) — (inference) the
+    party itself when it hung up."""
+    ts.call_event("EventPartyDeleted", call, receiver, other_dn=deleted, reference_id=reference_id,
+                  OtherDNRole=tlib.ROLE_DELETED_PARTY, CallState=tlib.CALL_STATE_CONFERENCED,
+                  ThirdPartyDN=deleted_by, ThirdPartyDNRole=tlib.ROLE_DELETED_BY)
 
 
 def end_if_alone(ts: TServer, call: Call, leavers: tuple[Party, ...] = ()) -> None:
@@ -137,9 +147,11 @@ def alternate(ts: TServer, dn: str, active: Call, held_conn_id: object, referenc
     SDK clients send it (facts §4). Both parties are checked before either moves.
     """
     held = ts.live_call(held_conn_id)
+    if held is active:
+        raise TError(tlib.TERR_INVALID_ATTR, f"AlternateCall: the two calls are the same call {active.conn_id}")
     going, coming = ts.party_on(active, dn), ts.party_on(held, dn)
-    transition("hold", going.state)
-    transition("retrieve", coming.state)
+    require("hold", going.state, "AlternateCall")
+    require("retrieve", coming.state, "AlternateCall")
     going.state, event = transition("hold", going.state)
     ts.call_event(event, active, dn, reference_id=reference_id)
     coming.state, event = transition("retrieve", coming.state)
@@ -174,7 +186,9 @@ def delete_from_conference(ts: TServer, dn: str, call: Call, participant: object
                            reference_id: int | None = None) -> None:
     """RequestDeleteFromConference (RemoveParticipantFromConference): ``dn``
     removes another party; those left hear EventPartyDeleted naming who went
-    (ThirdPartyDN, RoleDeletedParty) and who removed it (OtherDN, RoleDeletedBy)."""
+    (OtherDN, RoleDeletedParty) and who removed it (ThirdPartyDN, RoleDeletedBy).
+    T-Server takes it from any party: that only the conference's owner may ask
+    is Web Services' rule (``gws.operations``)."""
     ts.party_on(call, dn)
     if not isinstance(participant, str) or participant == dn:
         raise TError(tlib.TERR_INVALID_ATTR, f"Invalid party to remove {participant!r}")
@@ -184,8 +198,6 @@ def delete_from_conference(ts: TServer, dn: str, call: Call, participant: object
     removed.state, event = transition("release", removed.state)
     ts.call_event(event, call, participant)
     for other in call.live_parties():
-        ts.call_event("EventPartyDeleted", call, other.dn, other_dn=dn,
-                      reference_id=reference_id if other.dn == dn else None, OtherDNRole=tlib.ROLE_DELETED_BY,
-                      CallState=tlib.CALL_STATE_CONFERENCED, ThirdPartyDN=participant,
-                      ThirdPartyDNRole=tlib.ROLE_DELETED_PARTY)
+        party_deleted(ts, call, other.dn, deleted=participant, deleted_by=dn,
+                      reference_id=reference_id if other.dn == dn else None)
     end_if_alone(ts, call, leavers=(removed,))

@@ -23,6 +23,18 @@ DN_TYPES = (EXTENSION, ACD_QUEUE, ROUTING_POINT)
 ROLE_ORIGINATION = "RoleOrigination"
 ROLE_DESTINATION = "RoleDestination"
 
+SEPARATE, INHERITED, JOINT = "separate", "inherited", "joint"
+CONSULT_USER_DATA = (SEPARATE, INHERITED, JOINT)
+"""T-Server's ``consult-user-data`` option: how a consult call's user data relates to
+the original call's (facts §5; values, meanings and the default ``separate`` in
+docs/facts-additions.md):
+
+- ``separate``: the consult call starts with no user data; each call keeps its own;
+- ``inherited``: the consult call starts with a copy; then each keeps its own;
+- ``joint``: one set of user data for both calls: a change on either is a change
+  on both, and the parties of both hear EventAttachedDataChanged.
+"""
+
 
 class TError(Exception):
     """A request T-Server refuses: becomes EventError (or a failed phone step)."""
@@ -82,6 +94,13 @@ class Call:
     queued_at: int = 0  # when it entered that queue (the oldest waiting call goes first)
     waiting: bool = False  # in its queue's waiting line now (queued, not yet handed to an agent)
     links: dict[str, str] = field(default_factory=dict)  # a consult call: {"TransferConnID" | "ConferenceConnID": …}
+    joint: list[str] = field(default_factory=list)  # consult-user-data joint: ConnIDs of the calls sharing its data
+    conference_owner: str | None = None  # the DN that made the call a conference (its RemoveParticipant is theirs)
+
+    @property
+    def consulted_from(self) -> str | None:
+        """A consult call: the ConnID of the call it was started from (its PreviousConnID)."""
+        return next(iter(self.links.values()), None)
 
     @property
     def released(self) -> bool:

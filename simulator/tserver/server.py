@@ -30,16 +30,19 @@ from ..ids import IdAllocator
 from ..links import Link
 from ..timeunits import US_PER_SECOND
 from ..timing import Environment
-from .model import ACD_QUEUE, DN, Call, Party, TError
+from .model import ACD_QUEUE, DN, SEPARATE, Call, Party, TError
 from .pool import FreeAgents
 
 PHONE = "phone"
+CONSULT_ORIGIN_EVENTS = frozenset({"EventDialing", "EventRinging"})
+"""A consult call's events that name the call it came from (PreviousConnID, facts §5)."""
 
 
 class TServer:
     def __init__(self, env: Environment, journal: J.Journal, ids: IdAllocator,
-                 dns: dict[str, DN], epoch_seconds: int):
+                 dns: dict[str, DN], epoch_seconds: int, consult_user_data: str = SEPARATE):
         self.env = env
+        self.consult_user_data = consult_user_data  # the consult-user-data option (model.CONSULT_USER_DATA)
         self.journal = journal
         self.ids = ids
         self.dns = dns
@@ -176,9 +179,11 @@ class TServer:
         """Queue an event about ``call`` for the clients registered on ``dn``.
 
         Every call event carries the attributes Genesys documents as mandatory
-        (facts §4): ``CallID`` (0: the simulated switch has no call id of its
-        own) and ``CallState`` (``CALL_STATE_OK`` unless ``extra`` says
-        otherwise). External numbers are not T-Server's DNs: they get no events.
+        (facts §4, §5): ``CallID`` (0: the simulated switch has no call id of its
+        own), ``CallState`` (``CALL_STATE_OK`` unless ``extra`` says otherwise)
+        and ``Server``; a consult call's EventDialing and EventRinging carry
+        ``PreviousConnID``, the call it was started from. External numbers are
+        not T-Server's DNs: they get no events.
         """
         if dn not in self.dns:
             return
@@ -188,7 +193,7 @@ class TServer:
             "ThisDNRole": party.role if party is not None else None,
             "OtherDN": call.other_dn(dn) if other_dn is None else other_dn,
             "ConnID": call.conn_id, "CallID": 0, "CallUuid": call.call_uuid, "CallType": call.call_type,
-            "CallState": tlib.CALL_STATE_OK, "ANI": call.ani, "DNIS": call.dnis,
+            "CallState": tlib.CALL_STATE_OK, "ANI": call.ani, "DNIS": call.dnis, "Server": tlib.SERVER,
         }
         if party is None:
             del attrs["ThisDNRole"]
@@ -196,6 +201,8 @@ class TServer:
             attrs["ThisQueue"] = call.queue
         if call.links:
             attrs.update(call.links)
+            if name in CONSULT_ORIGIN_EVENTS:
+                attrs["PreviousConnID"] = call.consulted_from
         attrs["UserData"] = dict(call.user_data)
         if reference_id is not None:
             attrs["ReferenceID"] = reference_id

@@ -19,6 +19,10 @@ EventAbandoned only to a party that had EventRinging, facts §2.7).
 An action from a state not in its row is refused: ``TERR_IN_SAME_STATE`` (43)
 when the party is already in the target state, otherwise ``TERR_UNSUP_OPER``
 (51) — (inference) T-Library has no generic "wrong call state" code.
+
+A request that is *not* that action (a transfer, a swap) but needs it as one of
+its steps checks with ``require``: it never answers 43, which means "already
+in the requested state" — the state the request asked for is not that one.
 """
 
 from __future__ import annotations
@@ -44,3 +48,11 @@ def transition(action: str, state: str) -> tuple[str, str]:
     if state == target:
         raise TError(tlib.TERR_IN_SAME_STATE, f"Party is already {target}")
     raise TError(tlib.TERR_UNSUP_OPER, f"Cannot {action} a party that is {state}")
+
+
+def require(action: str, state: str, request: str) -> None:
+    """Refuse ``request`` (TERR_UNSUP_OPER, 51) when its step ``action`` cannot be
+    taken from ``state``: a composite request is never "already" in a state."""
+    allowed, _, _ = PARTY_TRANSITIONS[action]
+    if state not in allowed:
+        raise TError(tlib.TERR_UNSUP_OPER, f"{request}: cannot {action} a party that is {state}")

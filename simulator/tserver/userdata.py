@@ -6,6 +6,10 @@
   Every live party then gets **EventAttachedDataChanged** with the full user
   data and ``ThirdPartyDN`` = the DN that made the change (facts §2.5), the
   requester first; the requester's copy carries the ReferenceID.
+- A consult call made under ``consult-user-data`` = ``joint`` shares its user
+  data with the call it came from (``Call.joint``): a change on either is a
+  change on both, and the live parties of the other call hear
+  EventAttachedDataChanged too, after those of the call the request named.
 - The user data is kept as a mapping: (simplification) AttachUserData of a key
   that exists replaces its value where a real KV list could hold the key twice.
 - RequestDistributeUserEvent stores nothing on any call: T-Server copies the
@@ -23,12 +27,18 @@ from .server import TServer
 
 
 def _changed(ts: TServer, call: Call, requester: str, reference_id: int | None) -> None:
-    """EventAttachedDataChanged to the requester first, then to the other live parties."""
+    """EventAttachedDataChanged to the requester first, then to the other live parties;
+    then to the live parties of the calls that share the data (joint)."""
     for party in sorted(call.live_parties(), key=lambda p: p.dn != requester):
-        extra: dict[str, Any] = {"ThirdPartyDN": requester, "Server": tlib.SERVER}
+        extra: dict[str, Any] = {"ThirdPartyDN": requester}
         if party.dn == requester and reference_id is not None:
             extra["ReferenceID"] = reference_id
         ts.call_event("EventAttachedDataChanged", call, party.dn, **extra)
+    for conn_id in call.joint:
+        partner = ts.calls.get(conn_id)
+        if partner is not None and not partner.released:
+            for party in partner.live_parties():
+                ts.call_event("EventAttachedDataChanged", partner, party.dn, ThirdPartyDN=requester)
 
 
 def attach(ts: TServer, dn: str, call: Call, data: dict[str, Any], reference_id: int | None = None) -> None:

@@ -3,6 +3,8 @@ capabilities by situation, SwapCalls, mute, ClearCall, removing a conference
 party, AuxWork, consult calls naming their parent, the CompleteTransfer order."""
 
 from simulator import tlib
+from simulator.gws.capabilities import HELD_DURING_TRANSFER_CONSULT, SITUATIONS
+from simulator.gws.messages import user_state_id
 from simulator.tserver import calls
 
 from ..helpers import advance, cometd, events, make_world, mark
@@ -56,7 +58,7 @@ def test_during_a_consult_the_original_offers_completion_and_swap_and_the_consul
     call, consult = consulting(world)
     held = last_call_message(world, call_id=call.call_uuid, since=start)["call"]
     assert held["state"] == "Held"
-    assert held["capabilities"][:2] == ["CompleteTransfer", "SwapCalls"] and "Retrieve" not in held["capabilities"]
+    assert held["capabilities"] == list(SITUATIONS[HELD_DURING_TRANSFER_CONSULT])
     consult_call = last_call_message(world, call_id=consult.id, since=start)["call"]
     assert consult_call["parentCallUri"] == f"http://127.0.0.1:8080/api/v2/me/calls/{call.call_uuid}"
     assert consult_call["parentCallPath"] == f"/calls/{call.call_uuid}"
@@ -127,17 +129,23 @@ def test_a_conference_lists_every_participant_and_offers_remove_and_clear():
     for user, others in (("agent1", {"15001", "15002"}), ("agent2", {"15001", "15000"})):
         view = world.gws.users[user].calls[call.call_uuid]
         assert set(view.participants) == others, user
-    data = last_call_message(world, "agent2", call.call_uuid)
-    assert {"RemoveParticipantFromConference", "ClearCall"} <= set(data["call"]["capabilities"])
+    owner = last_call_message(world, "agent1", call.call_uuid)["call"]["capabilities"]
+    assert {"RemoveParticipantFromConference", "ClearCall"} <= set(owner)
+    other = last_call_message(world, "agent2", call.call_uuid)["call"]["capabilities"]
+    assert "ClearCall" in other and "RemoveParticipantFromConference" not in other  # agent1 made the conference
     start = mark(world)
+    refused = world.gws.http("agent2", "POST", f"/api/v2/me/calls/{call.call_uuid}",
+                             {"operationName": "RemoveParticipantFromConference", "participant": "15001"})
+    assert (refused.status, refused.body["statusCode"]) == (403, 5)
+    assert sent_requests(world, start) == []  # nothing reached T-Server
     answer = post(world, call.call_uuid, {"operationName": "RemoveParticipantFromConference", "participant": "15002"})
     assert answer.body == {"statusCode": 0}
     advance(world, 0.02)
     assert sent_requests(world, start) == ["RequestDeleteFromConference"]
     deleted = events(world, "EventPartyDeleted", since=start)
     assert {e.attrs["ThisDN"] for e in deleted} == {"15000", "15001"}
-    assert deleted[0].attrs["ThirdPartyDN"] == "15002" and deleted[0].attrs["ThirdPartyDNRole"] == "RoleDeletedParty"
-    assert deleted[0].attrs["OtherDNRole"] == "RoleDeletedBy"
+    assert (deleted[0].attrs["OtherDN"], deleted[0].attrs["OtherDNRole"]) == ("15002", "RoleDeletedParty")
+    assert (deleted[0].attrs["ThirdPartyDN"], deleted[0].attrs["ThirdPartyDNRole"]) == ("15000", "RoleDeletedBy")
     assert world.gws.users["agent1"].calls[call.call_uuid].participants == ("15001",)
     assert world.gws.users["agent2"].calls[call.call_uuid].state == "Released"
 
@@ -161,8 +169,8 @@ def test_aux_work_and_a_wrap_up_time_written_as_the_page_writes_it():
     (event,) = events(world, "EventAgentNotReady", since=start)
     assert event.attrs["AgentWorkMode"] == "AgentAuxWork"
     device = cometd(world, start)[-1]["data"]["devices"][0]
-    assert device["userState"] == {"id": "agent1", "displayName": "AuxWork", "state": "NotReady",
-                                   "workMode": "AuxWork"}
+    assert device["userState"] == {"id": user_state_id("NotReady", "AuxWork"), "displayName": "Aux Work",
+                                   "state": "NotReady", "workMode": "AuxWork"}
     answer = world.gws.http("agent1", "POST", voice, {"operationName": "AfterCallWork", "wrapUpTime": "0"})
     assert answer.body == {"statusCode": 0}
     bad = world.gws.http("agent1", "POST", voice, {"operationName": "AfterCallWork", "wrapUpTime": "soon"})

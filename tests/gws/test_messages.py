@@ -3,7 +3,7 @@
 import json
 
 from simulator import tlib
-from simulator.gws.capabilities import BY_STATE
+from simulator.gws.capabilities import SITUATIONS as BY_STATE
 from simulator.tserver import calls
 
 from ..helpers import SAMPLES, advance, cometd, make_world, mark

@@ -4,6 +4,7 @@ import pytest
 
 from simulator import journal as J
 from simulator import tlib
+from simulator.gws.messages import user_state_id
 from simulator.tserver import calls
 
 from ..helpers import advance, cometd, events, make_world, mark
@@ -166,8 +167,9 @@ def test_after_call_work_ready_and_not_ready_on_the_voice_channel():
     assert request.name == "RequestAgentNotReady"
     assert request.attrs["AgentWorkMode"] == "AgentAfterCallWork" and request.attrs["Extensions"] == {"WrapUpTime": 5}
     (message,) = cometd(world, start)
-    assert message["data"]["devices"][0]["userState"] == {"id": "agent1", "displayName": "AfterCallWork",
-                                                         "state": "NotReady", "workMode": "AfterCallWork"}
+    assert message["data"]["devices"][0]["userState"] == {"id": user_state_id("NotReady", "AfterCallWork"),
+                                                         "displayName": "After Call Work", "state": "NotReady",
+                                                         "workMode": "AfterCallWork"}
     advance(world, 5)
     assert world.tserver.dns["15000"].agent.state == tlib.READY
     for body, code in [({"operationName": "Teleport"}, 10), ({"operationName": "AfterCallWork", "wrapUpTime": -1}, 10),
@@ -221,7 +223,9 @@ def test_transfer_operations_and_their_refusals():
     states = [(m["data"]["call"]["id"], m["data"]["call"]["state"], m["data"]["call"]["callType"])
               for m in cometd(world, start) if m["data"]["phoneNumber"] == "15000"]
     assert states == [(call.call_uuid, "Held", "Internal"), (consult_id, "Dialing", "Consult")]
-    assert post(world, consult_id, {"operationName": "CompleteTransfer"}).body["statusCode"] == 0  # on the consult
+    dialing = post(world, consult_id, {"operationName": "CompleteTransfer"})  # a Dialing call offers no completion
+    assert dialing.body["statusCode"] == 2
+    assert post(world, call.call_uuid, {"operationName": "CompleteTransfer"}).body["statusCode"] == 0
     advance(world, 0.02)
     assert views[call.call_uuid].state == views[consult_id].state == "Released"
 

@@ -26,7 +26,8 @@ def test_two_step_transfer_moves_the_consulted_party_with_party_changed():
     call = talking(world)
     call.user_data["Account"] = "7"
     helper = consult(world, call)
-    assert helper.links == {"TransferConnID": call.conn_id} and helper.user_data == {"Account": "7"}
+    assert helper.links == {"TransferConnID": call.conn_id}
+    assert helper.user_data == {}  # consult-user-data separate, the documented default
     out = send(world, "RequestCompleteTransfer", ThisDN="15000", ConnID=call.conn_id, TransferConnID=helper.conn_id)
     names = [(e.name, e.attrs["ThisDN"], e.attrs["ConnID"]) for e in out if not e.name.startswith("EventAgent")]
     assert names == [("EventPartyChanged", "15002", call.conn_id),
@@ -50,10 +51,10 @@ def test_complete_transfer_needs_a_consult_of_that_call():
     (error,) = send(world, "RequestCompleteTransfer", ThisDN="15000", ConnID=call.conn_id,
                     TransferConnID="0000000000000001")
     assert error.attrs["ErrorCode"] == tlib.TERR_INV_CONNID
-    other = dial(world, "15002", "15001")
+    other = dial(world, "15002", "15001")  # a call 15000 is not on: any two of its calls would do, not this one
     (error,) = send(world, "RequestCompleteTransfer", ThisDN="15000", ConnID=call.conn_id,
                     TransferConnID=other.conn_id)
-    assert error.attrs["ErrorCode"] == tlib.TERR_INVALID_ATTR
+    assert error.attrs["ErrorCode"] == tlib.TERR_PARTY_NOT_ON_CALL
 
 
 def test_two_step_conference_adds_the_party():
@@ -63,9 +64,12 @@ def test_two_step_conference_adds_the_party():
     out = send(world, "RequestCompleteConference", ThisDN="15000", ConnID=call.conn_id,
                ConferenceConnID=helper.conn_id)
     names = [(e.name, e.attrs["ThisDN"]) for e in out]
-    assert names == [("EventReleased", "15000"), ("EventPartyChanged", "15002"), ("EventRetrieved", "15000"),
-                     ("EventPartyAdded", "15001"), ("EventPartyAdded", "15000")]
-    assert len(call.live_parties()) == 3
+    assert names == [("EventReleased", "15000"), ("EventRetrieved", "15000"),  # the order of facts §5
+                     ("EventPartyAdded", "15001"), ("EventPartyAdded", "15000"), ("EventPartyChanged", "15002")]
+    for added in out[2:4]:  # the new party in OtherDN, for the agent who added it too; the agent in ThirdPartyDN
+        assert (added.attrs["OtherDN"], added.attrs["OtherDNRole"]) == ("15002", "RoleNewParty")
+        assert (added.attrs["ThirdPartyDN"], added.attrs["ThirdPartyDNRole"]) == ("15000", "RoleAddedBy")
+    assert len(call.live_parties()) == 3 and call.conference_owner == "15000"
     start = mark(world)
     world.tserver.phone(lambda: calls.release(world.tserver, "15000", call))  # one leaves: the call goes on
     assert [(e.name, e.attrs["ThisDN"]) for e in events(world, since=start) if not e.name.startswith("EventAgent")] \
@@ -90,6 +94,7 @@ def test_single_step_conference_rings_the_destination_on_the_same_call():
     out = send(world, "RequestSingleStepConference", ThisDN="15000", ConnID=call.conn_id, OtherDN="15002")
     assert [(e.name, e.attrs["ThisDN"]) for e in out] == [("EventPartyAdded", "15001"), ("EventPartyAdded", "15000"),
                                                           ("EventRinging", "15002")]
+    assert all(e.attrs["OtherDN"] == "15002" and e.attrs["ThirdPartyDN"] == "15000" for e in out[:2])
 
 
 def test_a_single_step_transfer_to_a_queue_with_nobody_free_waits_there_with_the_caller():
