@@ -16,6 +16,10 @@ run:
    message for that user names the call — unless the call comes back to them
    (a StatusChange showing it Ringing, Dialing or Established again: a
    transfer to a queue they serve can hand them the same call).
+6. **Every T-Library event carries its mandatory attributes** (``tlib.mandatory``:
+   CallID, CallState and Server on call events, PreviousConnID on a consult
+   call's EventDialing/EventRinging, the roles on party events, …), and no
+   EventPartyAdded/EventPartyDeleted names its receiver in ``OtherDN``.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from collections import Counter
 from typing import Any
 
 from . import journal as J
+from . import tlib
 from .record import DispositionRecord, Fate
 
 PATHS = ("userData", "userEvent", "rejected")
@@ -41,6 +46,22 @@ def violations(result: Any) -> list[str]:
     problems += _tlib_answered(journal)
     problems += _records(result.dispositions)
     problems += _nothing_after_completion(journal)
+    problems += _mandatory_attributes(journal)
+    return problems
+
+
+def _mandatory_attributes(journal: J.Journal) -> list[str]:
+    problems = []
+    for entry in journal.of_kind(J.TLIB_EVENT):
+        event = entry.payload
+        attrs = event.attrs
+        missing = [key for key in tlib.mandatory(event.name, attrs) if attrs.get(key) is None]
+        if missing:
+            problems.append(f"journal #{entry.seq}: {event.name} lacks {', '.join(missing)}")
+        elif event.name in ("EventPartyAdded", "EventPartyDeleted") and attrs["OtherDN"] == attrs.get("ThisDN"):
+            problems.append(f"journal #{entry.seq}: {event.name} to {attrs['ThisDN']} names it in OtherDN")
+        if len(problems) >= 10:
+            break
     return problems
 
 

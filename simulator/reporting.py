@@ -132,7 +132,7 @@ class ReportingSink:
                 return
             call = self.calls[conn_id] = CallRecord(conn_id, attrs["CallUuid"])
         previous = attrs.get("PreviousConnID") if name == "EventPartyChanged" else None  # moved from that call
-        if previous is not None and previous in self.calls:
+        if previous is not None and previous != conn_id and previous in self.calls:
             self._leave(self.calls[previous], attrs["ThisDN"], attrs)
         if call.ended_at is not None:
             return

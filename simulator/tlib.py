@@ -131,6 +131,40 @@ ROLE_DELETED_PARTY = "RoleDeletedParty"
 ROLE_TRANSFERRED_BY = "RoleTransferredBy"
 ROLE_CONFERENCED_BY = "RoleConferencedBy"
 
+CALL_EVENTS = frozenset({
+    "EventDialing", "EventRinging", "EventEstablished", "EventHeld", "EventRetrieved", "EventReleased",
+    "EventAbandoned", "EventPartyChanged", "EventPartyAdded", "EventPartyDeleted", "EventQueued", "EventDiverted",
+    "EventRouteRequest", "EventRouteUsed", "EventAttachedDataChanged", "EventDTMFSent", "EventMuteOn",
+    "EventMuteOff"})
+"""Events about a call (they carry its ConnID)."""
+
+MANDATORY: dict[str, tuple[str, ...]] = {
+    **{name: ("ThisDN", "ConnID", "CallID", "CallState", "Server") for name in CALL_EVENTS},
+    "EventError": ("ErrorCode", "ErrorMessage", "ReferenceID", "Server"),
+    "EventUserEvent": ("ThisDN",),
+    **{name: ("ThisDN", "AgentID") for name in ("EventAgentLogin", "EventAgentLogout", "EventAgentReady",
+                                                "EventAgentNotReady")},
+}
+"""The attributes each event must carry (facts §2, §4, §5): ``CallID`` and
+``CallState`` on call events, ``Server`` on call events and EventError; party
+events add their roles (``PARTY_ROLES``) and a consult call's EventDialing and
+EventRinging its ``PreviousConnID`` (``mandatory``)."""
+
+PARTY_ROLES: dict[str, tuple[str, ...]] = {
+    "EventPartyAdded": ("OtherDN", "OtherDNRole", "ThirdPartyDN", "ThirdPartyDNRole"),
+    "EventPartyDeleted": ("OtherDN", "OtherDNRole", "ThirdPartyDN", "ThirdPartyDNRole"),
+    "EventPartyChanged": ("ThirdPartyDN", "ThirdPartyDNRole"),
+}
+
+
+def mandatory(name: str, attrs: dict[str, Any]) -> tuple[str, ...]:
+    """The attributes the event ``name`` with ``attrs`` must carry."""
+    needed = MANDATORY.get(name, ()) + PARTY_ROLES.get(name, ())
+    if name in ("EventDialing", "EventRinging") and attrs.get("CallType") == "Consult":
+        needed += ("PreviousConnID",)
+    return needed
+
+
 SERVER = "tsim-tserver"
 """(inference) The ``Server`` attribute's value: facts §2.4 and §2.5 make the
 attribute mandatory on EventError and EventAttachedDataChanged without saying

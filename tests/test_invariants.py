@@ -7,6 +7,8 @@ from simulator import journal as J
 from simulator import parse_scenario, run_scenario
 from simulator.invariants import violations
 
+from .helpers import SCENARIOS
+
 COMES_BACK = """\
 version: 1
 name: comes-back
@@ -45,3 +47,24 @@ def test_a_completed_call_that_rings_the_same_desktop_again_is_a_new_view_of_it(
     gone = [problem for problem in violations(result) if "about call" in problem]  # (the others: seq gaps)
     assert len(gone) == 1 and "CometD AttachedDataChanged to agent1" in gone[0]
     assert gone[0].endswith(f"completed at journal #{completed}")
+
+
+def test_every_bundled_scenario_keeps_the_rules():
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        result = run_scenario(path)
+        assert violations(result) == [], path.name
+
+
+def test_an_event_without_a_mandatory_attribute_or_naming_its_receiver_in_other_dn_breaks_rule_6():
+    result = run_scenario(SCENARIOS / "conference-owner-removes-a-party.yaml")
+    events = [e.payload for e in result.journal.of_kind(J.TLIB_EVENT)]
+    held = next(e for e in events if e.name == "EventHeld")
+    del held.attrs["Server"]
+    dialing = next(e for e in events if e.name == "EventDialing" and e.attrs["CallType"] == "Consult")
+    del dialing.attrs["PreviousConnID"]
+    added = next(e for e in events if e.name == "EventPartyAdded")
+    added.attrs["OtherDN"] = added.attrs["ThisDN"]
+    problems = violations(result)
+    assert len(problems) == 3
+    assert "EventHeld lacks Server" in problems[0] and "EventDialing lacks PreviousConnID" in problems[1]
+    assert "names it in OtherDN" in problems[2]

@@ -3,9 +3,10 @@
 ``CallStateChangeMessage`` on ``/v2/me/calls`` carries ``data.notificationType``
 (``StatusChange``, ``AttachedDataChanged``), ``data.call`` (the call resource,
 facts §1.6: ``userData`` left out when empty, ``capabilities`` empty once
-Released, ``duration`` a string of seconds that stops at the release —
-(inference) facts §5), ``data.phoneNumber`` (the device's DN),
-``data.extensions`` and ``data.messageType``.
+Released, ``duration`` a string of seconds), ``data.phoneNumber`` (the device's
+DN), ``data.extensions`` and ``data.messageType``. (inference) A call's
+``duration`` stops at its release: the samples show it only while the call is
+up (facts §5).
 
 ``data.extensions`` is ``{"BusinessCall": 0}`` on a StatusChange of a call that
 is Established, Held or Released, as the CallsHold, SwapCalls,
@@ -41,7 +42,7 @@ samples' ids; (inference) every other state (a work mode, LoggedOut) a GUID of
 its own, derived from its name so that runs stay byte-identical."""
 DISPLAY_NAMES = {tlib.READY: "Ready", tlib.NOT_READY: "Not Ready", "AfterCallWork": "After Call Work",
                  "AuxWork": "Aux Work", "LoggedOut": "Logged Out"}
-"""``userState.displayName``: "Ready" and "Not Ready" from the samples; (inference) the others."""
+"""``userState.displayName``: "Ready" and "Not Ready" from the samples; (inference) the other states' names."""
 DEVICE_CAPABILITIES = ("ForwardCallsOn",)  # the agent-state samples' device capabilities
 _TSIM_NAMESPACE = uuid.UUID("6f1b7e0e-1c52-4f0e-9a57-2f8b6a3c0d15")
 
@@ -84,6 +85,11 @@ class CometdMessage(ABC):
         """The call's user data as the message shows it (None: not a call message)."""
         return None
 
+    @property
+    def capabilities(self) -> tuple[str, ...] | None:
+        """The call's capabilities as the message shows them (None: not a call message)."""
+        return None
+
 
 class CallStateChange(CometdMessage):
     __slots__ = ("_view", "_state", "_user_data", "_participants", "_duration", "_phone", "_device_uri",
@@ -119,6 +125,10 @@ class CallStateChange(CometdMessage):
     @property
     def user_data(self) -> dict[str, Any] | None:
         return self._user_data
+
+    @property
+    def capabilities(self) -> tuple[str, ...]:
+        return self._capabilities
 
     def message(self) -> dict[str, Any]:
         v = self._view

@@ -332,7 +332,7 @@ class WebServices:
     def _party_event(self, user: User, event: tlib.TEvent, meta: dict[str, Any]) -> None:
         attrs = event.attrs
         previous = attrs.get("PreviousConnID")
-        if previous is not None:  # this device's party moved from a consult call onto this call
+        if previous is not None and previous != attrs["ConnID"]:  # this device's party moved onto this call
             old = next((v for v in user.calls.values() if v.conn_id == previous), None)
             state = old.state if old is not None else tlib.ESTABLISHED
             if old is not None:

@@ -101,7 +101,7 @@ class CallView:
 def participants_after(view: CallView, event: tlib.TEvent) -> tuple[str, ...]:
     """The call's other parties after a party event: PartyAdded adds the
     OtherDN, PartyDeleted removes it, PartyChanged replaces the party that
-    transferred (OtherDN, OtherDNRole RoleTransferredBy) with the ThirdPartyDN."""
+    transferred (ThirdPartyDN, RoleTransferredBy) with the new one (OtherDN)."""
     attrs = event.attrs
     third = attrs.get("ThirdPartyDN")
     other = attrs.get("OtherDN")
@@ -109,9 +109,9 @@ def participants_after(view: CallView, event: tlib.TEvent) -> tuple[str, ...]:
         return view.participants + ((other,) if other and other not in view.participants else ())
     if event.name == "EventPartyDeleted":
         return tuple(p for p in view.participants if p != other)
-    if attrs.get("OtherDNRole") == tlib.ROLE_TRANSFERRED_BY:
-        kept = tuple(p for p in view.participants if p not in (attrs.get("OtherDN"), third))
-        return kept + ((third,) if third else ())
+    if attrs.get("ThirdPartyDNRole") == tlib.ROLE_TRANSFERRED_BY:
+        kept = tuple(p for p in view.participants if p not in (other, third))
+        return kept + ((other,) if other else ())
     return _participants(attrs) or view.participants
 
 

@@ -99,8 +99,8 @@ def release_party(ts: TServer, call: Call, dn: str, reference_id: int | None = N
 def party_deleted(ts: TServer, call: Call, receiver: str, deleted: str, deleted_by: str,
                   reference_id: int | None = None) -> None:
     """EventPartyDeleted: ``OtherDN`` the party that left (RoleDeletedParty),
-    ``ThirdPartyDN`` who removed it (RoleDeletedBy, facts §5) — (inference) the
-    party itself when it hung up."""
+    ``ThirdPartyDN`` who removed it (RoleDeletedBy, facts §5). (inference) When
+    a party hangs up, ThirdPartyDN is that party itself."""
     ts.call_event("EventPartyDeleted", call, receiver, other_dn=deleted, reference_id=reference_id,
                   OtherDNRole=tlib.ROLE_DELETED_PARTY, CallState=tlib.CALL_STATE_CONFERENCED,
                   ThirdPartyDN=deleted_by, ThirdPartyDNRole=tlib.ROLE_DELETED_BY)

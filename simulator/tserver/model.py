@@ -33,6 +33,9 @@ docs/facts-additions.md):
 - ``inherited``: the consult call starts with a copy; then each keeps its own;
 - ``joint``: one set of user data for both calls: a change on either is a change
   on both, and the parties of both hear EventAttachedDataChanged.
+
+(inference) The default is ``separate``: the deployment guide's, as recalled; the
+stored copies here did not hold the page to re-read.
 """
 
 

@@ -15,7 +15,8 @@ in the facts file) and ``PreviousConnID`` on its EventDialing and EventRinging
   call that survives and gets **EventPartyChanged** with ``PreviousConnID`` =
   the call it left; the agent leaves both calls (EventReleased on each); the
   other parties of the surviving call get EventPartyChanged naming the newcomer
-  (``ThirdPartyDN``). The other call ends.
+  in ``OtherDN`` and the agent in ``ThirdPartyDN`` (``_transferred``). The
+  other call ends.
 - **CompleteConference**: the agent leaves the consult call and is retrieved on
   the original (EventRetrieved); the existing parties get **EventPartyAdded**,
   then the newcomer its EventPartyChanged (the order of facts §5). The agent
@@ -124,9 +125,7 @@ def complete_transfer(ts: TServer, dn: str, call: Call, consult_conn_id: object,
     for other in call.live_parties():
         if other not in movers:
             for mover in movers:
-                ts.call_event("EventPartyChanged", call, other.dn, other_dn=dn, OtherDNRole=tlib.ROLE_TRANSFERRED_BY,
-                              CallState=tlib.CALL_STATE_TRANSFERRED, ThirdPartyDN=mover.dn,
-                              ThirdPartyDNRole=tlib.ROLE_NEW_PARTY)
+                _transferred(ts, call, other.dn, mover.dn, dn)
     end_if_alone(ts, consult)
     end_if_alone(ts, call, leavers=(leaver,))
 
@@ -151,6 +150,15 @@ def complete_conference(ts: TServer, dn: str, call: Call, consult_conn_id: objec
     end_if_alone(ts, call)
 
 
+def _transferred(ts: TServer, call: Call, receiver: str, new_party: str, transferred_by: str) -> None:
+    """EventPartyChanged to a party that stays on a transferred call: ``OtherDN`` the new
+    party, ``ThirdPartyDN`` the agent who transferred (RoleTransferredBy),
+    ``PreviousConnID`` the call's own ConnID (it did not move; facts §5)."""
+    ts.call_event("EventPartyChanged", call, receiver, other_dn=new_party, OtherDNRole=tlib.ROLE_NEW_PARTY,
+                  CallState=tlib.CALL_STATE_TRANSFERRED, PreviousConnID=call.conn_id, ThirdPartyDN=transferred_by,
+                  ThirdPartyDNRole=tlib.ROLE_TRANSFERRED_BY)
+
+
 def _party_added(ts: TServer, call: Call, receiver: str, new_party: str, added_by: str,
                  reference_id: int | None = None) -> None:
     """EventPartyAdded: OtherDN the new party, ThirdPartyDN the agent who added it (facts §5)."""
@@ -171,9 +179,7 @@ def single_step_transfer(ts: TServer, dn: str, call: Call, destination: str,
     deliver(ts, call, destination)  # the destination rings before the transferring party leaves
     release_party(ts, call, dn, reference_id=reference_id, quiet_others=True)
     for other in others:
-        ts.call_event("EventPartyChanged", call, other.dn, other_dn=dn, OtherDNRole=tlib.ROLE_TRANSFERRED_BY,
-                      CallState=tlib.CALL_STATE_TRANSFERRED, ThirdPartyDN=destination,
-                      ThirdPartyDNRole=tlib.ROLE_NEW_PARTY)
+        _transferred(ts, call, other.dn, destination, dn)
     end_if_alone(ts, call, leavers=(party,))
 
 

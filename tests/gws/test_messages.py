@@ -3,7 +3,7 @@
 import json
 
 from simulator import tlib
-from simulator.gws.capabilities import SITUATIONS as BY_STATE
+from simulator.gws.capabilities import SITUATIONS
 from simulator.tserver import calls
 
 from ..helpers import SAMPLES, advance, cometd, make_world, mark
@@ -66,13 +66,13 @@ def test_status_change_capabilities_follow_the_state_and_empty_when_released():
     assert states == ["Ringing", "Established", "Released"]
     for message in messages:
         state = message["data"]["call"]["state"]
-        assert message["data"]["call"]["capabilities"] == list(BY_STATE[state])
+        assert message["data"]["call"]["capabilities"] == list(SITUATIONS[state])
         assert "userData" not in message["data"]["call"]
     assert messages[-1]["data"]["call"]["capabilities"] == []
 
 
 def test_established_capabilities_are_the_reference_list():
-    assert list(BY_STATE[tlib.ESTABLISHED]) == SAMPLE["data"]["call"]["capabilities"]
+    assert list(SITUATIONS[tlib.ESTABLISHED]) == SAMPLE["data"]["call"]["capabilities"]
 
 
 def test_agent_state_changes_reach_the_devices_channel():
@@ -81,3 +81,43 @@ def test_agent_state_changes_reach_the_devices_channel():
     assert [m["data"]["devices"][0]["userState"]["state"] for m in messages] == ["NotReady", "Ready",
                                                                                "NotReady", "NotReady"]
     assert messages[0]["data"]["messageType"] == "DeviceStateChangeMessage"
+
+
+def test_device_state_change_is_shaped_like_the_agent_state_samples():
+    """AgentStateNotReady sample: messageType first, the state's GUID, "Not Ready", the
+    e164Number, the voice environment and the device's capabilities."""
+    from simulator.gws.messages import DeviceStateChange
+
+    message = DeviceStateChange("agent1", "dev-1", "5000", "NotReady", None, "http://127.0.0.1:8080").message()
+    assert list(message["data"]) == ["messageType", "devices"]
+    (device,) = message["data"]["devices"]
+    assert device["userState"] == {"id": "900D55CC-2BB0-431F-8BF9-D3525B383BE6", "displayName": "Not Ready",
+                                   "state": "NotReady"}
+    assert list(device) == ["id", "deviceState", "userState", "phoneNumber", "e164Number", "telephonyNetwork",
+                            "doNotDisturb", "voiceEnvironmentUri", "capabilities"]
+    assert device["e164Number"] == "5000" and device["capabilities"] == ["ForwardCallsOn"]
+    assert device["voiceEnvironmentUri"].startswith("http://127.0.0.1:8080/api/v2/voice-environments/")
+    ready = DeviceStateChange("agent1", "dev-1", "5000", "Ready", None, "http://x").message()["data"]["devices"][0]
+    assert ready["userState"] == {"id": "9430250E-0A1B-421F-B372-F29E69366DED", "displayName": "Ready",
+                                  "state": "Ready"}
+
+
+def test_extensions_on_status_changes_and_a_duration_that_stops_at_the_release():
+    """The CallsHold, SwapCalls and CompleteTransfer samples carry data.extensions on the
+    StatusChange of an answered, held or released call; the reference AttachedDataChanged
+    has none. The duration stops when the call is released."""
+    world = make_world()
+    start = mark(world)
+    call = talking(world)
+    advance(world, 10)
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    advance(world, 0.05)
+    by_state = {m["data"]["call"]["state"]: m["data"] for m in cometd(world, start)
+                if m["data"].get("notificationType") == "StatusChange"}
+    assert "extensions" not in by_state["Ringing"]
+    assert by_state["Established"]["extensions"] == by_state["Released"]["extensions"] == {"BusinessCall": 0}
+    assert list(by_state["Released"])[-2:] == ["extensions", "messageType"]  # the samples' order
+    released = by_state["Released"]["call"]["duration"]
+    advance(world, 120)
+    again = world.gws.http("agent1", "GET", f"/api/v2/me/calls/{call.call_uuid}").body["call"]
+    assert again["state"] == "Released" and again["duration"] == released == "10"

@@ -39,8 +39,9 @@ def test_two_step_transfer_moves_the_consulted_party_with_party_changed():
     assert (changed.attrs["CallState"], changed.attrs["ThirdPartyDN"], changed.attrs["ThirdPartyDNRole"]) == (
         tlib.CALL_STATE_TRANSFERRED, "15000", "RoleTransferredBy")
     other = out[3]
-    assert (other.attrs["OtherDN"], other.attrs["OtherDNRole"], other.attrs["ThirdPartyDN"]) == (
-        "15000", "RoleTransferredBy", "15002")
+    assert (other.attrs["OtherDN"], other.attrs["OtherDNRole"], other.attrs["ThirdPartyDN"],
+            other.attrs["ThirdPartyDNRole"]) == ("15002", "RoleNewParty", "15000", "RoleTransferredBy")
+    assert other.attrs["PreviousConnID"] == call.conn_id  # the staying party did not move (facts §5)
     assert helper.released and not call.released
     assert set(p.dn for p in call.live_parties()) == {"15001", "15002"}
 
