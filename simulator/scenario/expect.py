@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -69,6 +70,21 @@ def _data_problems(where: str, expected: dict[str, Any], data: Any) -> list[str]
     return problems
 
 
+_CALL_REFERENCE = re.compile(r"^\{([A-Za-z0-9_.-]+?)(\.connId)?\}$")
+
+
+def field_at(data: Any, path: str) -> Any:
+    """The value at a dotted path (``devices.0.userState.id``) in a message's data, or _ABSENT."""
+    for part in path.split("."):
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return _ABSENT
+    return data
+
+
 class Checker:
     """Checks expectations; look-ups are built once, so checking is linear in
     the expectations and the records."""
@@ -100,6 +116,14 @@ class Checker:
 
     def _call(self, name: str | None) -> CallIds | None:
         return self.calls.get(name) if name is not None else None
+
+    def _resolved(self, value: Any) -> Any:
+        """An expected attribute value, with ``{c1.connId}`` / ``{c1}`` standing for a call's ids."""
+        m = _CALL_REFERENCE.match(value) if isinstance(value, str) else None
+        call = self.calls.get(m.group(1)) if m else None
+        if m is None or call is None:
+            return value
+        return call.conn_id if m.group(2) else call.call_uuid
 
     # -- kinds -------------------------------------------------------------------
     def _disposition(self, want) -> list[str]:
@@ -186,6 +210,15 @@ class Checker:
                 continue
             if want.userData is not None and (data is None or _data_problems("userData", want.userData, data)):
                 continue
+            offered = m.capabilities
+            if want.offers is not None and (offered is None or not set(want.offers) <= set(offered)):
+                continue
+            if want.lacks is not None and (offered is None or set(want.lacks) & set(offered)):
+                continue
+            if want.fields is not None:
+                body = m.message()["data"]
+                if any(field_at(body, path) != value for path, value in want.fields.items()):
+                    continue
             found.append(entry)
         if found:
             self._focus = found[0].t
@@ -211,7 +244,8 @@ class Checker:
                 continue
             if want.userData is not None and _data_problems("UserData", want.userData, attrs.get("UserData")):
                 continue
-            if want.attrs is not None and any(attrs.get(k, _ABSENT) != v for k, v in want.attrs.items()):
+            if want.attrs is not None and any(attrs.get(k, _ABSENT) != self._resolved(v)
+                                              for k, v in want.attrs.items()):
                 continue
             found.append(entry)
         if found:
@@ -230,6 +264,10 @@ class Checker:
             problems.append(f"status: expected {want.status}, got {response['status']}")
         if want.statusCode is not None and not want.statusCode.matches(response["body"]["statusCode"]):
             problems.append(f"statusCode: expected {want.statusCode}, got {response['body']['statusCode']}")
+        for path, value in (want.fields or {}).items():
+            got = field_at(response["body"], path)
+            if got != value:
+                problems.append(f"{path}: expected {value!r}, got {'absent' if got is _ABSENT else repr(got)}")
         return problems
 
     def _dispositions(self, want) -> list[str]:

@@ -553,6 +553,13 @@ class CometdExpect(Window):
     userData: ExpectedData | None = Field(None, description="the call's userData holds these (null: the key is "
                                                             "absent)")
     hasUserData: bool | None = Field(None, description="the call has userData at all (false after DeleteUserData)")
+    offers: list[Annotated[str, Field(max_length=64)]] | None = Field(
+        None, max_length=50, description="the call's capabilities include these operations")
+    lacks: list[Annotated[str, Field(max_length=64)]] | None = Field(
+        None, max_length=50, description="the call's capabilities include none of these operations")
+    fields: dict[Annotated[str, Field(max_length=200)], Any] | None = Field(
+        None, max_length=50, description="fields of the message's data, by dotted path, hold these values, e.g. "
+                                         "{'devices.0.userState.displayName': 'Not Ready', 'call.duration': '60'}")
     count: int | None = Field(None, ge=0, le=10**9, description="exactly this many (default: at least one)")
 
 
@@ -564,7 +571,8 @@ class TlibExpect(Window):
     errorCode: Code | None = None
     userData: ExpectedData | None = Field(None, description="its UserData holds these (null: the key is absent)")
     attrs: dict[str, Any] | None = Field(None, description="its attributes hold these values, e.g. "
-                                                           "{ThirdPartyDN: '15000'}")
+                                                           "{ThirdPartyDN: '15000'}; '{c1.connId}' and '{c1}' "
+                                                           "stand for a scenario call's ConnID and CallUuid")
     count: int | None = Field(None, ge=0, le=10**9, description="exactly this many (default: at least one)")
 
 
@@ -572,6 +580,9 @@ class HttpExpect(Strict):
     request: Name
     status: Code | None = None
     statusCode: Code | None = None
+    fields: dict[Annotated[str, Field(max_length=200)], Any] | None = Field(
+        None, max_length=50, description="fields of the answer's body, by dotted path, hold these values, e.g. "
+                                         "{'call.duration': '60'}")
 
 
 EXPECT_KINDS = ("disposition", "dispositions", "reporting", "cometd", "no_cometd", "tlib", "no_tlib", "http")

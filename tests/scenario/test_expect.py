@@ -42,3 +42,21 @@ def test_counts_windows_and_absence():
 def test_passing_expectations_pass():
     result = with_expectations("view-lag.yaml", "  - tlib: {event: EventError, errorCode: 56, count: 1}\n")
     assert result.passed
+
+
+def test_capabilities_fields_and_call_references():
+    result = with_expectations("swap-two-calls.yaml", """\
+  - cometd: {user: agent1, call: c2, state: Established, offers: [SwapCalls], lacks: [Retrieve]}
+  - cometd: {user: agent1, call: c1, state: Held, offers: [Retrieve], count: 1}
+  - cometd: {user: agent1, call: c1, state: Established, lacks: [Hangup]}
+  - cometd: {user: agent1, messageType: DeviceStateChangeMessage, fields: {devices.0.userState.displayName: Ready}}
+  - cometd: {user: agent1, messageType: DeviceStateChangeMessage, fields: {devices.0.nope: 1}}
+  - tlib: {event: RequestAlternateCall, attrs: {ConnID: "{c2.connId}", PreviousConnID: "{c1.connId}"}}
+  - tlib: {event: RequestAlternateCall, attrs: {ConnID: "{c1.connId}"}}
+  - tlib: {event: EventDialing, dn: "15000", attrs: {CallUuid: "{c2}"}}
+  - http: {request: swap, fields: {statusCode: 0}}
+  - http: {request: swap, fields: {statusMessage: nope}}
+""")
+    passed = [e.passed for e in result.expectations]
+    assert passed == [True, True, False, True, False, True, False, True, True, False]
+    assert result.expectations[9].problems == ["statusMessage: expected 'nope', got absent"]
