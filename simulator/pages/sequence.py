@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..timeunits import US_PER_SECOND, format_time
+from .inferred import inferred
 
 ROW = 22  # px a row takes
 TOP = 70  # px above the first row (lane headings)
@@ -65,6 +66,7 @@ class Arrow:
     request: str | None = None  # the disposition it belongs to
     path: str | None = None  # that disposition's path
     error: bool = False
+    inferred: str | None = None  # why it rests on an inference (``inferred``), if it does
 
     @property
     def label_x(self) -> float:
@@ -252,8 +254,9 @@ def build(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> Diagr
     def arrow(entry: dict[str, Any], kind: str, label: str, x1: float, y1: float, x2: float, y2: float,
               order: int, error: bool = False) -> None:
         request, path = story.get(entry["seq"], (None, None))
-        arrows.append(Arrow(entry["seq"], kind, label, x1, y1, x2, y2, order, request, path, error))
-        messages[entry["seq"]] = entry
+        why = inferred(entry)
+        arrows.append(Arrow(entry["seq"], kind, label, x1, y1, x2, y2, order, request, path, error, why))
+        messages[entry["seq"]] = entry if why is None else {**entry, "inference": why}
 
     for entry in journal:
         kind, seq = entry["kind"], entry["seq"]
