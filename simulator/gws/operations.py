@@ -93,16 +93,21 @@ def call_operation(gws: WebServices, user: User, name: str, call_id: str, raw: A
             and view.conference_owner != user.dn:
         raise GwsError(status.NO_PERMISSION, f"The user lacks permission: only the party that made the conference "
                                              f"({view.conference_owner or 'not this user'}) may remove a participant")
-    offered = gws.offers(user, view)
-    if name not in offered:
-        raise GwsError(status.INVALID_STATE, f"{name} is not valid for this call now ({view.state}; it offers "
-                                             f"{', '.join(offered) or 'nothing'})")
+    _require_offered(gws, user, view, name)
     ref = gws.next_reference()
     attrs = {"ThisDN": user.dn, "ConnID": view.conn_id, **operation.attrs(body)}
     if isinstance(body, bodies.SwapCallsBody):
         attrs.update(_swap(user, view, body.otherCallUri))
     gws.send(ref, operation.request, attrs, Pending(user.name, name, view.id, view.conn_id, rid))
     return ref
+
+
+def _require_offered(gws: WebServices, user: User, view: CallView, name: str) -> None:
+    """StatusCode 2 unless the call's capabilities, in its situation now, include ``name``."""
+    offered = gws.offers(user, view)
+    if name not in offered:
+        raise GwsError(status.INVALID_STATE, f"{name} is not valid for this call now ({view.state}; it offers "
+                                             f"{', '.join(offered) or 'nothing'})")
 
 
 def _swap(user: User, view: CallView, other_uri: str | None) -> dict[str, Any]:
@@ -195,10 +200,7 @@ def complete_consult(gws: WebServices, user: User, name: str, call_id: str, raw:
         other = others[0] if len(others) == 1 else None
     if other is None or other is view or not other.active:
         raise GwsError(status.INVALID_STATE, f"{name}: call {view.id} has no other call to complete with")
-    offered = gws.offers(user, view)
-    if name not in offered:
-        raise GwsError(status.INVALID_STATE, f"{name} is not valid for this call now ({view.state}; it offers "
-                                             f"{', '.join(offered) or 'nothing'})")
+    _require_offered(gws, user, view, name)
     if tlib.HELD not in (view.state, other.state):
         raise GwsError(status.INVALID_STATE, f"{name} needs one of the two calls Held (this call is {view.state}, "
                                              f"the other {other.state})")
