@@ -59,6 +59,9 @@ _VOICE_CHANNEL = "/api/v2/me/channels/voice"
 _ME = "/api/v2/me"
 _DEVICES = "/api/v2/me/devices"
 
+RESENT_HELD = ("a consult from a call already Held brings no EventHeld: tsim tells the desktop again about the "
+               "held call, whose capabilities changed")
+"""The reason, journaled with it, for the StatusChange ``_consult_started`` sends (an inference)."""
 COMPLETED = "Completed"  # (inference) the state GWS's last StatusChange names when a call is completed
 LOGGED_OUT = "LoggedOut"  # (inference) userState.state after EventAgentLogout: the facts source Ready|NotReady only
 AGENT = "agent"
@@ -318,7 +321,7 @@ class WebServices:
         original = user.calls.get(consult.parent) if consult.parent is not None else None
         if original is not None and original.consulting is None and consult.consult_link is not None:
             original.consulting = consult.consult_link
-            self._cometd(self._call_message(user, "StatusChange", original), meta)
+            self._cometd(self._call_message(user, "StatusChange", original), {**meta, "inference": RESENT_HELD})
 
     @staticmethod
     def _consult_over(user: User, view: CallView) -> None:

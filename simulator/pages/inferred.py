@@ -3,7 +3,8 @@
 The run page marks them (≈ after the label, the reason in the arrow's tooltip and in
 the detail panel), so a trainee can tell documented behaviour from tsim's guess. The
 reasons point into ``docs/inferences.md``, which lists every "(inference)" of the code.
-Each rule reads one journal entry as the page has it (a dict).
+Each rule reads one journal entry as the page has it (a dict); an entry the model
+made because of an inference carries the reason in its meta.
 """
 
 from __future__ import annotations
@@ -73,6 +74,10 @@ RULES: dict[str, Callable[[Entry], str | None]] = {
 
 
 def inferred(entry: Entry) -> str | None:
-    """Why ``entry`` rests on an inference, or None when it is documented."""
+    """Why ``entry`` rests on an inference, or None when it is documented. A message the
+    model sends only because of an inference says so in its journal meta (``inference``)."""
+    noted = (entry.get("meta") or {}).get("inference")
+    if isinstance(noted, str):
+        return noted
     rule = RULES.get(entry.get("kind", ""))
     return rule(entry) if rule is not None else None
