@@ -34,3 +34,12 @@ def test_a_message_sent_because_of_an_inference_carries_its_reason_in_the_journa
     assert len(resent) == 1 and resent[0].payload.state == "Held"
     page = (write_reports(result, tmp_path / "run") / "index.html").read_text(encoding="utf-8")
     assert "StatusChange (Held) ≈" in page
+
+
+def test_every_report_states_the_consult_user_data_option(tmp_path):
+    import json
+
+    folder = write_reports(run_scenario(SCENARIOS / "disposition-on-the-consult-call-joint.yaml"), tmp_path / "run")
+    assert json.loads((folder / "manifest.json").read_text())["switch"] == {"consultUserData": "joint"}
+    assert "T-Server consult-user-data `joint`" in (folder / "summary.md").read_text()
+    assert "T-Server consult-user-data <code>joint</code>" in (folder / "index.html").read_text()
