@@ -353,6 +353,29 @@ def _report(folder: Path) -> None:
 
 
 @cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("statement")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV instead of an aligned table.")
+def sql(folder: Path, statement: str, as_csv: bool) -> None:
+    """Run one SQL STATEMENT on a run's reporting tables (FOLDER/reporting.sqlite, opened
+    read-only) and print the rows. `tsim schema --reporting` lists the tables.
+
+    \b
+    tsim sql reports/view-lag "select keyname, value, added from g_userdata_history"
+    """
+    from .reportdb import query
+
+    try:
+        names, rows, cut = query.run(folder, statement)
+    except query.QueryError as exc:
+        _error(str(exc))
+        raise SystemExit(EXIT_BAD_INPUT) from None
+    click.echo(query.as_csv(names, rows) if as_csv else query.as_table(names, rows), nl=as_csv is False)
+    if cut:
+        _error(f"only the first {query.MAX_ROWS:,} rows are shown")
+
+
+@cli.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(scenarios: tuple[Path, ...]) -> None:
     """Check SCENARIOS (files or folders) without running them. Exits 2 if one is bad."""
@@ -367,9 +390,19 @@ def validate(scenarios: tuple[Path, ...]) -> None:
 @cli.command()
 @click.option("--record", is_flag=True,
               help="The schema of a disposition record (a line of dispositions.jsonl) instead.")
-def schema(record: bool) -> None:
+@click.option("--reporting", "reporting", type=click.Choice(["sqlite", "postgresql"]), default=None,
+              is_flag=False, flag_value="sqlite",
+              help="The DDL of reporting.sqlite's tables (ICON's and Info Mart's) instead, for SQLite "
+                   "or PostgreSQL.")
+def schema(record: bool, reporting: str | None) -> None:
     """Print the JSON Schema of scenario files (for editor completion), or with
-    --record, of the disposition records tsim writes (to validate dispositions.jsonl)."""
+    --record, of the disposition records tsim writes (to validate dispositions.jsonl),
+    or with --reporting, the tables of reporting.sqlite."""
+    if reporting is not None:
+        from .reportdb.schema import ddl
+
+        click.echo(ddl(reporting), nl=False)
+        return
     if record:
         click.echo(json.dumps(record_schema(), indent=2))
         return

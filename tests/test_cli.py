@@ -25,7 +25,7 @@ def test_run_writes_reports_and_exits_0(tmp_path):
     folder = tmp_path / "disposition-after-release"
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         ["manifest.json", "journal.jsonl", "events.jsonl", "http.jsonl", "cometd.jsonl", "dispositions.jsonl",
-         "summary.md", "stats.md", "stats.csv", "index.html"])
+         "summary.md", "stats.md", "stats.csv", "index.html", "reporting.sqlite"])
     assert (tmp_path / "index.html").exists()  # the index of the runs in --out
     (record,) = [json.loads(line) for line in (folder / "dispositions.jsonl").read_text().splitlines()]
     assert record["path"] == "userEvent" and record["reporting"]["outcome"] == "reported"

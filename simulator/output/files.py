@@ -16,6 +16,9 @@ from typing import Any
 from .. import __version__
 from .. import journal as J
 from ..pages.folders import RUN_PAGE, run_page_from_texts
+from ..reportdb.gim import Mapping as UdMapping
+from ..reportdb.sqlite import database_bytes
+from ..reportdb.sqlite import tables as reportdb_tables
 from ..run import RunResult
 from ..timeunits import format_duration, format_time
 from ..timing import describe
@@ -58,7 +61,8 @@ def manifest(result: RunResult) -> dict[str, Any]:
                         "offerMute": sc.web_services.offer_mute},
         "reporting": {"userEventDataTimeout": format_duration(sc.reporting.user_event_data_timeout),
                       "storeEventData": sc.reporting.store_event_data,
-                      "eventData": sc.reporting.event_data},
+                      "eventData": sc.reporting.event_data,
+                      "propagationRule": sc.reporting.propagation_rule},
         "endTime": format_time(result.end_time),
         "journal": result.journal_mode,
         "journalEntries": len(result.journal),
@@ -70,14 +74,15 @@ def manifest(result: RunResult) -> dict[str, Any]:
     }
 
 
-def report_files(result: RunResult) -> dict[str, str]:
-    """Every report file of ``result``: name → text; the page is drawn from the JSON files."""
+def report_files(result: RunResult) -> dict[str, str | bytes]:
+    """Every report file of ``result``: name → text (bytes for ``reporting.sqlite``); the
+    page is drawn from the JSON files."""
     lines = [(entry.kind, _encode(entry.to_dict()) + "\n") for entry in result.journal]
 
     def only(*kinds: str) -> str:  # each entry is encoded once, for the journal and its extracts
         return "".join(line for kind, line in lines if kind in kinds)
 
-    files = {
+    files: dict[str, str] = {
         "manifest.json": json.dumps(manifest(result), ensure_ascii=False, indent=2) + "\n",
         "journal.jsonl": "".join(line for _, line in lines),
         "events.jsonl": only(J.TLIB_REQUEST, J.TLIB_EVENT),
@@ -89,7 +94,22 @@ def report_files(result: RunResult) -> dict[str, str]:
     files["stats.md"] = statistics.markdown(result.scenario.name, result.figures)
     files["stats.csv"] = statistics.csv_text(result.figures)
     files[RUN_PAGE] = run_page_from_texts(files)
-    return files
+    written: dict[str, str | bytes] = dict(files)
+    if not result.streamed:  # (a streamed run keeps no journal to build the tables from)
+        written[REPORTING_DB] = reporting_database(result)
+    return written
+
+
+REPORTING_DB = "reporting.sqlite"
+
+
+def reporting_database(result: RunResult) -> bytes:
+    """``reporting.sqlite``: ICON's and Info Mart's tables after the run (``simulator.reportdb``)."""
+    rep = result.scenario.reporting
+    rows = reportdb_tables((entry.to_dict() for entry in result.journal),
+                           UdMapping(result.scenario.web_services.disposition_key, rep.propagation_rule),
+                           rep.user_event_data_timeout)
+    return database_bytes(rows)
 
 
 def write_reports(result: RunResult, out_dir: Path) -> Path:

@@ -119,10 +119,13 @@ class StagedFolder:
         except OSError as exc:
             raise ReportsError(self.path, f"cannot write the reports: {describe_os_error(exc)}") from None
 
-    def write(self, files: Mapping[str, str]) -> None:
+    def write(self, files: Mapping[str, str | bytes]) -> None:
         try:
-            for name, text in files.items():
-                (self.path / name).write_text(text, encoding="utf-8")
+            for name, content in files.items():
+                if isinstance(content, bytes):
+                    (self.path / name).write_bytes(content)
+                else:
+                    (self.path / name).write_text(content, encoding="utf-8")
                 self.names.add(name)
         except OSError as exc:
             raise ReportsError(self.path, f"cannot write the reports: {describe_os_error(exc)}") from None
@@ -140,8 +143,8 @@ class StagedFolder:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-def write_folder(target: Path, files: Mapping[str, str]) -> Path:
-    """Write ``files`` (name → text) as folder ``target``, replacing a folder tsim wrote.
+def write_folder(target: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write ``files`` (name → text, or bytes) as folder ``target``, replacing a folder tsim wrote.
 
     Entries of the old folder that are not among ``files`` (an earlier sweep, a
     user's note) are kept. Raises ``ReportsError`` for anything in the way.

@@ -371,6 +371,11 @@ class ReportingConfig(Strict):
                            "dispositions sent as user events)")
     event_data: list[Annotated[str, Field(min_length=1)]] | None = Field(
         None, description="with store_event_data: conf, the keys ICON's EventData section lists")
+    propagation_rule: Literal["CALL", "PARTY", "IRF", "IRF_FIRST_UPDATE"] = Field(
+        "CALL", description="Info Mart's propagation rule for the disposition key (CTL_UD_TO_UDE_MAPPING): which "
+                            "value each agent leg keeps in reporting.sqlite — the call's last (CALL), the last "
+                            "set by the leg's own DN (PARTY), the last or first set during the leg (IRF, "
+                            "IRF_FIRST_UPDATE)")
 
     @model_validator(mode="after")
     def _keys_with_conf(self) -> ReportingConfig:

@@ -1,0 +1,41 @@
+"""Write the reporting tables as an SQLite database (stdlib ``sqlite3``, no server)."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .gim import Mapping as UdMapping
+from .gim import build_gim
+from .idb import build_idb
+from .schema import TABLES, ddl
+
+
+def tables(entries: Iterable[dict[str, Any]], mapping: UdMapping, timeout_us: int) -> dict[str, list[tuple]]:
+    """Every reporting table's rows, from a run's journal entries."""
+    idb = build_idb(entries)
+    return {**idb.rows, **build_gim(idb, mapping, timeout_us)}
+
+
+def write(path: Path, rows: Mapping[str, list[tuple]]) -> None:
+    """Create the tables at ``path`` (a new file) and insert ``rows``."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.executescript(ddl("sqlite"))
+        for table in TABLES:
+            marks = ", ".join("?" * len(table.columns))
+            connection.executemany(f"INSERT INTO {table.name} VALUES ({marks})", rows.get(table.name, []))
+        connection.commit()
+    finally:
+        connection.close()
+
+
+def database_bytes(rows: Mapping[str, list[tuple]]) -> bytes:
+    """The database as the bytes of a file (the same rows give the same bytes)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "reporting.sqlite"
+        write(path, rows)
+        return path.read_bytes()
