@@ -16,9 +16,7 @@ from typing import Any
 from .. import __version__
 from .. import journal as J
 from ..pages.folders import RUN_PAGE, run_page_from_texts
-from ..reportdb.gim import Mapping as UdMapping
-from ..reportdb.sqlite import database_bytes
-from ..reportdb.sqlite import tables as reportdb_tables
+from ..reportdb.sqlite import database_bytes, scenario_tables
 from ..run import RunResult
 from ..timeunits import format_duration, format_time
 from ..timing import describe
@@ -105,11 +103,7 @@ REPORTING_DB = "reporting.sqlite"
 
 def reporting_database(result: RunResult) -> bytes:
     """``reporting.sqlite``: ICON's and Info Mart's tables after the run (``simulator.reportdb``)."""
-    rep = result.scenario.reporting
-    rows = reportdb_tables((entry.to_dict() for entry in result.journal),
-                           UdMapping(result.scenario.web_services.disposition_key, rep.propagation_rule),
-                           rep.user_event_data_timeout)
-    return database_bytes(rows)
+    return database_bytes(scenario_tables((entry.to_dict() for entry in result.journal), result.scenario))
 
 
 def write_reports(result: RunResult, out_dir: Path) -> Path:

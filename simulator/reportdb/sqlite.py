@@ -20,17 +20,37 @@ def tables(entries: Iterable[dict[str, Any]], mapping: UdMapping, timeout_us: in
     return {**idb.rows, **build_gim(idb, mapping, timeout_us)}
 
 
+def scenario_tables(entries: Iterable[dict[str, Any]], scenario: Any) -> dict[str, list[tuple]]:
+    """The tables under ``scenario``'s settings: its disposition key, propagation rule and
+    user-event timeout."""
+    reporting = scenario.reporting
+    return tables(entries, UdMapping(scenario.web_services.disposition_key, reporting.propagation_rule),
+                  reporting.user_event_data_timeout)
+
+
+def fill(connection: sqlite3.Connection, rows: Mapping[str, list[tuple]]) -> None:
+    """Create the tables in ``connection``'s database and insert ``rows``."""
+    connection.executescript(ddl("sqlite"))
+    for table in TABLES:
+        marks = ", ".join("?" * len(table.columns))
+        connection.executemany(f"INSERT INTO {table.name} VALUES ({marks})", rows.get(table.name, []))
+    connection.commit()
+
+
 def write(path: Path, rows: Mapping[str, list[tuple]]) -> None:
     """Create the tables at ``path`` (a new file) and insert ``rows``."""
     connection = sqlite3.connect(path)
     try:
-        connection.executescript(ddl("sqlite"))
-        for table in TABLES:
-            marks = ", ".join("?" * len(table.columns))
-            connection.executemany(f"INSERT INTO {table.name} VALUES ({marks})", rows.get(table.name, []))
-        connection.commit()
+        fill(connection, rows)
     finally:
         connection.close()
+
+
+def in_memory(rows: Mapping[str, list[tuple]]) -> sqlite3.Connection:
+    """The tables in an in-memory database (for expectations on them)."""
+    connection = sqlite3.connect(":memory:")
+    fill(connection, rows)
+    return connection
 
 
 def database_bytes(rows: Mapping[str, list[tuple]]) -> bytes:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -71,6 +73,7 @@ def _data_problems(where: str, expected: dict[str, Any], data: Any) -> list[str]
 
 
 _CALL_REFERENCE = re.compile(r"^\{([A-Za-z0-9_.-]+?)(\.connId)?\}$")
+_CALL_REFERENCES = re.compile(r"\{[A-Za-z0-9_.-]+?(?:\.connId)?\}")
 
 
 def field_at(data: Any, path: str) -> Any:
@@ -89,7 +92,9 @@ class Checker:
     """Checks expectations; look-ups are built once, so checking is linear in
     the expectations and the records."""
 
-    def __init__(self, journal: J.Journal, records: list[DispositionRecord], calls: dict[str, CallIds]):
+    def __init__(self, journal: J.Journal, records: list[DispositionRecord], calls: dict[str, CallIds],
+                 tables: Callable[[], sqlite3.Connection | None] = lambda: None):
+        self.tables = tables  # the reporting tables, made when an expectation first asks (None: no journal)
         self.journal = journal
         self.records = records
         self.calls = calls
@@ -254,6 +259,23 @@ class Checker:
 
     def _no_tlib(self, want) -> list[str]:
         return self._tlib(want, absent=True)
+
+    @cached_property
+    def _database(self) -> sqlite3.Connection | None:
+        return self.tables()
+
+    def _sql(self, want) -> list[str]:
+        database = self._database
+        if database is None:
+            return ["no reporting tables: a streamed run keeps no journal to build them from"]
+        query = _CALL_REFERENCES.sub(lambda m: str(self._resolved(m.group(0))), want.query)
+        try:
+            got = [list(row) for row in database.execute(query).fetchmany(len(want.rows) + 2)]
+        except (sqlite3.Error, sqlite3.Warning, ValueError) as exc:
+            return [f"the query failed: {exc}"]
+        if got == want.rows:
+            return []
+        return [f"expected rows {want.rows}, got {got}"[:1000]]
 
     def _http(self, want) -> list[str]:
         response = self.responses.get(want.request)

@@ -590,7 +590,17 @@ class HttpExpect(Strict):
                                          "{'call.duration': '60'}")
 
 
-EXPECT_KINDS = ("disposition", "dispositions", "reporting", "cometd", "no_cometd", "tlib", "no_tlib", "http")
+class SqlExpect(Strict):
+    """A query on the run's reporting tables (reporting.sqlite) and the rows it must return."""
+
+    query: str = Field(min_length=1, max_length=4000, description="one SELECT on the tables of `tsim schema "
+                                                                  "--reporting`; '{c1}' and '{c1.connId}' stand "
+                                                                  "for a scenario call's ids")
+    rows: list[list[Any]] = Field(max_length=1000, description="exactly these rows, in this order (ORDER BY in "
+                                                               "the query makes it certain)")
+
+
+EXPECT_KINDS = ("disposition", "dispositions", "reporting", "cometd", "no_cometd", "tlib", "no_tlib", "http", "sql")
 
 
 class Expectation(Strict):
@@ -602,6 +612,7 @@ class Expectation(Strict):
     tlib: TlibExpect | None = None
     no_tlib: TlibExpect | None = None
     http: HttpExpect | None = None
+    sql: SqlExpect | None = None
     _kind: str = PrivateAttr("")
 
     @model_validator(mode="after")

@@ -37,3 +37,17 @@ def test_schema_reporting_is_the_ddl_the_database_was_made_with(tmp_path, capsys
             "tsim_ud_decision"} == names
     assert tsim("schema", "--reporting", "postgresql") == 0
     assert "bigint" in capsys.readouterr().out
+
+
+def test_the_readme_analyst_query_prints_what_the_readme_shows(tmp_path, capsys):
+    from ..helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    block = readme[readme.index("$ tsim sql reports/each-leg-keeps-its-own-code"):]
+    block = block[:block.index("```")]
+    command, _, shown = block.partition('"\n')
+    query = " ".join(command.split('"', 1)[1].split())
+    assert tsim("run", str(SCENARIOS / "each-leg-keeps-its-own-code.yaml"), "--out", str(tmp_path), "--quiet") == 0
+    capsys.readouterr()
+    assert tsim("sql", str(tmp_path / "each-leg-keeps-its-own-code"), query) == 0
+    assert capsys.readouterr().out == shown

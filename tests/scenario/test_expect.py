@@ -60,3 +60,17 @@ def test_capabilities_fields_and_call_references():
     passed = [e.passed for e in result.expectations]
     assert passed == [True, True, False, True, False, True, False, True, True, False]
     assert result.expectations[9].problems == ["statusMessage: expected 'nope', got absent"]
+
+
+def test_sql_expectations_on_the_reporting_tables():
+    result = with_expectations("conference-both-agents-dispose.yaml", """\
+  - sql: {query: "select value from g_userdata_history order by id", rows: [[Sale], [FollowUp]]}
+  - sql: {query: "select value from g_userdata_history order by id", rows: [[FollowUp]]}
+  - sql: {query: "select nope from g_call", rows: []}
+  - sql: {query: "select callid from g_call where connid = '{c1.connId}'", rows: [["{c1}"]]}
+  - sql: {query: "select count(*) from g_call where callid = '{c1}'", rows: [[1]]}
+""")
+    outcomes = result.expectations
+    assert [o.passed for o in outcomes] == [True, False, False, False, True]
+    assert outcomes[1].problems == ["expected rows [['FollowUp']], got [['Sale'], ['FollowUp']]"]
+    assert outcomes[2].problems == ["the query failed: no such column: nope"]
