@@ -143,9 +143,12 @@ def cli() -> None:
                    "needs --scheduler and the tsim[dask] extra). The files are the same either way.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
               help="With --executor dask: the Dask scheduler's address.")
+@click.option("--reporting-db", "reporting_db", default=None, metavar="postgresql://USER@HOST:PORT/DB",
+              help="Also write each run's reporting tables to this PostgreSQL database, in a schema named "
+                   "after the scenario (replaced if tsim made it; needs the tsim[postgresql] extra).")
 def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str | None, quiet: bool,
         junit: Path | None, golden: Path | None, update_golden: bool, replications: int | None,
-        journal_mode: str, executor: str, scheduler: str | None) -> None:
+        journal_mode: str, executor: str, scheduler: str | None, reporting_db: str | None) -> None:
     """Run SCENARIOS (files, or folders: every scenario file under them, recursively)
     and write each one's reports to <out>/<scenario-name>/.
 
@@ -170,6 +173,8 @@ def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str
             bad += 1
             continue
         click.echo(console(result, str(out_dir), quiet=quiet))
+        if reporting_db is not None and not _to_reporting_db(reporting_db, result, item.path, quiet):
+            bad += 1
         ok = result.passed
         try:
             if golden is not None and update_golden:
@@ -410,6 +415,29 @@ def schema(record: bool, reporting: str | None) -> None:
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "tsim scenario"
     click.echo(json.dumps(document, indent=2))
+
+
+def _to_reporting_db(url: str, result: RunResult, path: Path, quiet: bool) -> bool:
+    """Write ``result``'s reporting tables to PostgreSQL; False (and a message) if that fails."""
+    from .reportdb import postgres
+    from .reportdb.sqlite import scenario_tables
+
+    if not url.startswith(("postgresql://", "postgres://")):
+        _error(f"--reporting-db: expected a postgresql:// URL, got {url[:80]!r}")
+        return False
+    if result.streamed:
+        _error(f"{path}: --reporting-db: a streamed run (--journal {result.journal_mode}) keeps no journal to "
+               "build the tables from")
+        return False
+    schema = postgres.schema_name(result.scenario.name)
+    try:
+        postgres.write(url, schema, scenario_tables((e.to_dict() for e in result.journal), result.scenario))
+    except postgres.ReportingDbError as exc:
+        _error(f"{path}: --reporting-db: {exc}")
+        return False
+    if not quiet:
+        click.echo(f"  reporting tables: schema {schema} at {postgres.redacted(url)}")
+    return True
 
 
 def _check_executor(executor: str, scheduler: str | None) -> None:
