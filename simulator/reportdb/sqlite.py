@@ -46,10 +46,27 @@ def write(path: Path, rows: Mapping[str, list[tuple]]) -> None:
         connection.close()
 
 
+QUERY_BUDGET = 20_000  # progress-handler calls (of 1,000 SQLite instructions each) a query may take
+
+
 def in_memory(rows: Mapping[str, list[tuple]]) -> sqlite3.Connection:
-    """The tables in an in-memory database (for expectations on them)."""
+    """The tables in an in-memory database, for expectations on them: read-only once
+    filled, and a query stops after ``QUERY_BUDGET`` thousand instructions (a count,
+    not a clock, so a run stays deterministic) instead of running for ever."""
     connection = sqlite3.connect(":memory:")
     fill(connection, rows)
+    connection.execute("PRAGMA query_only = ON")
+    spent = [0]
+
+    def budget() -> int:
+        spent[0] += 1
+        return 1 if spent[0] > QUERY_BUDGET else 0
+
+    def reset(*_: object) -> None:
+        spent[0] = 0
+
+    connection.set_progress_handler(budget, 1000)
+    connection.set_trace_callback(reset)  # each statement starts with the whole budget
     return connection
 
 

@@ -74,3 +74,15 @@ def test_sql_expectations_on_the_reporting_tables():
     assert [o.passed for o in outcomes] == [True, False, False, False, True]
     assert outcomes[1].problems == ["expected rows [['FollowUp']], got [['Sale'], ['FollowUp']]"]
     assert outcomes[2].problems == ["the query failed: no such column: nope"]
+
+
+def test_a_sql_expectation_cannot_change_the_tables_or_run_for_ever():
+    result = with_expectations("view-lag.yaml", """\
+  - sql: {query: "delete from g_call", rows: []}
+  - sql: {query: "select count(*) from g_call", rows: [[1]]}
+  - sql: {query: "with recursive n(i) as (select 1 union all select i + 1 from n) select count(*) from n", rows: []}
+""")
+    outcomes = result.expectations
+    assert outcomes[0].problems == ["the query failed: attempt to write a readonly database"]
+    assert outcomes[1].passed
+    assert outcomes[2].problems == ["the query failed: interrupted"]
