@@ -6,8 +6,9 @@ ICON is a T-Server client; it sees what the journal's reporting client saw:
   names the call it came from in ``parentcallid``); ``terminated`` when reporting
   saw the call end.
 - **g_party**: a row when a DN's first event about the call arrives; it ends
-  when the DN is released from the call or moves to another (EventPartyChanged
-  naming another call in PreviousConnID: a new party there).
+  when the DN is released from the call (a queue or routing point: when it
+  diverts the call) or moves to another (EventPartyChanged naming another call
+  in PreviousConnID: a new party there).
 - **g_userdata_history**: each key the call's attached data gained (changetype
   1), changed (3) or lost (2), once per change (every party hears the same
   EventAttachedDataChanged; the first copy writes the rows), by the DN that made
@@ -28,7 +29,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 ICON_REFUSED = "ICON store-event-data"  # reporting's reason for a user event ICON did not store
-ENDING = frozenset({"EventReleased", "EventAbandoned"})
+ENDING = frozenset({"EventReleased", "EventAbandoned", "EventDiverted"})  # the DN leaves the call
 
 
 def iso(us: int) -> str:
