@@ -61,7 +61,7 @@ class _Conn:
     released_at: float | None = None  # seconds, as the row says
     states: dict[str, str] = field(default_factory=dict)  # DN → the party's state
     first_release: dict[str, int] = field(default_factory=dict)  # DN → when its party was first released
-    final: tuple[bool, dict[str, Any]] | None = None  # reporting.final: (ended, userData)
+    final: tuple[bool, dict[str, Any], dict[str, Any]] | None = None  # reporting.final: (ended, userData, legs)
     waiting: list[_Pending] | None = None  # records waiting for the final
 
 
@@ -271,7 +271,7 @@ class RecordBuilder:
         conn = self._conns.get(conn_id)
         if conn is None:
             conn = self._conns[conn_id] = _Conn()
-        conn.final = (payload["ended"], payload["userData"])
+        conn.final = (payload["ended"], payload["userData"], payload.get("legs") or {})
         waiting, conn.waiting = conn.waiting, None
         for pending in waiting or ():
             self._check(pending)
@@ -402,7 +402,11 @@ def _tserver_outcome(ref: _Ref | None) -> TServerOutcome | None:
 def _reporting(asked: _Asked, conn: _Conn | None, ref: _Ref | None, fallback: _Ref | None) -> ReportingFate:
     final = conn.final if conn is not None else None
     key = asked.key
-    holds = final[1].get(key) if (final is not None and key) else None
+    legs = final[2] if final is not None else {}
+    kept = legs.get("kept", {})
+    rule = legs.get("rule")
+    on_leg = asked.dn in kept and key == legs.get("key")  # Info Mart maps this key: the agent's own leg decides
+    holds = kept[asked.dn] if on_leg else final[1].get(key) if (final is not None and key) else None
     ended = bool(final[0]) if final is not None else None
     arrived, why_not = _arrived(asked, asked.path, ref, asked.tserver)
     if not arrived and fallback is not None and asked.fallback is not None:
@@ -412,8 +416,14 @@ def _reporting(asked: _Asked, conn: _Conn | None, ref: _Ref | None, fallback: _R
         return ReportingFate(holds=holds, outcome=Fate.LOST, reason=why_not, callEnded=ended)
     if holds == asked.disposition:
         return ReportingFate(holds=holds, outcome=Fate.REPORTED, reason=None, callEnded=ended)
-    reason = (f"reporting holds {holds!r} from a later change" if holds is not None
-              else f"the key {key} was removed later")
+    if on_leg and rule != "CALL":
+        reason = (f"Info Mart keeps {holds!r} on {asked.dn}'s leg (IRF_USER_DATA_CUST_1, propagation rule "
+                  f"{rule}): from a later change" if holds is not None
+                  else f"Info Mart keeps nothing on {asked.dn}'s leg (IRF_USER_DATA_CUST_1, propagation rule "
+                       f"{rule}): its changes fall outside the leg or were removed")
+    else:
+        reason = (f"reporting holds {holds!r} from a later change" if holds is not None
+                  else f"the key {key} was removed later")
     return ReportingFate(holds=holds, outcome=Fate.SUPERSEDED, reason=reason, callEnded=ended)
 
 

@@ -32,6 +32,15 @@ A T-Server client (``reporting``) registered on every DN, as ICON is. Rules:
   calls of the last few hours, not every call of a long run. (inference) Info Mart's ETL likewise
   stops looking for a call's user-event data after the timeout.
 
+- **Info Mart's legs.** For every agent leg (an agent's DN on the call, from its
+  first event there until it left), reporting works out the value of the
+  disposition key Info Mart keeps by its propagation rule (``rule``:
+  ``reportdb.gim.decide``, the same function the tables are built with, on the
+  same changes: attached-data changes by their ThirdPartyDN, stored user events
+  by their DN, at the events' own times) and journals it with the call's final
+  state (``legs``), so a disposition record reads the value its own agent's leg
+  keeps.
+
 Every decision is journaled (``reporting``), with the reason when something is
 ignored.
 """
@@ -45,6 +54,8 @@ from typing import Any
 
 from . import journal as J
 from . import tlib
+from .reportdb.gim import Candidate, decide
+from .reportdb.idb import event_time
 from .timeunits import format_time
 from .timing import Environment
 
@@ -63,6 +74,8 @@ class ReportingSettings:
     user_event_data_timeout: int = 3600 * 1_000_000  # µs
     store_event_data: str = "all"  # "all" | "conf" | "none"
     event_data: tuple[str, ...] = ()  # with "conf": the keys stored
+    key: str = "DispositionCode"  # the disposition key Info Mart maps
+    rule: str = "CALL"  # its propagation rule
 
 
 @dataclass(slots=True)
@@ -73,6 +86,9 @@ class CallRecord:
     attached: dict[str, Any] = field(default_factory=dict)  # the attached data as last seen
     holds: dict[str, Any] = field(default_factory=dict)  # what reporting holds: the last change wins
     ended_at: int | None = None
+    ended_event: int | None = None  # the time (µs since 1970) of the event that ended it
+    legs: dict[str, list[Any]] = field(default_factory=dict)  # agent DN → its last leg [began, left] (µs)
+    changes: list[Candidate] = field(default_factory=list)  # the disposition key's changes, in order
 
     def attached_changed(self, data: dict[str, Any]) -> None:
         before = self.attached
@@ -95,6 +111,8 @@ class ReportingSink:
         self._ended: deque[CallRecord] = deque()  # calls that ended and are not closed, by end time
         self._closed_order: deque[tuple[int, str]] = deque()
         self._due_after: float = math.inf  # past this instant, _close_due has something to do
+        self.agents: set[str] = set()  # the DNs an agent is logged in on
+        self._changes = 0  # orders the key's changes that share an instant
 
     def _close_due(self) -> None:
         """Close the calls whose user-event timeout has passed; forget those closed a timeout ago."""
@@ -123,6 +141,10 @@ class ReportingSink:
         if name == "EventUserEvent":
             self._user_event(event)
             return
+        if name == "EventAgentLogin":
+            self.agents.add(attrs["ThisDN"])
+        elif name == "EventAgentLogout":
+            self.agents.discard(attrs["ThisDN"])
         conn_id = attrs.get("ConnID")
         if conn_id is None or "CallUuid" not in attrs or name == "EventError":
             return
@@ -136,9 +158,18 @@ class ReportingSink:
             self._leave(self.calls[previous], attrs["ThisDN"], attrs)
         if call.ended_at is not None:
             return
+        dn = attrs["ThisDN"]
+        if dn in self.agents and (dn not in call.legs or call.legs[dn][1] is not None):
+            call.legs[dn] = [event_time(attrs), None]  # a leg begins (again)
         data = attrs.get("UserData")
         if data is not None and data != call.attached:
+            key = self.settings.key
+            before = call.attached.get(key, _ABSENT)
             call.attached_changed(dict(data))
+            after = data.get(key, _ABSENT)
+            if after is not before and after != before:
+                by = attrs.get("ThirdPartyDN") if name == "EventAttachedDataChanged" else None
+                self._change(call, None if after is _ABSENT else after, "g_userdata_history", by, attrs)
         if name in LEAVING_EVENTS:
             self._leave(call, attrs["ThisDN"], attrs)
         elif name in JOINING_EVENTS or name == QUEUED:
@@ -146,10 +177,19 @@ class ReportingSink:
         elif name == DIVERTED:  # handed on: the DN it goes to is in the same batch, next
             call.live_dns.discard(attrs["ThisDN"])
 
+    def _change(self, call: CallRecord, value: Any, table: str, dn: str | None, attrs: dict[str, Any]) -> None:
+        self._changes += 1
+        text = None if value is None else value if isinstance(value, str) else str(value)
+        call.changes.append(Candidate(text, table, self._changes, dn, event_time(attrs), self._changes))
+
     def _leave(self, call: CallRecord, dn: str, attrs: dict[str, Any]) -> None:
         call.live_dns.discard(dn)
+        leg = call.legs.get(dn)
+        if leg is not None and leg[1] is None:
+            leg[1] = event_time(attrs)
         if not call.live_dns and call.ended_at is None:
             call.ended_at = self.env.now
+            call.ended_event = event_time(attrs)
             call.attached = _NOTHING  # an ended call's attached data no longer counts: only what it holds
             self._ended.append(call)
             self._due_after = min(self._due_after, call.ended_at + self.settings.user_event_data_timeout)
@@ -186,6 +226,8 @@ class ReportingSink:
         entry["accepted"] = reason is None
         if call is not None and reason is None:
             call.holds.update(data)
+            if self.settings.key in data:
+                self._change(call, data[self.settings.key], "g_custom_data_s", attrs.get("ThisDN"), attrs)
         else:
             entry["reason"] = reason
         meta = {"event": attrs["EventSequenceNumber"]}
@@ -199,7 +241,17 @@ class ReportingSink:
             self._final(call)
 
     def _final(self, call: CallRecord) -> None:
-        self.journal.append(J.REPORTING_FINAL, {
-            "connId": call.conn_id, "callUuid": call.call_uuid, "ended": call.ended_at is not None,
-            "userData": dict(call.holds),
-        })
+        final: dict[str, Any] = {"connId": call.conn_id, "callUuid": call.call_uuid,
+                                 "ended": call.ended_at is not None, "userData": dict(call.holds)}
+        if call.legs:
+            final["legs"] = {"key": self.settings.key, "rule": self.settings.rule, "kept": self._legs(call)}
+        self.journal.append(J.REPORTING_FINAL, final)
+
+    def _legs(self, call: CallRecord) -> dict[str, Any]:
+        """Each agent's last leg on the call → the key's value Info Mart keeps there (None: nothing)."""
+        legs = {}
+        for dn, (began, left) in sorted(call.legs.items(), key=lambda item: item[1][0]):
+            kept, _ = decide(call.changes, self.settings.rule, dn, began, left, call.ended_event,
+                             self.settings.user_event_data_timeout)
+            legs[dn] = kept.value if kept is not None else None
+        return legs

@@ -101,3 +101,22 @@ def test_the_rule_comes_from_the_scenario_and_is_stated(tmp_path):
                           "join irf_user_data_cust_1 using (interaction_resource_id) where interaction_id = 1 "
                           "order by interaction_resource_ordinal").fetchall()
     assert kept == [("agent1", "Sale"), ("agent2", "FollowUp")]  # each leg keeps its own agent's code
+
+
+@pytest.mark.parametrize("rule", ["CALL", "PARTY", "IRF", "IRF_FIRST_UPDATE"])
+def test_the_sink_and_the_tables_keep_the_same_value_on_every_agent_leg(rule):
+    """The records read each agent's leg value from reporting.final; the tables compute it
+    from ICON's rows: for every bundled scenario and every rule, the two agree."""
+    for name in BUNDLED:
+        text = (SCENARIOS / name).read_text()
+        result = run_scenario(parse_scenario(text.replace("\nseed:", f"\nreporting: {{propagation_rule: {rule}}}"
+                                                          "\nseed:", 1) if "\nreporting:" not in text else text,
+                                             name))
+        entries, t = rows_of(result, result.scenario.reporting.propagation_rule)
+        from_sink = {(e["callUuid"], dn): value for e in entries if e["kind"] == "reporting.final"
+                     for dn, value in (e.get("legs") or {}).get("kept", {}).items()}
+        calls = {row[0]: row[1] for row in t["interaction_fact"]}
+        from_tables = {}
+        for leg, kept in zip(t["interaction_resource_fact"], t["irf_user_data_cust_1"], strict=True):
+            from_tables[(calls[leg[1]], leg[6])] = kept[1]  # the DN's last leg on the call
+        assert from_sink == from_tables, (name, rule)
