@@ -27,7 +27,8 @@ def test_holds_the_attached_data_at_call_end_and_later_user_events():
     advance(world, 1)
     final = finals(world)[call.conn_id]
     assert final == {"connId": call.conn_id, "callUuid": call.call_uuid, "ended": True,
-                     "userData": {"DispositionCode": "Sale"}}
+                     "userData": {"DispositionCode": "Sale"},
+                     "legs": {"key": "DispositionCode", "rule": "CALL", "kept": {"15000": "Sale"}}}
 
 
 def test_user_event_after_the_info_mart_timeout_is_ignored_with_a_reason():
@@ -130,7 +131,8 @@ def test_a_call_is_closed_one_timeout_after_it_ended_and_forgotten_three_after()
     user_event(world, call, {"DispositionCode": "Late"})
     advance(world, 1)
     (final,) = [e for e in world.journal.of_kind(J.REPORTING_FINAL)]
-    assert final.payload == {"connId": call.conn_id, "callUuid": call.call_uuid, "ended": True, "userData": {}}
+    assert final.payload == {"connId": call.conn_id, "callUuid": call.call_uuid, "ended": True, "userData": {},
+                             "legs": {"key": "DispositionCode", "rule": "CALL", "kept": {"15000": None}}}
     (late,) = [e.payload for e in world.journal.of_kind(J.REPORTING) if e.payload["what"] == "user-event"]
     assert late["accepted"] is False and "over Info Mart's user-event-data-timeout" in late["reason"]
     assert call.conn_id not in world.reporting.calls and call.conn_id in world.reporting.closed
