@@ -125,8 +125,10 @@ class RecordBuilder:
     user-event timeout)."""
 
     def __init__(self, on_record: RecordSink, on_call: Callable[[CallRow], None] | None = None,
-                 fallback: bool = True, forget_after: int = 3600 * 1_000_000):
+                 fallback: bool = True, forget_after: int = 3600 * 1_000_000,
+                 history: Callable[[str], str] = lambda key: "all"):
         self.on_record, self.on_call = on_record, on_call
+        self.history = history  # ICON's history of a user-data key (reportdb.icon): none, first, last or all
         self.fallback, self.forget_after = fallback, forget_after
         self._http: dict[str, J.Entry] = {}  # requests not yet answered, by name
         self._answering: dict[str, _Pending] = {}  # records whose HTTP answer is due, by request name
@@ -320,22 +322,24 @@ class RecordBuilder:
         self._answering.pop(pending.decision["request"], None)
         conn_id = pending.decision["connId"]
         conn = self._conns.get(conn_id) if conn_id is not None else None
-        self.on_record(_record(pending, conn), _leaving(conn, pending.decision.get("dn")), pending.order)
+        self.on_record(_record(pending, conn, self.history), _leaving(conn, pending.decision.get("dn")),
+                       pending.order)
         pending.ref = pending.fallback = None  # no cycle left: freed now, though the run pauses the collector
 
 
-def disposition_records(entries: Iterable[J.Entry], fallback: bool = True,
-                        forget_after: int = 3600 * 1_000_000) -> list[DispositionRecord]:
+def disposition_records(entries: Iterable[J.Entry], fallback: bool = True, forget_after: int = 3600 * 1_000_000,
+                        history: Callable[[str], str] = lambda key: "all") -> list[DispositionRecord]:
     """Every disposition record of a journal, in the order the requests arrived."""
     built: list[tuple[int, DispositionRecord]] = []
-    builder = RecordBuilder(lambda record, leaving, order: built.append((order, record)), None, fallback, forget_after)
+    builder = RecordBuilder(lambda record, leaving, order: built.append((order, record)), None, fallback, forget_after,
+                            history)
     builder.add_all(entries)
     builder.finish()
     return [record for _, record in sorted(built, key=lambda pair: pair[0])]
 
 
 # -- building one record --------------------------------------------------------------
-def _record(pending: _Pending, conn: _Conn | None) -> DispositionRecord:
+def _record(pending: _Pending, conn: _Conn | None, history: Callable[[str], str]) -> DispositionRecord:
     d = pending.decision
     response = pending.response
     path = DispositionPath(d["path"])
@@ -349,7 +353,8 @@ def _record(pending: _Pending, conn: _Conn | None) -> DispositionRecord:
     assert response is not None, "a record is built once its request was answered"
     http = response
     asked = _Asked(dn=d.get("dn"), conn_id=d["connId"], key=d["key"], disposition=d["disposition"],
-                   view=d["view"], path=path, http=http, tserver=tserver, fallback=fallback)
+                   view=d["view"], path=path, http=http, tserver=tserver, fallback=fallback,
+                   history=history(d["key"]) if isinstance(d["key"], str) else "all")
     return DispositionRecord(
         request=d["request"], user=d["user"], dn=asked.dn, callId=d["callId"], connId=asked.conn_id,
         callUuid=d["callUuid"], disposition=asked.disposition, key=asked.key, requestedAt=pending.sent_at,
@@ -371,6 +376,7 @@ class _Asked:
     http: HttpAnswer
     tserver: TServerOutcome | None
     fallback: Fallback | None
+    history: str = "all"  # ICON's history of the key (none, first, last, all)
 
 
 def _times(pending: _Pending, cometd: list[tuple[str, int]]) -> Times:
@@ -414,8 +420,22 @@ def _reporting(asked: _Asked, conn: _Conn | None, ref: _Ref | None, fallback: _R
         why_not = why_not if arrived else f"{why_not}; the fallback user event: {fallback_why}"
     if not arrived:
         return ReportingFate(holds=holds, outcome=Fate.LOST, reason=why_not, callEnded=ended)
+    attached = asked.path is DispositionPath.USER_DATA and asked.tserver is not None \
+        and asked.tserver.event != "EventError"  # it reached the call's attached data (not a fallback)
+    if attached and asked.history == "none":
+        return ReportingFate(holds=holds, outcome=Fate.LOST, callEnded=ended,
+                             reason=f"G_USERDATA_HISTORY has no row for {key}: its history in ICON is none "
+                                    "(the attached-data spec, or adata-userdata-history for the keys it omits)")
+    if attached and asked.history == "first" and holds is not None and holds != asked.disposition:
+        return ReportingFate(holds=holds, outcome=Fate.LOST, callEnded=ended,
+                             reason=f"G_USERDATA_HISTORY keeps only the first value of {key} (history first in "
+                                    f"ICON's attached-data spec): {holds!r}")
     if holds == asked.disposition:
         return ReportingFate(holds=holds, outcome=Fate.REPORTED, reason=None, callEnded=ended)
+    if on_leg and rule == "IRF_FIRST_UPDATE" and holds is not None:
+        return ReportingFate(holds=holds, outcome=Fate.LOST, callEnded=ended,
+                             reason=f"Info Mart keeps {holds!r} on {asked.dn}'s leg (IRF_USER_DATA_CUST_1, propagation "
+                                    "rule IRF_FIRST_UPDATE): the first update of the leg wins")
     if on_leg and rule != "CALL":
         reason = (f"Info Mart keeps {holds!r} on {asked.dn}'s leg (IRF_USER_DATA_CUST_1, propagation rule "
                   f"{rule}): from a later change" if holds is not None

@@ -10,7 +10,9 @@ A T-Server client (``reporting``) registered on every DN, as ICON is. Rules:
   alone on it, has not ended.
 - Until then, each change to the call's attached data (EventAttachedDataChanged,
   or any call event whose UserData differs from the last seen) is recorded,
-  as ICON's G_USERDATA_HISTORY does (facts §3).
+  as ICON's G_USERDATA_HISTORY does (facts §3), by the key's history in ICON's
+  attached-data spec or ``adata-userdata-history`` (``reportdb.icon``): none
+  (not recorded), first, last or all.
 - An **EventUserEvent** naming the ConnID sets its UserData keys, unless:
   - ``store_event_data`` is ``none`` (ICON's default; tsim's default is
     ``all``, a deployment set up to take dispositions from user events), or
@@ -49,12 +51,14 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import journal as J
 from . import tlib
 from .reportdb.gim import Candidate, decide
+from .reportdb.icon import history_of, kept_changes
 from .reportdb.idb import event_time
 from .timeunits import format_time
 from .timing import Environment
@@ -76,6 +80,11 @@ class ReportingSettings:
     event_data: tuple[str, ...] = ()  # with "conf": the keys stored
     key: str = "DispositionCode"  # the disposition key Info Mart maps
     rule: str = "CALL"  # its propagation rule
+    attached_data: dict[str, str] = field(default_factory=dict)  # ICON's attached-data spec: key → history
+    userdata_history: str = "all"  # ICON adata-userdata-history: the history of the keys the spec omits
+
+    def history(self, key: str) -> str:
+        return history_of(key, self.attached_data, self.userdata_history)
 
 
 @dataclass(slots=True)
@@ -89,14 +98,20 @@ class CallRecord:
     ended_event: int | None = None  # the time (µs since 1970) of the event that ended it
     legs: dict[str, list[Any]] = field(default_factory=dict)  # agent DN → its last leg [began, left] (µs)
     changes: list[Candidate] = field(default_factory=list)  # the disposition key's changes, in order
+    first: set[str] = field(default_factory=set)  # keys ICON recorded a first value of (history first)
 
-    def attached_changed(self, data: dict[str, Any]) -> None:
+    def attached_changed(self, data: dict[str, Any], history: Callable[[str], str]) -> None:
+        """The attached data changed: what reporting holds follows ICON's history of each key
+        (none: nothing; first: the first value; last, all: the last change)."""
         before = self.attached
         for key, value in data.items():
             if before.get(key, _ABSENT) != value:
-                self.holds[key] = value
+                kept = history(key)
+                if kept in ("last", "all") or (kept == "first" and key not in self.first):
+                    self.holds[key] = value
+                    self.first.add(key)
         for key in before.keys() - data.keys():
-            if self.holds.get(key, _ABSENT) == before[key]:
+            if history(key) in ("last", "all") and self.holds.get(key, _ABSENT) == before[key]:
                 del self.holds[key]
         self.attached = data
 
@@ -165,7 +180,7 @@ class ReportingSink:
         if data is not None and data != call.attached:
             key = self.settings.key
             before = call.attached.get(key, _ABSENT)
-            call.attached_changed(dict(data))
+            call.attached_changed(dict(data), self.settings.history)
             after = data.get(key, _ABSENT)
             if after is not before and after != before:
                 by = attrs.get("ThirdPartyDN") if name == "EventAttachedDataChanged" else None
@@ -210,14 +225,15 @@ class ReportingSink:
         if call is None and ended_at is None:
             reason = "no call with this ConnID is known to reporting"
         elif self.settings.store_event_data == "none":
-            reason = "ICON store-event-data is none: user-event data is not stored"
+            reason = "G_CUSTOM_DATA_S has no row: ICON store-event-data is none (user-event data is not stored)"
         elif self.settings.store_event_data == "conf":
             ignored = sorted(key for key in data if key not in self.settings.event_data)
             if ignored:
                 entry["ignoredKeys"] = ignored
                 data = {key: value for key, value in data.items() if key in self.settings.event_data}
             if not data:
-                reason = (f"ICON store-event-data is conf and its EventData section lists none of the keys "
+                reason = (f"G_CUSTOM_DATA_S has no row: ICON store-event-data is conf and its EventData section "
+                          f"lists none of the keys "
                           f"{', '.join(ignored) or '(none sent)'}")
         if reason is None and ended_at is not None and self.env.now - ended_at > self.settings.user_event_data_timeout:
             late = self.env.now - ended_at
@@ -249,9 +265,14 @@ class ReportingSink:
 
     def _legs(self, call: CallRecord) -> dict[str, Any]:
         """Each agent's last leg on the call → the key's value Info Mart keeps there (None: nothing)."""
+        history = self.settings.history(self.settings.key)
+        logged = kept_changes(history, [c for c in call.changes if c.table == "g_userdata_history"],
+                              lambda c: c.value is None)
+        changes = sorted(logged + [c for c in call.changes if c.table != "g_userdata_history"],
+                         key=lambda c: (c.at, c.order))
         legs = {}
         for dn, (began, left) in sorted(call.legs.items(), key=lambda item: item[1][0]):
-            kept, _ = decide(call.changes, self.settings.rule, dn, began, left, call.ended_event,
+            kept, _ = decide(changes, self.settings.rule, dn, began, left, call.ended_event,
                              self.settings.user_event_data_timeout)
             legs[dn] = kept.value if kept is not None else None
         return legs

@@ -15,6 +15,7 @@ from .errors import InvalidArgument, UnknownRequest
 from .output import statistics
 from .record import DispositionRecord
 from .records import Leaving, RecordBuilder, named_rows
+from .reportdb.icon import history_of
 from .reportdb.sqlite import in_memory, scenario_tables
 from .scenario.expect import CallIds, Checker, ExpectationResult
 from .scenario.loader import LoadedScenario, check_model, load_scenario, validate_data
@@ -144,7 +145,8 @@ class _Outputs:
         self.keep_row = (lambda row: True) if mode == "full" else (lambda row: row["callUuid"] in named)
         ws, rep = world.scenario.web_services, world.scenario.reporting
         self.builder = RecordBuilder(self._record, self._call, ws.fallback_to_user_event,
-                                     rep.user_event_data_timeout)
+                                     rep.user_event_data_timeout,
+                                     lambda key: history_of(key, rep.attached_data, rep.userdata_history))
         journal = world.journal
         if not attach:
             return

@@ -157,7 +157,8 @@ def build_world(scenario: Scenario, seed: int, tie_break: str | None = None, kee
     rep = scenario.reporting
     reporting = ReportingSink(env, journal, ReportingSettings(rep.user_event_data_timeout, rep.store_event_data,
                                                               tuple(rep.event_data or ()), ws.disposition_key,
-                                                              rep.propagation_rule))
+                                                              rep.propagation_rule, dict(rep.attached_data),
+                                                              rep.userdata_history))
     tserver.connect(REPORTING_CLIENT, _link(env, seed, latency, "tserver_to_reporting", reporting.on_event), dns)
 
     world = World(scenario, seed, env, journal, tserver, gws, reporting, desktops)

@@ -34,6 +34,7 @@ from starlette.routing import Route
 from ..gws import status
 from ..gws.bodies import RawBody
 from ..records import disposition_records
+from ..reportdb.icon import history_of
 from ..scenario.loader import ScenarioError
 from .auth import COOKIE, CSRF_HEADER, CSRF_TOKEN, Session, Sessions
 from .bayeux import BayeuxServer
@@ -149,7 +150,11 @@ def create_app(engine: LiveEngine, passwords: dict[str, str], control_token: str
         if refused is not None:
             return refused
         engine.advance()
-        return _json([record.to_json() for record in disposition_records(engine.world.journal)])
+        scenario = engine.world.scenario
+        rep, ws = scenario.reporting, scenario.web_services
+        records = disposition_records(engine.world.journal, ws.fallback_to_user_event, rep.user_event_data_timeout,
+                                      lambda key: history_of(key, rep.attached_data, rep.userdata_history))
+        return _json([record.to_json() for record in records])
 
     async def steps(request: Request) -> Response:
         """Play a scenario step now: ``{"hangup": {"dn": "15001", "call": "c1"}}`` (no ``at``)."""

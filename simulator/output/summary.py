@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .. import journal as J
 from ..run import RunResult
 from ..timeunits import format_duration, format_seconds, format_time
@@ -17,6 +19,12 @@ LATENCY_NAMES = {
     "gws_to_desktop": "Web Services → desktop",
     "tserver_to_reporting": "T-Server → reporting",
 }
+
+
+def _histories(reporting: Any) -> str:
+    """ICON's attached-data spec and adata-userdata-history, in words."""
+    listed = ", ".join(f"`{key}` {history}" for key, history in reporting.attached_data.items())
+    return (f"{listed}, " if listed else "") + f"other keys `{reporting.userdata_history}`"
 
 
 def _cell(value: object) -> str:
@@ -35,7 +43,9 @@ def markdown(result: RunResult) -> str:
            f"{format_duration(sc.reporting.user_event_data_timeout)}; ICON store-event-data "
            f"`{sc.reporting.store_event_data}`"
            + (f" (EventData: {', '.join(sc.reporting.event_data)})" if sc.reporting.event_data else "")
-           + ".", ""]
+           + f"; ICON attached-data history {_histories(sc.reporting)}; Info Mart propagation rule "
+           f"`{sc.reporting.propagation_rule}`"
+           + (" (preset factory-defaults)" if sc.reporting.preset == "factory-defaults" else "") + ".", ""]
 
     if result.streamed:
         out += [f"A streamed run (`--journal {result.journal_mode}`): {result.call_count:,} calls and "

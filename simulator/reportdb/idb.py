@@ -12,7 +12,8 @@ ICON is a T-Server client; it sees what the journal's reporting client saw:
 - **g_userdata_history**: each key the call's attached data gained (changetype
   1), changed (3) or lost (2), once per change (every party hears the same
   EventAttachedDataChanged; the first copy writes the rows), by the DN that made
-  it (``ThirdPartyDN``).
+  it (``ThirdPartyDN``) — as the key's history in ICON's attached-data spec, or
+  ``adata-userdata-history``, allows (``icon.kept_changes``).
 - **g_custom_data_s**: the keys of each EventUserEvent that ICON stored:
   ``store-event-data`` decides (none: nothing; conf: the EventData keys; all),
   as reporting's own entry for the event says. Info Mart's user-event timeout
@@ -23,12 +24,14 @@ Times are the events' own (``TimeinSecs``/``TimeinuSecs``), kept in microseconds
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-ICON_REFUSED = "ICON store-event-data"  # reporting's reason for a user event ICON did not store
+from .icon import history_of, kept_changes
+
+ICON_REFUSED = "G_CUSTOM_DATA_S has no row"  # reporting's reason for a user event ICON did not store
 ENDING = frozenset({"EventReleased", "EventAbandoned", "EventDiverted"})  # the DN leaves the call
 
 
@@ -59,7 +62,8 @@ class Idb:
 
 
 class IdbBuilder:
-    def __init__(self) -> None:
+    def __init__(self, attached_data: Mapping[str, str] | None = None, userdata_history: str = "all") -> None:
+        self.spec, self.default_history = dict(attached_data or {}), userdata_history
         self.idb = Idb()
         self._calls: dict[str, list[Any]] = {}  # ConnID → its g_call row (a list while it may change)
         self._parties: dict[tuple[str, str], list[Any]] = {}  # (ConnID, DN) → the open g_party row
@@ -79,7 +83,27 @@ class IdbBuilder:
         rows = self.idb.rows
         rows["g_call"] = [tuple(row) for row in self._calls.values()]
         rows["g_party"] = [tuple(row) for row in self._party_rows]
+        self._apply_history()
         return self.idb
+
+    def _apply_history(self) -> None:
+        """Keep the g_userdata_history rows ICON records by each key's history; renumber them."""
+        rows, orders = self.idb.rows["g_userdata_history"], self.idb.orders
+        by_key: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+        for row in rows:
+            by_key.setdefault((row[1], row[4]), []).append(row)
+        kept = {row[0] for (_, key), changes in by_key.items()
+                for row in kept_changes(history_of(key, self.spec, self.default_history), changes,
+                                        lambda change: change[5] is None)}
+        renumbered: list[tuple[Any, ...]] = []
+        for row in rows:
+            if row[0] in kept:
+                number = len(renumbered) + 1
+                orders[("g_userdata_history", number)] = orders.pop(("g_userdata_history", row[0]))
+                renumbered.append((number, *row[1:]))
+            else:
+                orders.pop(("g_userdata_history", row[0]))
+        self.idb.rows["g_userdata_history"] = renumbered
 
     # -- events ------------------------------------------------------------------
     def _event(self, entry: dict[str, Any]) -> None:
@@ -190,6 +214,8 @@ class IdbBuilder:
             self.idb.orders[("g_custom_data_s", row_id)] = entry["seq"]
 
 
-def build_idb(entries: Iterable[dict[str, Any]]) -> Idb:
-    """ICON's tables from a run's journal entries (as dicts, in journal order)."""
-    return IdbBuilder().feed(entries)
+def build_idb(entries: Iterable[dict[str, Any]], attached_data: Mapping[str, str] | None = None,
+              userdata_history: str = "all") -> Idb:
+    """ICON's tables from a run's journal entries (as dicts, in journal order), under its
+    attached-data spec and ``adata-userdata-history``."""
+    return IdbBuilder(attached_data, userdata_history).feed(entries)

@@ -14,9 +14,10 @@ from .idb import build_idb
 from .schema import TABLES, ddl
 
 
-def tables(entries: Iterable[dict[str, Any]], mapping: UdMapping, timeout_us: int) -> dict[str, list[tuple]]:
+def tables(entries: Iterable[dict[str, Any]], mapping: UdMapping, timeout_us: int,
+           attached_data: Mapping[str, str] | None = None, userdata_history: str = "all") -> dict[str, list[tuple]]:
     """Every reporting table's rows, from a run's journal entries."""
-    idb = build_idb(entries)
+    idb = build_idb(entries, attached_data, userdata_history)
     return {**idb.rows, **build_gim(idb, mapping, timeout_us)}
 
 
@@ -25,7 +26,7 @@ def scenario_tables(entries: Iterable[dict[str, Any]], scenario: Any) -> dict[st
     user-event timeout."""
     reporting = scenario.reporting
     return tables(entries, UdMapping(scenario.web_services.disposition_key, reporting.propagation_rule),
-                  reporting.user_event_data_timeout)
+                  reporting.user_event_data_timeout, reporting.attached_data, reporting.userdata_history)
 
 
 def fill(connection: sqlite3.Connection, rows: Mapping[str, list[tuple]]) -> None:

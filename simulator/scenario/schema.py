@@ -362,7 +362,24 @@ class WebServicesConfig(Strict):
                                                                "at', later 'not found')")
 
 
+History = Literal["none", "first", "last", "all"]
+FACTORY_DEFAULTS = {"store_event_data": "none", "userdata_history": "none"}
+"""``preset: factory-defaults``: the values Genesys ships ICON with (research §2)."""
+
+
 class ReportingConfig(Strict):
+    preset: Literal["tsim", "factory-defaults"] = Field(
+        "tsim", description="tsim: the documented deployment tsim models by default (every user event and "
+                            "every attached-data change stored); factory-defaults: ICON as Genesys ships it "
+                            "(store_event_data none, userdata_history none, no key in the attached-data "
+                            "spec) — options given beside it win")
+    attached_data: dict[Annotated[str, Field(min_length=1, max_length=64)], History] = Field(
+        default_factory=dict, max_length=1000,
+        description="ICON's attached-data spec (<public> keys): the history of each key in G_USERDATA_HISTORY "
+                    "(none, first, last, all)")
+    userdata_history: History = Field(
+        "all", description="ICON [callconcentrator] adata-userdata-history: the history of keys the spec does "
+                           "not list (Genesys ships none; tsim's default is all)")
     user_event_data_timeout: Duration = duration_field(3600 * US_PER_SECOND,
                                                        "Info Mart [gim-etl] user-event-data-timeout")
     store_event_data: Literal["all", "conf", "none"] = Field(
@@ -376,6 +393,13 @@ class ReportingConfig(Strict):
                             "value each agent leg keeps in reporting.sqlite — the call's last (CALL), the last "
                             "set by the leg's own DN (PARTY), the last or first set during the leg (IRF, "
                             "IRF_FIRST_UPDATE)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _preset(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("preset") == "factory-defaults":
+            return {**FACTORY_DEFAULTS, **data}
+        return data
 
     @model_validator(mode="after")
     def _keys_with_conf(self) -> ReportingConfig:

@@ -20,7 +20,9 @@ BUNDLED = sorted(path.name for path in SCENARIOS.glob("*.yaml"))
 def rows_of(result, rule="CALL"):
     entries = [entry.to_dict() for entry in result.journal]
     key = result.scenario.web_services.disposition_key
-    return entries, tables(entries, Mapping(key, rule), result.scenario.reporting.user_event_data_timeout)
+    rep = result.scenario.reporting
+    return entries, tables(entries, Mapping(key, rule), rep.user_event_data_timeout, rep.attached_data,
+                           rep.userdata_history)
 
 
 @pytest.mark.parametrize("name", BUNDLED)
