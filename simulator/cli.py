@@ -420,18 +420,17 @@ def schema(record: bool, reporting: str | None) -> None:
 def _to_reporting_db(url: str, result: RunResult, path: Path, quiet: bool) -> bool:
     """Write ``result``'s reporting tables to PostgreSQL; False (and a message) if that fails."""
     from .reportdb import postgres
-    from .reportdb.sqlite import scenario_tables
 
     if not url.startswith(("postgresql://", "postgres://")):
         _error(f"--reporting-db: expected a postgresql:// URL, got {url[:80]!r}")
         return False
-    if result.streamed:
+    if result.tables is None:
         _error(f"{path}: --reporting-db: a streamed run (--journal {result.journal_mode}) keeps no journal to "
                "build the tables from")
         return False
     schema = postgres.schema_name(result.scenario.name)
     try:
-        postgres.write(url, schema, scenario_tables((e.to_dict() for e in result.journal), result.scenario))
+        postgres.write(url, schema, result.tables.rows)
     except postgres.ReportingDbError as exc:
         _error(f"{path}: --reporting-db: {exc}")
         return False

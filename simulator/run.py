@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from .output import statistics
 from .record import DispositionRecord
 from .records import Leaving, RecordBuilder, named_rows
 from .reportdb.icon import history_of
-from .reportdb.sqlite import in_memory, scenario_tables
+from .reportdb.sqlite import RunTables, in_memory
 from .scenario.expect import CallIds, Checker, ExpectationResult
 from .scenario.loader import LoadedScenario, check_model, load_scenario, validate_data
 from .scenario.retention import entry_test, record_test
@@ -59,6 +58,7 @@ class RunResult:
     journal_mode: str = "full"
     disposition_count: int = 0
     call_count: int = 0
+    tables: RunTables | None = field(default=None, repr=False, compare=False)  # None: no journal to build from
 
     @property
     def passed(self) -> bool:
@@ -213,13 +213,6 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _tables(world: World, model: Scenario) -> sqlite3.Connection | None:
-    """The run's reporting tables in memory, or None when the journal was not kept."""
-    if not world.journal.keep:
-        return None
-    return in_memory(scenario_tables((entry.to_dict() for entry in world.journal), model))
-
-
 def _result(world: World, model: Scenario, source: Path | None, seed: int, line, outputs: _Outputs) -> RunResult:
     """Close the records and the call table; check the expectations."""
     outputs.builder.finish()
@@ -232,11 +225,12 @@ def _result(world: World, model: Scenario, source: Path | None, seed: int, line,
                 continue
             names[step.call] = CallIds(call.conn_id, call.call_uuid)
     records = [record for _, record in sorted(outputs.records, key=lambda pair: pair[0])]
-    checker = Checker(world.journal, records, names, lambda: _tables(world, model))
+    tables = RunTables(world.journal, model) if world.journal.keep else None
+    checker = Checker(world.journal, records, names, lambda: in_memory(tables.rows) if tables is not None else None)
     results = [checker.check(i, line("expect", i), e) for i, e in enumerate(model.expect)]
     calls = named_rows(sorted(outputs.rows, key=lambda row: row["firstEventAt"]),
                        {name: ids.conn_id for name, ids in names.items()})
     return RunResult(model, source, seed, world.env.tie_break, world.journal, calls, records, results,
                      world.env.now, outputs.stats.result(world.env.now), outputs.mode, outputs.record_count,
-                     outputs.call_count)
+                     outputs.call_count, tables)
 

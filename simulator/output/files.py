@@ -16,7 +16,7 @@ from typing import Any
 from .. import __version__
 from .. import journal as J
 from ..pages.folders import RUN_PAGE, run_page_from_texts
-from ..reportdb.sqlite import database_bytes, scenario_tables
+from ..reportdb.sqlite import database_bytes
 from ..run import RunResult
 from ..timeunits import format_duration, format_time
 from ..timing import describe
@@ -96,8 +96,8 @@ def report_files(result: RunResult) -> dict[str, str | bytes]:
     files["stats.csv"] = statistics.csv_text(result.figures)
     files[RUN_PAGE] = run_page_from_texts(files)
     written: dict[str, str | bytes] = dict(files)
-    if not result.streamed:  # (a streamed run keeps no journal to build the tables from)
-        written[REPORTING_DB] = reporting_database(result)
+    if result.tables is not None:  # (a streamed run keeps no journal to build the tables from)
+        written[REPORTING_DB] = database_bytes(result.tables.rows)
     return written
 
 
@@ -106,7 +106,9 @@ REPORTING_DB = "reporting.sqlite"
 
 def reporting_database(result: RunResult) -> bytes:
     """``reporting.sqlite``: ICON's and Info Mart's tables after the run (``simulator.reportdb``)."""
-    return database_bytes(scenario_tables((entry.to_dict() for entry in result.journal), result.scenario))
+    if result.tables is None:
+        raise ValueError("a streamed run keeps no journal to build the reporting tables from")
+    return database_bytes(result.tables.rows)
 
 
 def write_reports(result: RunResult, out_dir: Path) -> Path:

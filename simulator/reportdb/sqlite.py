@@ -21,6 +21,20 @@ def tables(entries: Iterable[dict[str, Any]], mapping: UdMapping, timeout_us: in
     return {**idb.rows, **build_gim(idb, mapping, timeout_us)}
 
 
+class RunTables:
+    """A run's reporting tables, built from its journal once, when first asked for."""
+
+    def __init__(self, journal: Any, scenario: Any):
+        self._journal, self._scenario = journal, scenario
+        self._rows: dict[str, list[tuple]] | None = None
+
+    @property
+    def rows(self) -> dict[str, list[tuple]]:
+        if self._rows is None:
+            self._rows = scenario_tables((entry.to_dict() for entry in self._journal), self._scenario)
+        return self._rows
+
+
 def scenario_tables(entries: Iterable[dict[str, Any]], scenario: Any) -> dict[str, list[tuple]]:
     """The tables under ``scenario``'s settings: its disposition key, propagation rule and
     user-event timeout."""
