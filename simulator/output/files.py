@@ -97,7 +97,7 @@ def report_files(result: RunResult) -> dict[str, str | bytes]:
     files[RUN_PAGE] = run_page_from_texts(files)
     written: dict[str, str | bytes] = dict(files)
     if result.tables is not None:  # (a streamed run keeps no journal to build the tables from)
-        written[REPORTING_DB] = database_bytes(result.tables.rows)
+        written[REPORTING_DB] = reporting_database(result)
     return written
 
 

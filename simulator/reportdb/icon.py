@@ -41,10 +41,3 @@ def kept_changes(history: str, changes: Sequence[T], is_deletion=lambda change: 
     if history == "last":
         return [changes[-1]]
     return list(changes)
-
-
-def explain(key: str, spec: Mapping[str, str], default: str) -> str:
-    """Why ICON does not record ``key`` (its history is none), in the options' words."""
-    if key in spec:
-        return f"ICON's attached-data spec lists {key} with history none"
-    return f"ICON's attached-data spec does not list {key} and adata-userdata-history is none"

@@ -72,6 +72,7 @@ class IdbBuilder:
         self._user_events: dict[int, dict[str, Any]] = {}  # EventSequenceNumber → an EventUserEvent's attrs
         self._times: dict[int, int] = {}  # EventSequenceNumber → the event's time (µs)
         self._party_rows: list[list[Any]] = []  # every g_party row, in the order made
+        self._last_party: dict[tuple[str, str], list[Any]] = {}  # (callid, DN) → its latest g_party row
 
     def feed(self, entries: Iterable[dict[str, Any]]) -> Idb:
         for entry in entries:
@@ -150,6 +151,7 @@ class IdbBuilder:
             self.idb.party_us[guid] = (when, None)
             self._parties[(conn_id, dn)] = party
             self._party_rows.append(party)
+            self._last_party[(call_id, dn)] = party
             if party[4] is not None:
                 self.idb.agents[guid] = party[4]
         return party
@@ -199,10 +201,8 @@ class IdbBuilder:
         ignored = set(entry.get("ignoredKeys") or ())
         call = self._calls.get(conn_id) if isinstance(conn_id, str) else None
         dn = attrs.get("ThisDN")
-        party = self._parties.get((conn_id, dn)) if call is not None and isinstance(conn_id, str) \
-            and isinstance(dn, str) else None
-        if party is None and call is not None:  # the DN has left the call: its last party on it
-            party = next((p for p in reversed(self._party_rows) if p[2] == call[1] and p[3] == dn), None)
+        # the DN's party on the call: the one it has now, or its last one if it has left
+        party = self._last_party.get((call[1], dn)) if call is not None and isinstance(dn, str) else None
         when = event_time(attrs) if attrs else 0
         rows = self.idb.rows["g_custom_data_s"]
         for key, value in (entry.get("userData") or {}).items():
