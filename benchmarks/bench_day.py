@@ -13,6 +13,11 @@ What each side does, per call:
 
     python benchmarks/bench_day.py                      # the million-call day
     python benchmarks/bench_day.py --hours 1            # its first hour
+    python benchmarks/bench_day.py --tables both        # with and without reporting.sqlite
+
+With ``--tables both`` tsim runs twice, in fresh processes one after the other:
+with the reporting tables (``reporting.sqlite``, the default) and with
+``--no-reporting-tables``; the ratio of their wall times is the tables' cost.
 """
 
 from __future__ import annotations
@@ -20,7 +25,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -53,30 +57,48 @@ def _seconds(text: str) -> float:
     return float(text)
 
 
+def _run_tsim(path: Path, data: dict, journal: str, tables: bool, out: Path) -> tuple:
+    """One ``tsim run`` in a fresh process: (wall s, peak RSS MB, calls, manifest, reports MB, records)."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", PEAK, "run", str(path), "--journal", journal, "--out", str(out),
+                           "-q", "--reporting-tables" if tables else "--no-reporting-tables"],
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        sys.exit(f"tsim run failed ({done.returncode}): {done.stderr}")
+    peak_mb = int(done.stderr.strip().splitlines()[-1].rsplit(" ", 1)[-1]) / 1024
+    run = out / data["name"]
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    size = sum(p.stat().st_size for p in run.iterdir()) / 1e6
+    records = 0
+    if (run / "dispositions.jsonl.gz").exists():
+        with gzip.open(run / "dispositions.jsonl.gz", "rt", encoding="utf-8") as lines:
+            records = sum(1 for _ in lines)
+    return wall, peak_mb, manifest["callCount"], manifest, size, records
+
+
+# runs the CLI, then prints its own peak RSS (KiB) on stderr: RUSAGE_CHILDREN would keep the larger of two runs
+PEAK = ("import resource, sys; from simulator.cli import cli\n"
+        "try:\n    cli.main(args=sys.argv[1:], prog_name='tsim')\n"
+        "except SystemExit as end:\n    code = end.code\n"
+        "print('peak KiB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        "sys.exit(code)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scenario", nargs="?", type=Path, default=DAY)
     parser.add_argument("--hours", type=float, default=None, help="only the first hours of the traffic")
     parser.add_argument("--journal", default="records", choices=["records", "none"])
+    parser.add_argument("--tables", default="on", choices=["on", "off", "both"],
+                        help="reporting.sqlite: built (on), not (off), or one run of each (both)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path, data = _cut(args.scenario, args.hours, Path(folder))
-        out = Path(folder) / "reports"
-        start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "simulator", "run", str(path), "--journal", args.journal,
-                               "--out", str(out), "-q"], capture_output=True, text=True)
-        wall = time.perf_counter() - start
-        if done.returncode not in (0, 1):
-            sys.exit(f"tsim run failed ({done.returncode}): {done.stderr}")
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        run = out / data["name"]
-        manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
-        calls = manifest["callCount"]
-        size = sum(p.stat().st_size for p in run.iterdir()) / 1e6
-        records = 0
-        if (run / "dispositions.jsonl.gz").exists():
-            with gzip.open(run / "dispositions.jsonl.gz", "rt", encoding="utf-8") as lines:
-                records = sum(1 for _ in lines)
+        runs = {"on": [True], "off": [False], "both": [True, False]}[args.tables]
+        measured = {tables: _run_tsim(path, data, args.journal, tables, Path(folder) / f"reports-{tables}")
+                    for tables in runs}
+        wall, peak_mb, calls, manifest, size, records = measured[runs[0]]
 
         traffic = data["traffic"]
         agents = sum(group["count"] for group in data["switch"].get("agent_groups", []))
@@ -91,6 +113,11 @@ def main() -> None:
     print(f"tsim run:  {calls:,} calls, {manifest['dispositionCount']:,} dispositions ({records:,} records "
           f"written) in {wall:.1f} s wall = {calls / wall:,.0f} calls/s; peak RSS {peak_mb:,.0f} MB; "
           f"reports {size:,.1f} MB")
+    if len(measured) == 2:
+        off = measured[False]
+        print(f"without tables: {off[0]:.1f} s wall, peak RSS {off[1]:,.0f} MB, reports {off[4]:,.1f} MB")
+        print(f"tables' cost: wall {wall / off[0]:.3f}x, peak RSS {peak_mb / off[1]:.3f}x "
+              f"(reporting.sqlite {measured[True][4] - off[4]:,.1f} MB)")
     print(f"simpy M/M/{agents}: {served:,} customers in {simpy_wall:.1f} s = {served / simpy_wall:,.0f} /s")
     print(f"ratio tsim/simpy (calls per second): {calls / wall / (served / simpy_wall):.3f}")
 

@@ -50,14 +50,15 @@ def _journal_mode(scenario: Scenario, asked: str, golden: bool) -> str:
 
 
 def _run_and_write(item: LoadedScenario, target: Path, mode: str, seed: int | None,
-                   tie_break: str | None) -> tuple[RunResult, Path]:
+                   tie_break: str | None, tables: bool = True) -> tuple[RunResult, Path]:
     """Run one scenario and write its report folder (streamed as it runs, unless ``full``)."""
     if mode == "full":
-        result = run_scenario(item, seed=seed, tie_break=tie_break)
+        result = run_scenario(item, seed=seed, tie_break=tie_break, reporting_tables=tables)
         return result, write_reports(result, target)
-    streamed = StreamedReports(target, mode)
+    streamed = StreamedReports(target, mode, tables)
     try:
-        result = run_scenario(item, seed=seed, tie_break=tie_break, journal=mode, sinks=streamed.sinks)
+        result = run_scenario(item, seed=seed, tie_break=tie_break, journal=mode, sinks=streamed.sinks,
+                              reporting_tables=tables)
     except BaseException:
         streamed.abandon()
         raise
@@ -146,9 +147,13 @@ def cli() -> None:
 @click.option("--reporting-db", "reporting_db", default=None, metavar="postgresql://USER@HOST:PORT/DB",
               help="Also write each run's reporting tables to this PostgreSQL database, in a schema named "
                    "after the scenario (replaced if tsim made it; needs the tsim[postgresql] extra).")
+@click.option("--reporting-tables/--no-reporting-tables", "reporting_tables", default=True, show_default=True,
+              help="Build ICON's and Info Mart's tables (reporting.sqlite; not with --journal none). Without "
+                   "them a run has no sql: expectations and no --reporting-db.")
 def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str | None, quiet: bool,
         junit: Path | None, golden: Path | None, update_golden: bool, replications: int | None,
-        journal_mode: str, executor: str, scheduler: str | None, reporting_db: str | None) -> None:
+        journal_mode: str, executor: str, scheduler: str | None, reporting_db: str | None,
+        reporting_tables: bool) -> None:
     """Run SCENARIOS (files, or folders: every scenario file under them, recursively)
     and write each one's reports to <out>/<scenario-name>/.
 
@@ -167,13 +172,14 @@ def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str
             bad += 1
             continue
         try:
-            result, out_dir = _run_and_write(item, out / item.scenario.name, mode, seed, tie_break)
+            result, out_dir = _run_and_write(item, out / item.scenario.name, mode, seed, tie_break,
+                                             reporting_tables)
         except ReportsError as exc:
             _error(f"{item.path}: the reports cannot be written: {exc}")
             bad += 1
             continue
         click.echo(console(result, str(out_dir), quiet=quiet))
-        if reporting_db is not None and not _to_reporting_db(reporting_db, result, item.path, quiet):
+        if reporting_db is not None and not _to_reporting_db(reporting_db, result, out_dir, item.path, quiet):
             bad += 1
         ok = result.passed
         try:
@@ -417,20 +423,22 @@ def schema(record: bool, reporting: str | None) -> None:
     click.echo(json.dumps(document, indent=2))
 
 
-def _to_reporting_db(url: str, result: RunResult, path: Path, quiet: bool) -> bool:
-    """Write ``result``'s reporting tables to PostgreSQL; False (and a message) if that fails."""
+def _to_reporting_db(url: str, result: RunResult, folder: Path, path: Path, quiet: bool) -> bool:
+    """Write ``result``'s reporting tables (as its report folder holds them) to PostgreSQL;
+    False (and a message) if that fails."""
     from .reportdb import postgres
+    from .reportdb.sqlite import file_rows
 
     if not url.startswith(("postgresql://", "postgres://")):
         _error(f"--reporting-db: expected a postgresql:// URL, got {url[:80]!r}")
         return False
     if result.tables is None:
-        _error(f"{path}: --reporting-db: a streamed run (--journal {result.journal_mode}) keeps no journal to "
-               "build the tables from")
+        _error(f"{path}: --reporting-db: the run made no reporting tables (--no-reporting-tables, or "
+               f"--journal {result.journal_mode})")
         return False
     schema = postgres.schema_name(result.scenario.name)
     try:
-        postgres.write(url, schema, result.tables.rows)
+        postgres.write(url, schema, file_rows(folder / "reporting.sqlite"))
     except postgres.ReportingDbError as exc:
         _error(f"{path}: --reporting-db: {exc}")
         return False

@@ -70,6 +70,8 @@ LEAVING_EVENTS = frozenset({"EventReleased", "EventAbandoned"})
 QUEUED, DIVERTED = "EventQueued", "EventDiverted"  # a queue holds the call from one to the other
 _ABSENT = object()
 _NOTHING: dict[str, Any] = {}  # shared, never changed
+_NONE_LEFT: frozenset[str] = frozenset()  # an ended call's live DNs and first keys (shared: an ended call is
+# kept for a user-event timeout, so it keeps only what it still needs)
 TOMBSTONE_TIMEOUTS = 3  # a closed call's end time is remembered until this many timeouts after it ended
 
 
@@ -198,14 +200,17 @@ class ReportingSink:
         call.changes.append(Candidate(text, table, self._changes, dn, event_time(attrs), self._changes))
 
     def _leave(self, call: CallRecord, dn: str, attrs: dict[str, Any]) -> None:
-        call.live_dns.discard(dn)
         leg = call.legs.get(dn)
         if leg is not None and leg[1] is None:
             leg[1] = event_time(attrs)
-        if not call.live_dns and call.ended_at is None:
+        if call.ended_at is not None:
+            return
+        call.live_dns.discard(dn)
+        if not call.live_dns:
             call.ended_at = self.env.now
             call.ended_event = event_time(attrs)
             call.attached = _NOTHING  # an ended call's attached data no longer counts: only what it holds
+            call.live_dns = call.first = _NONE_LEFT  # type: ignore[assignment]
             self._ended.append(call)
             self._due_after = min(self._due_after, call.ended_at + self.settings.user_event_data_timeout)
             self.journal.append(J.REPORTING, {"connId": call.conn_id, "callUuid": call.call_uuid,

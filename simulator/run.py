@@ -15,7 +15,7 @@ from .output import statistics
 from .record import DispositionRecord
 from .records import Leaving, RecordBuilder, named_rows
 from .reportdb.icon import history_of
-from .reportdb.sqlite import RunTables, in_memory
+from .reportdb.sqlite import RunTables
 from .scenario.expect import CallIds, Checker, ExpectationResult
 from .scenario.loader import LoadedScenario, check_model, load_scenario, validate_data
 from .scenario.retention import entry_test, record_test
@@ -85,16 +85,19 @@ class RunSinks:
 
     record: Callable[[DispositionRecord], object] | None = None  # (what it returns is ignored)
     call: Callable[[dict[str, Any]], None] | None = None
+    tables: Path | None = None  # a streamed run writes its reporting tables here (a new SQLite file)
 
 
 def run_scenario(scenario: LoadedScenario | Scenario | dict[str, Any] | str | Path, seed: int | None = None,
-                 tie_break: str | None = None, journal: str = "full", sinks: RunSinks | None = None) -> RunResult:
+                 tie_break: str | None = None, journal: str = "full", sinks: RunSinks | None = None,
+                 reporting_tables: bool = True) -> RunResult:
     """Run a scenario: a loaded one, a file path, a ``Scenario`` model or a mapping
     (checked as a file would be).
 
     ``seed`` and ``tie_break`` override the scenario's own; ``journal`` is one of
     ``JOURNAL_MODES``; ``sinks`` receive entries, records and call rows as they
-    are made. Bad input raises tsim's own errors: ``ScenarioError``,
+    are made; ``reporting_tables`` False: no reporting tables (a run that keeps
+    its journal builds them only when asked for). Bad input raises tsim's own errors: ``ScenarioError``,
     ``InvalidArgument``."""
     loaded = _loaded(scenario)
     model, source, line = loaded.scenario, (loaded.path if loaded.lines else None), loaded.line
@@ -115,7 +118,7 @@ def run_scenario(scenario: LoadedScenario | Scenario | dict[str, Any] | str | Pa
         start_traffic(world)
         world.env.run()
         world.reporting.finish()
-        return _result(world, model, source, seed, line, outputs)
+        return _result(world, model, source, seed, line, outputs, reporting_tables)
 
 
 def _call_uuid(world: World, name: str) -> str | None:
@@ -148,6 +151,9 @@ class _Outputs:
                                      rep.user_event_data_timeout,
                                      lambda key: history_of(key, rep.attached_data, rep.userdata_history))
         journal = world.journal
+        self.tables: RunTables | None = None
+        if sinks.tables is not None:
+            self.tables = RunTables.streamed(sinks.tables, journal, world.scenario)
         if not attach:
             return
         for kind, handler in self.builder.handlers().items():
@@ -213,7 +219,8 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _result(world: World, model: Scenario, source: Path | None, seed: int, line, outputs: _Outputs) -> RunResult:
+def _result(world: World, model: Scenario, source: Path | None, seed: int, line, outputs: _Outputs,
+            reporting_tables: bool = True) -> RunResult:
     """Close the records and the call table; check the expectations."""
     outputs.builder.finish()
     names: dict[str, CallIds] = {}
@@ -225,8 +232,12 @@ def _result(world: World, model: Scenario, source: Path | None, seed: int, line,
                 continue
             names[step.call] = CallIds(call.conn_id, call.call_uuid)
     records = [record for _, record in sorted(outputs.records, key=lambda pair: pair[0])]
-    tables = RunTables(world.journal, model) if world.journal.keep else None
-    checker = Checker(world.journal, records, names, lambda: in_memory(tables.rows) if tables is not None else None)
+    tables = outputs.tables
+    if tables is None and world.journal.keep and reporting_tables:
+        tables = RunTables.from_journal(world.journal, model)
+    if tables is not None:
+        tables.finish()
+    checker = Checker(world.journal, records, names, lambda: tables.for_queries() if tables is not None else None)
     results = [checker.check(i, line("expect", i), e) for i, e in enumerate(model.expect)]
     calls = named_rows(sorted(outputs.rows, key=lambda row: row["firstEventAt"]),
                        {name: ids.conn_id for name, ids in names.items()})

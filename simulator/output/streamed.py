@@ -6,8 +6,10 @@ so its files are written as the entries and records are made, compressed
 gives the same bytes), into the staging folder that ``commit`` swaps into place
 once the run is over — as whole, or not at all, as every report folder.
 
-- ``records``: ``dispositions.jsonl.gz`` and ``calls.jsonl.gz``;
-- ``none``: neither.
+- ``records``: ``dispositions.jsonl.gz``, ``calls.jsonl.gz`` and
+  ``reporting.sqlite`` (ICON's and Info Mart's tables, written in batches as
+  reporting closes calls; not with ``tables=False``);
+- ``none``: none of them.
 
 Then, for every mode: ``manifest.json``, ``summary.md``, ``stats.md``,
 ``stats.csv`` and the run's page.
@@ -26,7 +28,7 @@ from ..pages.folders import RUN_PAGE, STREAMED_PAGE_RECORDS, run_page_streamed
 from ..record import DispositionRecord
 from ..run import RunResult, RunSinks
 from . import statistics
-from .files import manifest
+from .files import REPORTING_DB, manifest
 from .folders import ReportsError, StagedFolder, describe_os_error
 from .summary import markdown
 
@@ -75,9 +77,11 @@ class _JsonLines:
 class StreamedReports:
     """The report folder of one streamed run; ``sinks`` go to ``run_scenario``."""
 
-    def __init__(self, target: Path, mode: str):
+    def __init__(self, target: Path, mode: str, tables: bool = True):
+        tables = tables and mode == "records"
         self.folder = StagedFolder(target)
         self._open: list[_JsonLines] = []
+        self._result: RunResult | None = None
         self.first_records: list[dict[str, Any]] = []  # the page lists the first ones
         self.sinks = RunSinks(record=self._keep_first)
         try:
@@ -85,6 +89,9 @@ class StreamedReports:
                 self._records = self._gzip("dispositions.jsonl.gz")
                 self._calls = self._gzip("calls.jsonl.gz")
                 self.sinks = RunSinks(record=self._write_record, call=self._write_call)
+            if tables:
+                self.folder.names.add(REPORTING_DB)
+                self.sinks.tables = self.folder.path / REPORTING_DB
         except BaseException:
             self.abandon()
             raise
@@ -111,8 +118,11 @@ class StreamedReports:
 
     def finish(self, result: RunResult) -> Path:
         """The run is over: close the streamed files, write the rest, put the folder in place."""
+        self._result = result
         try:
             self._close_files()
+            if result.tables is not None:
+                result.tables.close()
             figures = result.figures
             files = {
                 "manifest.json": json.dumps(manifest(result), ensure_ascii=False, indent=2) + "\n",
@@ -129,6 +139,8 @@ class StreamedReports:
         return self.folder.commit()
 
     def abandon(self) -> None:
+        if self._result is not None and self._result.tables is not None:
+            self._result.tables.close()
         for lines in self._open:
             lines.discard()
         self._open.clear()

@@ -10,6 +10,10 @@
 - **tsim_ud_decision**: for each leg, every value the key had on the call and
   whether it was kept, and why.
 
+The interaction and its legs are written when the call ends (``ended``); what
+each leg keeps, when reporting closes the call (``closed``), once no user event
+can change it.
+
 The candidates are the key's rows in g_userdata_history and g_custom_data_s of
 the leg's call; a user event stored later than ``user-event-data-timeout``
 after the call ended is dropped (``ue_after_timeout``). The rules (research §4.4,
@@ -33,9 +37,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
-
-from .idb import Idb
+from typing import Any, NamedTuple
 
 RULES = ("CALL", "PARTY", "IRF", "IRF_FIRST_UPDATE")
 UDE_TABLE, UDE_COLUMN = "IRF_USER_DATA_CUST_1", "CUSTOM_DATA_1"
@@ -48,8 +50,9 @@ class Mapping:
     default_value: str | None = None
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """One value the key took on a call (many are kept for an hour: a tuple, small)."""
+
     value: str | None  # None: the key was deleted
     table: str
     row_id: int
@@ -58,38 +61,48 @@ class Candidate:
     order: int  # journal order, for changes at the same instant
 
 
-def build_gim(idb: Idb, mapping: Mapping, timeout_us: int) -> dict[str, list[tuple[Any, ...]]]:
-    """Info Mart's tables from ICON's, for ``mapping`` and the user-event timeout."""
-    rows: dict[str, list[tuple[Any, ...]]] = {"interaction_fact": [], "interaction_resource_fact": [],
-                                              "ctl_ud_to_ude_mapping": [(1, mapping.key, UDE_TABLE, UDE_COLUMN,
-                                                                         mapping.rule, mapping.default_value)],
-                                              "irf_user_data_cust_1": [], "tsim_ud_decision": []}
-    interactions: dict[str, tuple[int, int | None]] = {}  # callid → (interaction id, ended at, µs)
-    for call in idb.rows["g_call"]:
-        number = len(rows["interaction_fact"]) + 1
-        rows["interaction_fact"].append((number, call[1], call[5], call[6], call[8], call[10]))
-        interactions[call[1]] = (number, idb.ended_us.get(call[1]))
-    candidates = _candidates(idb, mapping.key)
-    ordinals: dict[str, int] = {}
-    for party in idb.rows["g_party"]:
-        agent = idb.agents.get(party[1])
-        if agent is None:
-            continue
-        call_id = party[2]
-        interaction, ended = interactions[call_id]
-        ordinals[call_id] = ordinals.get(call_id, 0) + 1
-        leg = len(rows["interaction_resource_fact"]) + 1
-        start, end = idb.party_us[party[1]]
-        rows["interaction_resource_fact"].append((leg, interaction, ordinals[call_id], party[1], agent, "Agent",
-                                                  party[3], start, end))
-        kept, decisions = decide(candidates.get(call_id, []), mapping.rule, party[3], start, end, ended,
-                                 timeout_us)
-        rows["irf_user_data_cust_1"].append((leg, kept.value if kept is not None else mapping.default_value))
-        for candidate, took, reason in decisions:
-            rows["tsim_ud_decision"].append((len(rows["tsim_ud_decision"]) + 1, leg, mapping.key, candidate.value,
+class InfoMart:
+    """Info Mart's rows for each call reporting has closed (its ETL's view of ICON's rows),
+    written to ``writer``."""
+
+    def __init__(self, writer: Any, mapping: Mapping, timeout_us: int):
+        self.writer, self.mapping, self.timeout_us = writer, mapping, timeout_us
+        self._decisions = 0
+        writer.add("ctl_ud_to_ude_mapping", (1, mapping.key, UDE_TABLE, UDE_COLUMN, mapping.rule,
+                                             mapping.default_value))
+
+    def ended(self, interaction: int, call_row: Any, legs: Any) -> None:
+        """A call ended: its interaction and its agent legs (``idb``'s g_call row and
+        (leg id, g_party row + [began, left], agent id) of each leg)."""
+        add = self.writer.add
+        add("interaction_fact", (interaction, call_row[1], call_row[5], call_row[6], call_row[8], call_row[10]))
+        for ordinal, (leg, party, agent) in enumerate(legs, 1):
+            add("interaction_resource_fact", (leg, interaction, ordinal, party[1], agent, "Agent", party[3],
+                                              party[9], party[10]))
+
+    def closed(self, legs: Any, candidates: list[Candidate], ended_us: int | None) -> None:
+        """Reporting closed the call: what each leg (leg id, DN, began, left) keeps, and why."""
+        mapping = self.mapping
+        ordered = sorted(candidates, key=lambda c: (c.at, c.order))
+        for leg, dn, start, end in legs:
+            kept, decisions = decide(ordered, mapping.rule, dn, start, end, ended_us, self.timeout_us)
+            self.writer.add("irf_user_data_cust_1", (leg, kept.value if kept is not None else mapping.default_value))
+            for candidate, took, reason in decisions:
+                self._decision(leg, candidate, took, reason)
+
+    def after_close(self, interaction: int, candidate: Candidate) -> None:
+        """A user event ICON stored for a call already closed: reporting closed it once the
+        user-event timeout had passed after it ended, so every leg drops the value."""
+        legs = self.writer.lookup("SELECT interaction_resource_id FROM interaction_resource_fact "
+                                  "WHERE interaction_id = ? ORDER BY interaction_resource_id", (interaction,))
+        for (leg,) in legs:
+            self._decision(leg, candidate, False, "ue_after_timeout")
+
+    def _decision(self, leg: int, candidate: Candidate, took: bool, reason: str) -> None:
+        self._decisions += 1
+        self.writer.add("tsim_ud_decision", (self._decisions, leg, self.mapping.key, candidate.value,
                                              candidate.table.upper(), candidate.row_id, candidate.dn, candidate.at,
-                                             mapping.rule, int(took), reason))
-    return rows
+                                             self.mapping.rule, int(took), reason))
 
 
 def decide(candidates: list[Candidate], rule: str, dn: str, start: int, end: int | None, ended: int | None,
@@ -116,19 +129,3 @@ def decide(candidates: list[Candidate], rule: str, dn: str, start: int, end: int
             fates[chosen] = "deleted"
     kept = candidates[chosen] if chosen is not None and candidates[chosen].value is not None else None
     return kept, [(c, i == chosen and kept is not None, fates[i]) for i, c in enumerate(candidates)]
-
-
-def _candidates(idb: Idb, key: str) -> dict[str, list[Candidate]]:
-    """The key's changes on each call, in the order they happened."""
-    found: dict[str, list[Candidate]] = {}
-    for row in idb.rows["g_userdata_history"]:
-        if row[4] == key:
-            found.setdefault(row[1], []).append(Candidate(row[5], "g_userdata_history", row[0], row[3], row[8],
-                                                          idb.orders[("g_userdata_history", row[0])]))
-    for row in idb.rows["g_custom_data_s"]:
-        if row[4] == key and row[1] is not None:
-            found.setdefault(row[1], []).append(Candidate(row[5], "g_custom_data_s", row[0], row[3], row[7],
-                                                          idb.orders[("g_custom_data_s", row[0])]))
-    for changes in found.values():
-        changes.sort(key=lambda c: (c.at, c.order))
-    return found

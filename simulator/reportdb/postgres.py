@@ -10,7 +10,7 @@ tsim never drops what it did not write. Needs ``psycopg`` (the ``postgresql`` ex
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .schema import TABLES, ddl
@@ -33,8 +33,9 @@ def redacted(url: str) -> str:
     return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:***@", url)
 
 
-def write(url: str, schema: str, rows: Mapping[str, list[tuple[Any, ...]]]) -> None:
-    """Replace (or create) ``schema`` at ``url`` with the tables and ``rows``."""
+def write(url: str, schema: str, rows_of: Callable[[str], Iterable[tuple[Any, ...]]]) -> None:
+    """Replace (or create) ``schema`` at ``url`` with the tables and their rows
+    (``rows_of(table)``, streamed into COPY)."""
     try:
         import psycopg
         from psycopg import sql
@@ -59,7 +60,7 @@ def write(url: str, schema: str, rows: Mapping[str, list[tuple[Any, ...]]]) -> N
                     copy = sql.SQL("COPY {} ({}) FROM STDIN").format(
                         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, table.column_names)))
                     with cursor.copy(copy) as loader:
-                        for row in rows.get(table.name, []):
+                        for row in rows_of(table.name):
                             loader.write_row(row)
     except psycopg.Error as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -160,6 +160,8 @@ class Checker:
                 "cometd": bool(record.cometd),
                 "reporting": record.reporting.outcome.value,
                 "holds": record.reporting.holds,
+                "icon": record.reporting.icon,
+                "infoMart": record.reporting.infoMart.value if record.reporting.infoMart is not None else None,
             }
             for field, value in actual.items():
                 expected = getattr(want, field)
@@ -267,7 +269,8 @@ class Checker:
     def _sql(self, want) -> list[str]:
         database = self._database
         if database is None:
-            return ["no reporting tables: a streamed run keeps no journal to build them from"]
+            return ["no reporting tables: this run made none (every run that keeps its journal makes them, "
+                    "and a streamed run writing its report folder)"]
         query = _CALL_REFERENCES.sub(lambda m: str(self._resolved(m.group(0))), want.query)
         try:
             got = [list(row) for row in database.execute(query).fetchmany(len(want.rows) + 2)]

@@ -11,6 +11,8 @@ from simulator import run_scenario
 from simulator.cli import AUTO_STREAM_CALLS, _journal_mode, cli
 from simulator.output.files import write_reports
 from simulator.output.streamed import StreamedReports
+from simulator.reportdb.schema import TABLES
+from simulator.reportdb.sqlite import file_rows
 from simulator.scenario.loader import load_scenario, validate_data
 from simulator.world import build_world
 
@@ -52,10 +54,22 @@ def test_a_streamed_run_has_the_full_runs_figures_records_and_verdicts(tmp_path)
     assert "<h2>Statistics</h2>" in page
 
 
+@pytest.mark.parametrize("name", ["an-hour-of-traffic.yaml", "transfers-to-support.yaml",
+                                  "disposition-after-info-mart-timeout.yaml"])
+def test_a_streamed_runs_reporting_tables_hold_the_full_runs_rows(tmp_path, name):
+    full = run_scenario(SCENARIOS / name)
+    _, folder = _streamed(SCENARIOS / name, "records", tmp_path / "records")
+    rows_of = file_rows(folder / "reporting.sqlite")
+    streamed = {table.name: list(rows_of(table.name)) for table in TABLES}
+    assert streamed == full.tables.rows
+    assert streamed["irf_user_data_cust_1"] and streamed["g_custom_data_s"]
+
+
 def test_streamed_files_are_byte_identical_run_to_run(tmp_path):
     _, first = _streamed(HOUR, "records", tmp_path / "a")
     _, second = _streamed(HOUR, "records", tmp_path / "b")
-    for name in ("dispositions.jsonl.gz", "calls.jsonl.gz", "stats.csv", "summary.md", "index.html"):
+    for name in ("dispositions.jsonl.gz", "calls.jsonl.gz", "stats.csv", "summary.md", "index.html",
+                 "reporting.sqlite"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 

@@ -34,7 +34,7 @@ def legs_from_tables(rows):
 
 def check(result):
     entries = [entry.to_dict() for entry in result.journal]
-    assert legs_from_sink(entries) == legs_from_tables(scenario_tables(entries, result.scenario))
+    assert legs_from_sink(entries) == legs_from_tables(scenario_tables(result.journal, result.scenario))
 
 
 @pytest.mark.parametrize("seed", range(FLOWS))

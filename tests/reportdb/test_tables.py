@@ -21,7 +21,7 @@ def rows_of(result, rule="CALL"):
     entries = [entry.to_dict() for entry in result.journal]
     key = result.scenario.web_services.disposition_key
     rep = result.scenario.reporting
-    return entries, tables(entries, Mapping(key, rule), rep.user_event_data_timeout, rep.attached_data,
+    return entries, tables(result.journal, Mapping(key, rule), rep.user_event_data_timeout, rep.attached_data,
                            rep.userdata_history)
 
 
