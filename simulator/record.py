@@ -90,12 +90,25 @@ class Fallback(_Frozen):
     tserver: TServerOutcome | None
 
 
+class InfoMartPlace(str, Enum):
+    OWN_LEG = "own leg"
+    OWN_AND_ANOTHER_LEG = "own and another leg"
+    ANOTHER_LEG = "another leg"
+    NO_LEG = "no leg"
+
+
 class ReportingFate(_Frozen):
     holds: Any = Field(description="the value reporting ends with under the record's key (null: none)")
     outcome: Fate
     reason: str | None = Field(description="why lost or superseded, in words")
     callEnded: bool | None = Field(description="the call had ended for reporting when the run ended "
                                                "(null: reporting never saw the call)")
+    icon: bool = Field(False, description="ICON stored it: a G_USERDATA_HISTORY row (the userData path) or a "
+                                          "G_CUSTOM_DATA_S row (a user event) carries it")
+    infoMart: InfoMartPlace | None = Field(None, description="where Info Mart keeps it (IRF_USER_DATA_CUST_1): on "
+                                                             "the agent's own leg, on it and another agent's, "
+                                                             "only on another's, or on none (null: the call had "
+                                                             "no agent leg)")
 
 
 class DispositionRecord(_Frozen):

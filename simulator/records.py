@@ -41,6 +41,7 @@ from .record import (
     Fallback,
     Fate,
     HttpAnswer,
+    InfoMartPlace,
     ReportingFate,
     Times,
     TServerOutcome,
@@ -406,36 +407,62 @@ def _tserver_outcome(ref: _Ref | None) -> TServerOutcome | None:
 
 
 def _reporting(asked: _Asked, conn: _Conn | None, ref: _Ref | None, fallback: _Ref | None) -> ReportingFate:
+    """What reporting made of the disposition: its fate (by the agent's own leg where Info
+    Mart maps the key, else by the call), whether ICON stored it, and on which leg Info
+    Mart keeps it."""
     final = conn.final if conn is not None else None
     key = asked.key
     legs = final[2] if final is not None else {}
     kept = legs.get("kept", {})
-    rule = legs.get("rule")
     on_leg = asked.dn in kept and key == legs.get("key")  # Info Mart maps this key: the agent's own leg decides
     holds = kept[asked.dn] if on_leg else final[1].get(key) if (final is not None and key) else None
     ended = bool(final[0]) if final is not None else None
+    fate, reason, icon = _fate(asked, ref, fallback, legs, on_leg, holds)
+    place = None
+    if kept and key == legs.get("key"):  # the call had agent legs, and Info Mart maps this key
+        place = _place(asked, kept) if icon else InfoMartPlace.NO_LEG
+        if place is InfoMartPlace.ANOTHER_LEG:
+            others = ", ".join(f"{dn}'s" for dn, value in kept.items() if dn != asked.dn and value == asked.disposition)
+            reason = f"{reason}; Info Mart keeps it on {others} leg instead"
+    return ReportingFate(holds=holds, outcome=fate, reason=reason, callEnded=ended, icon=icon, infoMart=place)
+
+
+def _place(asked: _Asked, kept: dict[str, Any]) -> InfoMartPlace:
+    """Which legs keep the value (one ICON stored): the agent's own, it and another's,
+    only another's, or none."""
+    own = kept.get(asked.dn, _MISSING) == asked.disposition
+    other = any(value == asked.disposition for dn, value in kept.items() if dn != asked.dn)
+    if own:
+        return InfoMartPlace.OWN_AND_ANOTHER_LEG if other else InfoMartPlace.OWN_LEG
+    return InfoMartPlace.ANOTHER_LEG if other else InfoMartPlace.NO_LEG
+
+
+_MISSING = object()
+
+
+def _fate(asked: _Asked, ref: _Ref | None, fallback: _Ref | None, legs: dict[str, Any], on_leg: bool,
+          holds: Any) -> tuple[Fate, str | None, bool]:
+    """(fate, why, whether ICON stored it)."""
+    key, rule = asked.key, legs.get("rule")
     arrived, why_not = _arrived(asked, asked.path, ref, asked.tserver)
     if not arrived and fallback is not None and asked.fallback is not None:
         arrived, fallback_why = _arrived(asked, DispositionPath.USER_EVENT, fallback, asked.fallback.tserver)
         why_not = why_not if arrived else f"{why_not}; the fallback user event: {fallback_why}"
     if not arrived:
-        return ReportingFate(holds=holds, outcome=Fate.LOST, reason=why_not, callEnded=ended)
+        return Fate.LOST, why_not, False
     attached = asked.path is DispositionPath.USER_DATA and asked.tserver is not None \
         and asked.tserver.event != "EventError"  # it reached the call's attached data (not a fallback)
     if attached and asked.history == "none":
-        return ReportingFate(holds=holds, outcome=Fate.LOST, callEnded=ended,
-                             reason=f"G_USERDATA_HISTORY has no row for {key}: its history in ICON is none "
-                                    "(the attached-data spec, or adata-userdata-history for the keys it omits)")
+        return Fate.LOST, (f"G_USERDATA_HISTORY has no row for {key}: its history in ICON is none "
+                           "(the attached-data spec, or adata-userdata-history for the keys it omits)"), False
     if attached and asked.history == "first" and holds is not None and holds != asked.disposition:
-        return ReportingFate(holds=holds, outcome=Fate.LOST, callEnded=ended,
-                             reason=f"G_USERDATA_HISTORY keeps only the first value of {key} (history first in "
-                                    f"ICON's attached-data spec): {holds!r}")
+        return Fate.LOST, (f"G_USERDATA_HISTORY keeps only the first value of {key} (history first in "
+                           f"ICON's attached-data spec): {holds!r}"), False
     if holds == asked.disposition:
-        return ReportingFate(holds=holds, outcome=Fate.REPORTED, reason=None, callEnded=ended)
+        return Fate.REPORTED, None, True
     if on_leg and rule == "IRF_FIRST_UPDATE" and holds is not None:
-        return ReportingFate(holds=holds, outcome=Fate.LOST, callEnded=ended,
-                             reason=f"Info Mart keeps {holds!r} on {asked.dn}'s leg (IRF_USER_DATA_CUST_1, propagation "
-                                    "rule IRF_FIRST_UPDATE): the first update of the leg wins")
+        return Fate.LOST, (f"Info Mart keeps {holds!r} on {asked.dn}'s leg (IRF_USER_DATA_CUST_1, propagation "
+                           "rule IRF_FIRST_UPDATE): the first update of the leg wins"), True
     if on_leg and rule != "CALL":
         reason = (f"Info Mart keeps {holds!r} on {asked.dn}'s leg (IRF_USER_DATA_CUST_1, propagation rule "
                   f"{rule}): from a later change" if holds is not None
@@ -444,7 +471,7 @@ def _reporting(asked: _Asked, conn: _Conn | None, ref: _Ref | None, fallback: _R
     else:
         reason = (f"reporting holds {holds!r} from a later change" if holds is not None
                   else f"the key {key} was removed later")
-    return ReportingFate(holds=holds, outcome=Fate.SUPERSEDED, reason=reason, callEnded=ended)
+    return Fate.SUPERSEDED, reason, True
 
 
 def _arrived(asked: _Asked, path: DispositionPath, ref: _Ref | None,

@@ -16,7 +16,6 @@ from typing import Any
 from .. import __version__
 from .. import journal as J
 from ..pages.folders import RUN_PAGE, run_page_from_texts
-from ..reportdb.sqlite import database_bytes
 from ..run import RunResult
 from ..timeunits import format_duration, format_time
 from ..timing import describe
@@ -94,9 +93,9 @@ def report_files(result: RunResult) -> dict[str, str | bytes]:
     }
     files["stats.md"] = statistics.markdown(result.scenario.name, result.figures)
     files["stats.csv"] = statistics.csv_text(result.figures)
-    files[RUN_PAGE] = run_page_from_texts(files)
+    files[RUN_PAGE] = run_page_from_texts(files, result.tables.writer.connection if result.tables else None)
     written: dict[str, str | bytes] = dict(files)
-    if result.tables is not None:  # (a streamed run keeps no journal to build the tables from)
+    if result.tables is not None:  # (none when they were turned off)
         written[REPORTING_DB] = reporting_database(result)
     return written
 
@@ -107,8 +106,8 @@ REPORTING_DB = "reporting.sqlite"
 def reporting_database(result: RunResult) -> bytes:
     """``reporting.sqlite``: ICON's and Info Mart's tables after the run (``simulator.reportdb``)."""
     if result.tables is None:
-        raise ValueError("a streamed run keeps no journal to build the reporting tables from")
-    return database_bytes(result.tables.rows)
+        raise ValueError("this run made no reporting tables")
+    return result.tables.database_bytes()
 
 
 def write_reports(result: RunResult, out_dir: Path) -> Path:

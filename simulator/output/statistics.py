@@ -29,7 +29,7 @@ from functools import cache
 from typing import Any
 
 from .. import journal as J
-from ..record import DispositionPath, DispositionRecord, Fate
+from ..record import DispositionPath, DispositionRecord, Fate, InfoMartPlace
 from ..records import Leaving
 from ..timeunits import US_PER_SECOND, format_duration
 
@@ -49,6 +49,7 @@ def wilson(successes: int, total: int, z: float = 1.96) -> tuple[float, float]:
 
 
 STAYED, LEFT_EARLY = "stayed to the call's end", "left a call that went on"
+ICON_STORED, ICON_NOT_STORED = "stored it", "did not store it"
 """The disposing agent's part in the call (rejected dispositions name no call)."""
 AGENT_STATES = ("on calls", "after-call work", "not ready", "idle")
 """What an agent's logged-in time is spent on (a call outranks the agent state)."""
@@ -137,6 +138,7 @@ class Accumulator:
     def __init__(self) -> None:
         self.by: Counter[tuple[str, str]] = Counter()
         self.parts: Counter[tuple[str, str]] = Counter()  # (the agent's part in the call, fate)
+        self.stores: Counter[tuple[str, str]] = Counter()  # (ICON stored it or not, where Info Mart keeps it)
         self.delays: dict[str, Counter[str]] = defaultdict(Counter)
         self.minutes: dict[int, Counter[str]] = defaultdict(Counter)  # per minute; merged to the interval
         self.offered: Counter[str] = Counter()
@@ -204,8 +206,11 @@ class Accumulator:
 
     def add_record(self, record: DispositionRecord, leaving: Leaving) -> None:
         """One disposition record, and when its agent left the call (if they did)."""
-        outcome = record.reporting.outcome
+        reporting = record.reporting
+        outcome = reporting.outcome
         self.by[(record.path.value, outcome.value)] += 1
+        if reporting.infoMart is not None:
+            self.stores[(ICON_STORED if reporting.icon else ICON_NOT_STORED, reporting.infoMart.value)] += 1
         end = leaving.at
         if end is not None and record.path is not DispositionPath.REJECTED:
             self.delays[outcome.value][_delay_bin(record.requestedAt / US_PER_SECOND - end)] += 1
@@ -238,7 +243,7 @@ class Accumulator:
         agents = AgentFigures(len(self._agents), sum(seconds.values()) / US_PER_SECOND,
                               {state: seconds[state] / US_PER_SECOND for state in AGENT_STATES}) \
             if self._agents else None
-        return {"total": total, "by": self.by, "parts": self.parts, "lost": lost, "loss_interval": wilson(lost, total),
+        return {"total": total, "by": self.by, "parts": self.parts, "stores": self.stores, "lost": lost, "loss_interval": wilson(lost, total),
                 "delays": self.delays, "queues": queues, "agents": agents, "interval": interval,
                 "series": dict(sorted(series.items())), "logged_in": logged_in}
 
@@ -289,6 +294,12 @@ def markdown(name: str, s: dict[str, Any]) -> str:
                 "| the agent | " + " | ".join(f.value for f in Fate) + " |", "|---|" + "---|" * len(Fate)]
         for part in (LEFT_EARLY, STAYED):
             out.append(f"| {part} | " + " | ".join(str(parts[(part, f.value)]) for f in Fate) + " |")
+    stores = s.get("stores") or Counter()
+    if stores:
+        out += ["", "## Where reporting keeps them: ICON's tables, and Info Mart's leg (calls with an agent leg)", "",
+                "| ICON | " + " | ".join(p.value for p in InfoMartPlace) + " |", "|---|" + "---|" * len(InfoMartPlace)]
+        for stored in (ICON_STORED, ICON_NOT_STORED):
+            out.append(f"| {stored} | " + " | ".join(str(stores[(stored, p.value)]) for p in InfoMartPlace) + " |")
     if s["queues"]:
         out += ["", "## Queues", "", "| " + " | ".join(QUEUE_COLUMNS) + " |", "|---" * len(QUEUE_COLUMNS) + "|"]
         for q in s["queues"]:
@@ -319,6 +330,8 @@ def csv_text(s: dict[str, Any]) -> str:
         rows.append(f"path and fate,{path} {fate},{count}")
     for (part, fate), count in sorted((s.get("parts") or {}).items()):
         rows.append(f"agent's part,{part} {fate},{count}")
+    for (stored, place), count in sorted((s.get("stores") or {}).items()):
+        rows.append(f"icon and info mart,{stored} {place},{count}")
     for fate, counts in sorted(s["delays"].items()):
         for label in delay_bin_labels():
             if counts[label]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from ..output.folders import ReportsError, describe_os_error, locked, write_file
+from ..reportdb.explain import disposition_rows
 from . import render
 
 RUN_PAGE = "index.html"
@@ -47,14 +49,16 @@ def _manifest(folder: Path) -> dict[str, Any]:
     return data
 
 
-def run_page_from_texts(files: dict[str, str]) -> str:
-    """A run's page from its report files' texts (name → text), as ``write_reports`` has them."""
+def run_page_from_texts(files: dict[str, str], tables: sqlite3.Connection | None = None) -> str:
+    """A run's page from its report files' texts (name → text), as ``write_reports`` has them,
+    and its reporting tables."""
     manifest = json.loads(files["manifest.json"])
     text = files["journal.jsonl"]
     journal = [json.loads(line) for line in text.split("\n", DIAGRAM_LIMIT)[:DIAGRAM_LIMIT] if line]
     records = [json.loads(line) for line in files["dispositions.jsonl"].splitlines()]
     return render.run_page(manifest, journal, records, total_entries=text.count("\n"),
-                           stats_csv=files.get("stats.csv"))
+                           stats_csv=files.get("stats.csv"),
+                           table_rows=disposition_rows(tables, records) if tables is not None else None)
 
 
 def run_page_streamed(manifest: dict[str, Any], records: list[dict[str, Any]], stats_csv: str) -> str:
@@ -88,7 +92,21 @@ def run_page_from_folder(folder: Path) -> str:
     stats = folder / "stats.csv"
     stats_csv = _read(stats) if stats.exists() else None  # folders written before statistics have none
     return render.run_page(manifest, journal[:DIAGRAM_LIMIT], records, total_entries=len(journal),  # as the run
-                           stats_csv=stats_csv)
+                           stats_csv=stats_csv, table_rows=_table_rows(folder / "reporting.sqlite", records))
+
+
+def _table_rows(path: Path, records: list[dict[str, Any]]) -> dict[str, dict[str, Any]] | None:
+    """Each record's rows in the folder's ``reporting.sqlite`` (None: none there, or unreadable)."""
+    if not path.is_file():
+        return None
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return disposition_rows(connection, records)
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None  # (a folder from before the tables, or a damaged file: the page goes without them)
 
 
 def run_folders(root: Path) -> list[Path]:

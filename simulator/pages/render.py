@@ -73,11 +73,13 @@ def state_diagram_svg(diagram: states.StateDiagram) -> str:
 
 
 def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: list[dict[str, Any]],
-             total_entries: int | None = None, stats_csv: str | None = None) -> str:
+             total_entries: int | None = None, stats_csv: str | None = None,
+             table_rows: dict[str, dict[str, Any]] | None = None) -> str:
     """A run's page, from its ``manifest.json``, ``journal.jsonl`` and ``dispositions.jsonl`` (as dicts).
 
     ``total_entries``: the whole journal's length, when ``journal`` is only its start;
-    ``stats_csv``: its ``stats.csv``, charted on the page (folders written before it had none)."""
+    ``stats_csv``: its ``stats.csv``, charted on the page (folders written before it had none);
+    ``table_rows``: each disposition's rows in ``reporting.sqlite`` (``reportdb.explain``)."""
     diagram = sequence.build(journal, records)
     clicks: dict[str, int] = {}
     for arrow in diagram.arrows:  # a disposition's click: its HTTP request's step-through position
@@ -88,6 +90,7 @@ def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: l
              "disposition": r["disposition"]} for r in records if r["request"] in clicks]
     return _template("run.html.j2").render(
         generator=GENERATOR, manifest=manifest, records=records, diagram=diagram, state_diagrams=states.diagrams(),
+        table_rows=table_rows or {},
         shown_entries=len(journal), total_entries=total_entries or len(journal),
         streamed=manifest.get("journal", "full") != "full",
         record_total=manifest.get("dispositionCount", len(records)),

@@ -544,6 +544,9 @@ class DispositionExpect(Strict):
     cometd: bool | None = Field(None, description="a CometD message went out for it")
     reporting: Fate | None = None
     holds: str | None = Field(None, description="the value reporting ends with under the record's key")
+    icon: bool | None = Field(None, description="ICON stored it (a G_USERDATA_HISTORY or G_CUSTOM_DATA_S row)")
+    infoMart: Literal["own leg", "own and another leg", "another leg", "no leg"] | None = Field(
+        None, description="which agent leg Info Mart keeps it on (IRF_USER_DATA_CUST_1)")
     reason: str | None = Field(None, description="words the record's reason contains")
 
     @model_validator(mode="after")

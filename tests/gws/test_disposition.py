@@ -142,7 +142,7 @@ def test_fallback_setting_sends_a_user_event_after_the_error():
     (record,) = disposition_records(world.journal)
     assert record.fallback.tserver.event == "EventUserEvent"
     assert record.to_json()["reporting"] == {"holds": "Referred", "outcome": "reported", "reason": None,
-                                            "callEnded": True}
+                                            "callEnded": True, "icon": True, "infoMart": "own leg"}
 
 
 def test_decision_is_journaled_before_the_request_leaves():
