@@ -427,7 +427,7 @@ def _reporting(asked: _Asked, conn: _Conn | None, ref: _Ref | None, fallback: _R
     return ReportingFate(holds=holds, outcome=fate, reason=reason, callEnded=ended, icon=icon, infoMart=place)
 
 
-def _place(asked: _Asked, kept: dict[str, Any]) -> InfoMartPlace:
+def _place(asked: _Asked, kept: dict[Any, Any]) -> InfoMartPlace:
     """Which legs keep the value (one ICON stored): the agent's own, it and another's,
     only another's, or none."""
     own = kept.get(asked.dn, _MISSING) == asked.disposition

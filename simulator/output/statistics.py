@@ -243,7 +243,8 @@ class Accumulator:
         agents = AgentFigures(len(self._agents), sum(seconds.values()) / US_PER_SECOND,
                               {state: seconds[state] / US_PER_SECOND for state in AGENT_STATES}) \
             if self._agents else None
-        return {"total": total, "by": self.by, "parts": self.parts, "stores": self.stores, "lost": lost, "loss_interval": wilson(lost, total),
+        return {"total": total, "by": self.by, "parts": self.parts, "stores": self.stores, "lost": lost,
+                "loss_interval": wilson(lost, total),
                 "delays": self.delays, "queues": queues, "agents": agents, "interval": interval,
                 "series": dict(sorted(series.items())), "logged_in": logged_in}
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 from .. import journal as J
@@ -51,8 +52,13 @@ REPORTING = "reporting"
 
 def iso(us: int) -> str:
     """Microseconds since 1970 as ISO 8601 UTC text, to the millisecond (IDB's ``added``)."""
-    moment = datetime.fromtimestamp(us // 1_000_000, tz=timezone.utc).replace(microsecond=us % 1_000_000)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    second, rest = divmod(us, 1_000_000)
+    return f"{_iso_second(second)}.{rest // 1000:03d}Z"
+
+
+@lru_cache(maxsize=64)  # a run's events come in time order: most share a second with the one before
+def _iso_second(second: int) -> str:
+    return datetime.fromtimestamp(second, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def event_time(attrs: dict[str, Any]) -> int:
@@ -107,15 +113,16 @@ class TableBuilder:
         self.key = info_mart.mapping.key
         self._calls: dict[str, CallState] = {}  # ConnID → the call, until it ends
         self._ended: dict[str, Ended] = {}  # ConnID → a call that ended, until reporting closes it
-        self._logged_in: dict[str, str] = {}  # DN → agent id
+        self._logged_in: dict[str, Any] = {}  # DN → agent id
         self._user_events: dict[int, dict[str, Any]] = {}  # seq → an EventUserEvent's attrs, until journaled
         self._times: dict[int, int] = {}  # seq → time (µs) of an event that may end an open call
         self._counts = {"g_call": 0, "g_party": 0, "g_userdata_history": 0, "g_custom_data_s": 0, "leg": 0}
 
     def listen(self, journal: J.Journal) -> None:
         """Take each entry as the journal makes it (a streamed run)."""
-        for kind in (J.TLIB_EVENT, J.REPORTING, J.REPORTING_FINAL):
-            journal.subscribe(kind, self.take)
+        journal.subscribe(J.TLIB_EVENT, self._tlib_entry)
+        journal.subscribe(J.REPORTING, self._reporting)
+        journal.subscribe(J.REPORTING_FINAL, self._final_entry)
 
     def feed(self, entries: Iterable[J.Entry]) -> None:
         for entry in entries:
@@ -124,13 +131,19 @@ class TableBuilder:
     def take(self, entry: J.Entry) -> None:
         kind = entry.kind
         if kind == J.TLIB_EVENT:
-            event = entry.payload
-            if REPORTING in event.recipients:
-                self._event(event.name, event.attrs)
+            self._tlib_entry(entry)
         elif kind == J.REPORTING:
             self._reporting(entry)
         elif kind == J.REPORTING_FINAL:
-            self._close(entry.payload["connId"])
+            self._final_entry(entry)
+
+    def _tlib_entry(self, entry: J.Entry) -> None:
+        event = entry.payload
+        if REPORTING in event.recipients:
+            self._event(event.name, event.attrs)
+
+    def _final_entry(self, entry: J.Entry) -> None:
+        self._close(entry.payload["connId"])
 
     def finish(self) -> None:
         """The run is over: close the calls still open, write what is held."""
@@ -144,7 +157,7 @@ class TableBuilder:
 
     # -- events ------------------------------------------------------------------
     def _event(self, name: str, attrs: dict[str, Any]) -> None:
-        dn = attrs.get("ThisDN")
+        dn: Any = attrs.get("ThisDN")
         if name == "EventAgentLogin":
             self._logged_in[dn] = attrs.get("AgentID")
             return

@@ -10,6 +10,7 @@ Either way the same ``TableBuilder`` reads the same entries in the same order.
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -80,8 +81,9 @@ class RunTables:
     @classmethod
     def streamed(cls, path: Path, journal: J.Journal, scenario: Any) -> RunTables:
         """Write the tables to a new database at ``path`` while ``journal`` is made."""
-        tables = cls(RowWriter(path), None, scenario)
-        tables._builder = scenario_builder(tables._writer, scenario)
+        writer = RowWriter(path)
+        tables = cls(writer, None, scenario)
+        tables._builder = scenario_builder(writer, scenario)
         tables._builder.listen(journal)
         return tables
 
@@ -133,7 +135,14 @@ class RunTables:
     def database_bytes(self) -> bytes:
         """The database as the bytes of a file (the same run gives the same bytes)."""
         self.writer.flush()
-        return self.writer.connection.serialize()
+        with tempfile.TemporaryDirectory() as folder:  # (Connection.serialize needs Python 3.11)
+            path = Path(folder) / "reporting.sqlite"
+            copy = sqlite3.connect(path)
+            try:
+                self.writer.connection.backup(copy)
+            finally:
+                copy.close()
+            return path.read_bytes()
 
     def close(self) -> None:
         if self._writer is not None:
