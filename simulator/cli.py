@@ -272,6 +272,10 @@ def sweep(scenario: Path, vary: str, anchor: str | None, out: Path, jobs: int | 
     files = sweep_report.write(result, out / loaded.scenario.name)
     click.echo("")
     click.echo("wrote " + ", ".join(str(p) for p in files.values()))
+    try:  # the index lists each run's sweeps: bring it up to date
+        click.echo(f"index of the runs: {write_index(out)}")
+    except ReportsError as exc:
+        click.echo(f"warning: the index of the runs is not refreshed: {exc}", err=True)
 
 
 @cli.command()

@@ -89,6 +89,8 @@ def test_cli_sweep(tmp_path):
     assert sorted(p.name for p in (tmp_path / "view-lag").iterdir() if p.is_dir()) == \
         ["sweep-dispose.at", "sweep-seed"]
     assert (tmp_path / "view-lag" / "sweep-dispose.at" / "sweep.svg").exists()
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")  # the sweep brought the index up to date
+    assert 'href="view-lag/sweep-dispose.at/index.html"' in index and 'href="view-lag/sweep-seed/index.html"' in index
     bad = runner.invoke(cli, ["sweep", str(VIEW_LAG), "--vary", "nobody.at=1s:2s:1s"])
     assert bad.exit_code == 2 and "no step has the id" in bad.output
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..output.folders import ReportsError, describe_os_error, locked, write_file
 from ..reportdb.explain import disposition_rows
-from . import render
+from . import course, render
 
 RUN_PAGE = "index.html"
 INDEX_PAGE = "index.html"
@@ -134,7 +134,13 @@ def index_page(root: Path) -> str:
         found = sorted(p.name for p in folder.iterdir() if p.is_dir() and (p / "sweep.json").is_file())
         if found:
             sweeps[folder.name] = found
-    runs.sort(key=lambda run: (run.get("group") or "~", run["scenario"]))
+    for run in runs:  # a course scenario goes where the course puts it, with what it teaches
+        lesson = course.lesson(run["scenario"])
+        run["lesson"] = lesson
+        if lesson is not None:
+            run["group"] = lesson.group
+    runs.sort(key=lambda run: (0, run["lesson"].position, "") if run["lesson"] is not None
+              else (1, run.get("group") or "~", run["scenario"]))
     return render.index_page(runs, sweeps)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -17,9 +18,11 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from jinja2.bccache import Bucket, BytecodeCache, FileSystemBytecodeCache
+from markupsafe import Markup, escape
 
-from ..timeunits import format_seconds
-from . import sequence, states, stats_charts
+from ..output.statistics import wilson
+from ..timeunits import format_seconds, format_time
+from . import course, sequence, states, stats_charts, story
 
 STATS_CHART_MIN_RECORDS = 10  # fewer dispositions read better from the table than from a chart
 GENERATOR = "tsim"  # the <meta name="generator"> of every page tsim writes; it may replace only those
@@ -55,6 +58,9 @@ def _environment() -> Environment:
                       bytecode_cache=_bytecode_cache())
     env.filters["seconds"] = format_seconds
     env.filters["px"] = lambda value: f"{value:.1f}"
+    env.filters["scenario_links"] = _scenario_links
+    env.filters["code_spans"] = lambda text: Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
+    env.filters["fate_mark"] = lambda fate: f"{FATE_MARKS.get(fate, '')} {fate}".strip()
     return env
 
 
@@ -85,12 +91,17 @@ def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: l
     for arrow in diagram.arrows:  # a disposition's click: its HTTP request's step-through position
         if arrow.kind == "http" and arrow.request is not None:
             clicks[arrow.request] = min(arrow.order, clicks.get(arrow.request, arrow.order))
-    quiz = [{"request": r["request"], "path": r["path"], "fate": r["reporting"]["outcome"],
-             "why": r["reporting"]["reason"] or "", "order": clicks[r["request"]],
-             "disposition": r["disposition"]} for r in records if r["request"] in clicks]
+    stories = {told.request: told for told in story.build(records, journal)}
+    quiz = [{"request": r["request"], "path": quiz_path(r), "lost": r["reporting"]["outcome"] == "lost",
+             "fate": r["reporting"]["outcome"],
+             "why": stories[r["request"]].why, "order": clicks[r["request"]],
+             "story": [f"{seconds_text(m.at)} {m.text}" for m in stories[r["request"]].moments],
+             "disposition": r["disposition"], "view": r.get("gwsView"), "user": r["user"]}
+            for r in records if r["request"] in clicks]
     return _template("run.html.j2").render(
         generator=GENERATOR, manifest=manifest, records=records, diagram=diagram, state_diagrams=states.diagrams(),
-        table_rows=table_rows or {},
+        table_rows=table_rows or {}, stories=stories, next_lesson=course.neighbours(manifest["scenario"])[1],
+        glossary=GLOSSARY,
         shown_entries=len(journal), total_entries=total_entries or len(journal),
         streamed=manifest.get("journal", "full") != "full",
         record_total=manifest.get("dispositionCount", len(records)),
@@ -100,12 +111,64 @@ def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: l
         quiz_json=json.dumps(quiz, ensure_ascii=False).replace("</", "<\\/"))
 
 
+GLOSSARY = (
+    ("T-Server", "the switch's CTI server: it owns DNs, calls and their states, and tells its clients what happens "
+                 "in T-Library events"),
+    ("T-Library", "T-Server's protocol: requests (RequestUpdateUserData, RequestDistributeUserEvent, …) and events "
+                  "(EventEstablished, EventReleased, EventError, …)"),
+    ("DN", "a directory number: an agent's phone, a queue, a routing point"),
+    ("ConnID", "T-Server's id of one call (16 hex digits); a consult call has its own"),
+    ("CallUuid", "the call's id across the platform; Web Services' call id on the desktop"),
+    ("Web Services (GWS)", "the server agent desktops talk to: REST requests in, CometD messages out; it keeps its "
+                           "own view of each call, from the T-Library events it has heard so far"),
+    ("CometD", "the long-polling channel on which Web Services pushes messages to the desktop (StatusChange, "
+               "AttachedDataChanged, ErrorMessage)"),
+    ("userData path", "the call is active in Web Services' view: the disposition is written into the call's user "
+                      "data (RequestUpdateUserData → EventAttachedDataChanged, CometD AttachedDataChanged)"),
+    ("userEvent path", "the call is over in Web Services' view: the disposition goes to reporting as a user event "
+                       "(RequestDistributeUserEvent → EventUserEvent), with no CometD message"),
+    ("ICON", "Interaction Concentrator: stores what T-Server reports in IDB tables (G_USERDATA_HISTORY for the "
+             "call's user data, G_CUSTOM_DATA_S for user events), as its options allow"),
+    ("Info Mart", "Genesys Info Mart: builds the reporting facts from ICON's tables; each agent leg "
+                  "(INTERACTION_RESOURCE_FACT) keeps one value of the key, chosen by a propagation rule"),
+    ("reported / superseded / lost", "what reporting ends with: this disposition; a later value instead; nothing "
+                                     "of it"),
+)
+INDEX_BADGES = 12  # a run with more dispositions shows its headline on the index instead of a badge each
+FATE_MARKS = {"reported": "✓", "superseded": "↷", "lost": "✗"}  # a fate is told by its mark and word, not colour
+
+
+def _scenario_links(text: str) -> Markup:
+    """``text`` (escaped) with every course scenario it names linked to that run's page."""
+    names = sorted((item.name for item in course.lessons()), key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+    return Markup(pattern.sub(r'<a href="../\1/index.html">\1</a>', str(escape(text))))
+
+
+def quiz_path(record: dict[str, Any]) -> str:
+    """The path a quiz answer names: the record's, or "userData+userEvent" when the
+    fallback user event followed."""
+    fallback = record.get("fallback")
+    return f"{record['path']}+{fallback['path']}" if fallback else record["path"]
+
+
+def seconds_text(at: float) -> str:
+    return format_time(round(at * 1_000_000))
+
+
 def index_page(runs: list[dict[str, Any]], sweeps: dict[str, list[str]]) -> str:
     """The index of a folder of runs: ``runs`` are their manifests with their ``records``
     (key ``records``) and ``folder``; ``sweeps`` maps a run's folder to its sweep folders."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for run in runs:
         groups.setdefault(run.get("group") or "other scenarios", []).append(run)
+        records = run.get("records") or []
+        run["headline"] = None
+        if len(records) > INDEX_BADGES:  # traffic: its headline, not a wall of badges
+            lost = sum(r["reporting"]["outcome"] == "lost" for r in records)
+            low, high = wilson(lost, len(records))
+            run["headline"] = f"{len(records)} dispositions, {lost} lost ({lost / len(records):.1%}, 95% interval " \
+                              f"{low:.1%} … {high:.1%})"
     return _template("index.html.j2").render(generator=GENERATOR, groups=groups, sweeps=sweeps,
                                              css=_text("static", "page.css"),
                                              total=len(runs), passed=sum(bool(r["passed"]) for r in runs))

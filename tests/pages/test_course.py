@@ -1,0 +1,93 @@
+"""The pages as a course: every disposition has its story and a "why", the index follows
+the README's teaching order with what each scenario teaches, pages link back and on, and
+the palette is readable (WCAG AA) with fates told by mark as well as colour."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from simulator import run_scenario
+from simulator.output.files import write_reports
+from simulator.pages import course
+from simulator.pages.folders import index_page
+
+from ..helpers import SCENARIOS
+
+ROOT = Path(__file__).resolve().parents[2]
+CSS = ROOT / "simulator" / "pages" / "static" / "page.css"
+BUNDLED = sorted(path.stem for path in SCENARIOS.glob("*.yaml"))
+
+
+def readme_order() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### The bundled scenarios"):text.index("### Timing: delays")]
+    return [name for line in section.splitlines() if line.startswith("| `")
+            for name in re.findall(r"`([a-z0-9-]+)`", line.split(" | ")[0])]
+
+
+def test_the_course_is_the_readmes_order_and_holds_every_bundled_scenario_once():
+    names = [item.name for item in course.lessons()]
+    assert names == readme_order()
+    assert sorted(names) == BUNDLED
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_every_disposition_has_a_story_and_a_why(tmp_path, name):
+    folder = write_reports(run_scenario(SCENARIOS / f"{name}.yaml"), tmp_path / name)
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    records = (folder / "dispositions.jsonl").read_text(encoding="utf-8").splitlines()
+    whys = re.findall(r'<td class="why">(.*?)</td>', page, re.S)
+    assert len(whys) == len(records)
+    assert all(why.strip() for why in whys), name
+    assert page.count('class="story-card') == len(records)
+    assert "PASSED" not in page and 'href="../index.html"' in page
+
+
+def test_the_index_follows_the_course_and_says_what_each_run_teaches(tmp_path):
+    for name in ("transfers-to-support", "view-lag", "disposition-while-established"):
+        write_reports(run_scenario(SCENARIOS / f"{name}.yaml"), tmp_path / name)
+    page = index_page(tmp_path)
+    order = re.findall(r'<tr class="run" data-scenario="([^"]+)"', page)
+    assert order == ["disposition-while-established", "view-lag", "transfers-to-support"]
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert course.lesson("view-lag").teaches in text.replace("`", "")
+    # a traffic run shows its headline, not a badge per disposition
+    row = page[page.index('data-scenario="transfers-to-support"'):]
+    row = row[:row.index("</tr>")]
+    assert "dispositions," in row and "95% interval" in row and row.count('<span class="badge') == 0
+
+
+def test_a_page_links_to_the_next_lesson_and_to_the_scenarios_its_description_names(tmp_path):
+    folder = write_reports(run_scenario(SCENARIOS / "view-lag.yaml"), tmp_path / "view-lag")
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert 'next in the course: <a href="../view-lag-fallback/index.html">' in page
+    assert '<a href="../view-lag-fallback/index.html">view-lag-fallback</a> for the setting' in page
+    assert '<section id="glossary">' in page and "<dt>ConnID</dt>" in page
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_white_text_on_every_badge_colour_meets_wcag_aa():
+    palette = dict(re.findall(r"--([\w-]+): (#[0-9A-Fa-f]{6})", CSS.read_text(encoding="utf-8")))
+    for name in ("userData", "userEvent", "rejected", "error", "lost", "reported", "superseded", "muted"):
+        assert contrast(palette[name], "#ffffff") >= 4.5, (name, palette[name])
+    assert contrast(palette["muted"], "#f7f7f8") >= 4.5  # grey text on a story card
+
+
+def test_a_fate_is_told_by_a_mark_as_well_as_by_colour(tmp_path):
+    folder = write_reports(run_scenario(SCENARIOS / "two-dispositions.yaml"), tmp_path / "two")
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert "↷ superseded</span>" in page and "✓ reported</span>" in page
