@@ -81,10 +81,10 @@ class InfoMart:
                                               party[9], party[10]))
 
     def closed(self, legs: Any, candidates: list[Candidate], ended_us: int | None) -> None:
-        """Reporting closed the call: what each leg (leg id, DN, began, left) keeps, and why."""
+        """Reporting closed the call: what each leg (leg id, DN, began, left, …) keeps, and why."""
         mapping = self.mapping
         ordered = sorted(candidates, key=lambda c: (c.at, c.order))
-        for leg, dn, start, end in legs:
+        for leg, dn, start, end, *_ in legs:
             kept, decisions = decide(ordered, mapping.rule, dn, start, end, ended_us, self.timeout_us)
             self.writer.add("irf_user_data_cust_1", (leg, kept.value if kept is not None else mapping.default_value))
             for candidate, took, reason in decisions:

@@ -23,9 +23,10 @@ ICON is a T-Server client; it sees what the journal's reporting client saw:
 A call's rows are written when reporting sees it end (its ``call-end`` entry):
 g_call, g_party, and Info Mart's interaction and legs (``gim.InfoMart.ended``).
 Until reporting closes it (``reporting.final``, a user-event timeout later) only
-what a late user event needs is kept (``Ended``: the DNs' parties, the legs, the
-key's values so far); at closure each leg's value is decided and written, and the
-call forgotten, so memory follows the calls reporting still follows. A user event
+what a late user event needs is kept (``Ended``: the agent legs and their parties,
+the key's values so far; a user event from another DN finds its party in the rows);
+at closure each leg's value is decided and written, and the call forgotten, so
+memory follows the calls reporting still follows. A user event
 naming a call already closed finds it in the rows written (``RowWriter.lookup``).
 
 Times are the events' own (``TimeinSecs``/``TimeinuSecs``), kept in microseconds.
@@ -97,8 +98,7 @@ class Ended:
 
     number: int
     call_id: str
-    parties: dict[str, int]  # DN → its latest g_party id
-    legs: tuple[tuple[int, str, int, int | None], ...]  # (leg id, DN, began µs, left µs)
+    legs: tuple[tuple[int, str, int, int | None, int], ...]  # (leg id, DN, began µs, left µs, g_party id)
     candidates: list[Candidate]
     ended_us: int | None
 
@@ -285,14 +285,15 @@ class TableBuilder:
         call = self._calls.get(conn_id) if isinstance(conn_id, str) else None
         if call is not None:
             # the DN's party on the call: the one it has now, or its last one if it has left
-            party = call.last_party.get(dn) if isinstance(dn, str) else None
-            self._custom_rows(data, call.call_id, party[1] if party else None, dn, when, entry.seq, call.candidates)
+            latest = call.last_party.get(dn) if isinstance(dn, str) else None
+            self._custom_rows(data, call.call_id, latest[1] if latest else None, dn, when, entry.seq,
+                              call.candidates)
             return
         ended = self._ended.get(conn_id) if isinstance(conn_id, str) else None
         if ended is not None:
-            number = ended.parties.get(dn) if isinstance(dn, str) else None
-            self._custom_rows(data, ended.call_id, None if number is None else f"{ended.call_id}-P{number}", dn,
-                              when, entry.seq, ended.candidates)
+            number = next((leg[4] for leg in reversed(ended.legs) if leg[1] == dn), None)
+            party = f"{ended.call_id}-P{number}" if number is not None else self._party_of(ended.call_id, dn)
+            self._custom_rows(data, ended.call_id, party, dn, when, entry.seq, ended.candidates)
             return
         found = self.writer.lookup("SELECT id, callid FROM g_call WHERE connid = ? ORDER BY id DESC LIMIT 1",
                                    (conn_id,)) if isinstance(conn_id, str) else []
@@ -300,12 +301,18 @@ class TableBuilder:
             self._custom_rows(data, None, None, dn, when, entry.seq, None)
             return
         number, call_id = found[0]
-        party_rows = self.writer.lookup("SELECT partyguid FROM g_party WHERE callid = ? AND endpointdn = ? "
-                                        "ORDER BY id DESC LIMIT 1", (call_id, dn)) if isinstance(dn, str) else []
-        rows = self._custom_rows(data, call_id, party_rows[0][0] if party_rows else None, dn, when, entry.seq, None)
+        rows = self._custom_rows(data, call_id, self._party_of(call_id, dn), dn, when, entry.seq, None)
         for row_id, key, value in rows:
             if key == self.key:
                 self.info_mart.after_close(number, Candidate(value, "g_custom_data_s", row_id, dn, when, entry.seq))
+
+    def _party_of(self, call_id: str, dn: Any) -> str | None:
+        """The DN's latest party on a call whose rows are written."""
+        if not isinstance(dn, str):
+            return None
+        found = self.writer.lookup("SELECT partyguid FROM g_party WHERE callid = ? AND endpointdn = ? "
+                                   "ORDER BY id DESC LIMIT 1", (call_id, dn))
+        return found[0][0] if found else None
 
     def _custom_rows(self, data: dict[str, Any], call_id: str | None, party: str | None, dn: Any, when: int,
                      seq: int, candidates: list[Candidate] | None) -> list[tuple[int, str, str | None]]:
@@ -331,9 +338,9 @@ class TableBuilder:
             self._times.pop(seq, None)
         self.info_mart.ended(call.number, call.row, call.legs)
         ended = self._ended[call.row[2]] = Ended(
-            call.number, call.call_id, {dn: party[0] for dn, party in call.last_party.items()},
-            tuple((leg, party[3], party[9], party[10]) for leg, party, _ in call.legs), call.candidates,
-            call.ended_us)
+            call.number, call.call_id,
+            tuple((leg, party[3], party[9], party[10], party[0]) for leg, party, _ in call.legs),
+            call.candidates, call.ended_us)
         return ended
 
     def _close(self, conn_id: Any) -> None:
