@@ -100,7 +100,8 @@ def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: l
             for r in records if r["request"] in clicks]
     return _template("run.html.j2").render(
         generator=GENERATOR, manifest=manifest, records=records, diagram=diagram, state_diagrams=states.diagrams(),
-        table_rows=table_rows or {}, stories=stories, next_lesson=course.neighbours(manifest["scenario"])[1],
+        table_rows=table_rows or {}, stories=stories, message_list=_message_list(diagram),
+        next_lesson=course.neighbours(manifest["scenario"])[1],
         glossary=GLOSSARY,
         shown_entries=len(journal), total_entries=total_entries or len(journal),
         streamed=manifest.get("journal", "full") != "full",
@@ -136,6 +137,15 @@ GLOSSARY = (
 )
 INDEX_BADGES = 12  # a run with more dispositions shows its headline on the index instead of a badge each
 FATE_MARKS = {"reported": "✓", "superseded": "↷", "lost": "✗"}  # a fate is told by its mark and word, not colour
+
+
+def _message_list(diagram: Any) -> list[tuple[int, str]]:
+    """The diagram as text, one line per journal entry in step order: (seq, what it says)."""
+    first: dict[int, tuple[int, str]] = {}
+    for item in [*diagram.arrows, *diagram.marks]:
+        if item.seq not in first or item.order < first[item.seq][0]:
+            first[item.seq] = (item.order, item.label)
+    return [(seq, label) for seq, (_, label) in sorted(first.items(), key=lambda pair: (pair[1][0], pair[0]))]
 
 
 def _scenario_links(text: str) -> Markup:

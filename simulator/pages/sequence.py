@@ -92,6 +92,7 @@ class Mark:
     request: str | None = None
     path: str | None = None
     lost: bool = False
+    superseded: bool = False  # a decision whose disposition reporting replaced with a later value
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,7 @@ def build(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> Diagr
         at_time.setdefault(_us(entry["t"]), []).append(entry["seq"])
     story = _story(journal, records)
     lost_requests = {r["request"] for r in records if r["reporting"]["outcome"] == "lost"}
+    superseded_requests = {r["request"] for r in records if r["reporting"]["outcome"] == "superseded"}
     arrows: list[Arrow] = []
     marks: list[Mark] = []
     messages: dict[int, dict[str, Any]] = {}
@@ -310,8 +312,12 @@ def build(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> Diagr
         elif kind == "gws.disposition":
             request, path = story.get(seq, (None, None))
             lost = entry["request"] in lost_requests
-            marks.append(Mark(seq, "decision", f"decides: {entry['path']} (view {entry.get('view') or '—'})",
-                              lane_x["gws"], row(seq), order, request, path, lost))
+            decided = f"decides: {entry['path']}, the fallback after the error" if "fallbackFrom" in entry else \
+                f"decides: {entry['path']} (it sees the call {entry.get('view') or 'not at all'})"
+            # (a fallback's decision is not the record's last word on its fate: the first decision carries it)
+            marks.append(Mark(seq, "decision", decided, lane_x["gws"], row(seq), order, request, path,
+                              lost and "fallbackFrom" not in entry,
+                              entry["request"] in superseded_requests and "fallbackFrom" not in entry))
             messages[seq] = entry
         elif kind == "reporting":
             request, path = story.get(seq, (None, None))
@@ -332,7 +338,7 @@ def _short_path(path: str) -> str:
 
 def _step_lane(entry: dict[str, Any], lane_x: dict[str, float]) -> float | None:
     args = entry.get("args", {})
-    for dn in (args.get("dn"), args.get("to"), args.get("from")):
+    for dn in (args.get("dn"), args.get("from"), args.get("to")):  # a dial is drawn where it is made
         if f"dn:{dn}" in lane_x:
             return lane_x[f"dn:{dn}"]
     if entry.get("action") == "gws":
@@ -346,6 +352,8 @@ def _step_label(entry: dict[str, Any]) -> str:
         return "click" + (f": {args['name']}" if args.get("name") else "")
     where = args.get("dn") or args.get("from")
     text = f"{action} at {where}" if where else action
+    if args.get("from") and args.get("to") and not args.get("dn"):
+        text = f"{action} {args['from']} → {args['to']}"
     return text + (f" · {entry['result']}" if str(entry.get("result", "")).startswith(("no effect", "not run"))
                    else "")
 

@@ -91,3 +91,19 @@ def test_a_fate_is_told_by_a_mark_as_well_as_by_colour(tmp_path):
     folder = write_reports(run_scenario(SCENARIOS / "two-dispositions.yaml"), tmp_path / "two")
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert "↷ superseded</span>" in page and "✓ reported</span>" in page
+
+
+def test_the_diagram_marks_superseded_names_the_fallback_draws_a_dial_where_it_is_made_and_has_a_legend(tmp_path):
+    two = (write_reports(run_scenario(SCENARIOS / "two-dispositions.yaml"), tmp_path / "two") / "index.html")
+    page = two.read_text(encoding="utf-8")
+    assert "(it sees the call Established) ↷ superseded</text>" in page
+    assert 'class="kinds"' in page and "CometD: Web Services to the desktop" in page
+    fallback = write_reports(run_scenario(SCENARIOS / "view-lag-fallback.yaml"), tmp_path / "fb") / "index.html"
+    assert "decides: userEvent, the fallback after the error</text>" in fallback.read_text(encoding="utf-8")
+    lag = write_reports(run_scenario(SCENARIOS / "view-lag.yaml"), tmp_path / "lag") / "index.html"
+    text = lag.read_text(encoding="utf-8")
+    dial = re.search(r'<circle cx="([\d.]+)"[^>]*/>\s*<text[^>]*>dial 15001 → 15000</text>', text)
+    lane = re.search(r'<text x="([\d.]+)" y="24" class="lane-title">T-Server 15001</text>', text)
+    assert dial and lane and dial.group(1) == lane.group(1)  # on the dialling DN's lane, and saying so
+    listed = re.findall(r'<li><a href="#m(\d+)" data-seq="\d+">', text)
+    assert len(listed) == len(set(listed)) > 20  # every message once, in a text list
