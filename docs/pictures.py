@@ -43,10 +43,14 @@ def write_screenshot() -> None:
             page.goto(page_file.as_uri())
             page.add_style_tag(content=".controls { position: static; }")  # not over the picture
             page.locator(".diagram").screenshot(path=str(DOCS / "view-lag-page.png"))
+            page.locator("#stories").screenshot(path=str(DOCS / "view-lag-story.png"))
+            phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+            phone.goto(page_file.as_uri())
+            phone.screenshot(path=str(DOCS / "view-lag-phone.png"))
             browser.close()
 
 
 if __name__ == "__main__":
     write_state_diagrams()
     write_screenshot()
-    print("wrote", ", ".join([*STATE_FILES, "view-lag-page.png"]))
+    print("wrote", ", ".join([*STATE_FILES, "view-lag-page.png", "view-lag-story.png", "view-lag-phone.png"]))
