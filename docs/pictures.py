@@ -41,7 +41,8 @@ def write_screenshot() -> None:
                                                  args=["--no-sandbox", "--disable-gpu"])
             page = browser.new_page(viewport={"width": 1100, "height": 900})
             page.goto(page_file.as_uri())
-            page.add_style_tag(content=".controls { position: static; }")  # not over the picture
+            page.add_style_tag(content=".controls { position: static; } .diagram { max-height: none; } "
+                               ".tile { content-visibility: visible; }")  # all of it, nothing over it
             page.locator(".diagram").screenshot(path=str(DOCS / "view-lag-page.png"))
             page.locator("#stories").screenshot(path=str(DOCS / "view-lag-story.png"))
             phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)

@@ -59,6 +59,7 @@ def _environment() -> Environment:
     env.filters["seconds"] = format_seconds
     env.filters["px"] = lambda value: f"{value:.1f}"
     env.filters["scenario_links"] = _scenario_links
+    env.filters["glossed"] = _glossed
     env.filters["code_spans"] = lambda text: Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
     env.filters["fate_mark"] = lambda fate: f"{FATE_MARKS.get(fate, '')} {fate}".strip()
     return env
@@ -112,28 +113,34 @@ def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: l
         quiz_json=json.dumps(quiz, ensure_ascii=False).replace("</", "<\\/"))
 
 
-GLOSSARY = (
+SET_CALL_DISPOSITION = "https://docs.genesys.com/Documentation/HTCC/latest/API/CallsSetCallDisposition"
+GLOSSARY = (  # (term, meaning, the Genesys page it comes from, or None)
     ("T-Server", "the switch's CTI server: it owns DNs, calls and their states, and tells its clients what happens "
-                 "in T-Library events"),
+                 "in T-Library events", None),
     ("T-Library", "T-Server's protocol: requests (RequestUpdateUserData, RequestDistributeUserEvent, …) and events "
-                  "(EventEstablished, EventReleased, EventError, …)"),
-    ("DN", "a directory number: an agent's phone, a queue, a routing point"),
-    ("ConnID", "T-Server's id of one call (16 hex digits); a consult call has its own"),
-    ("CallUuid", "the call's id across the platform; Web Services' call id on the desktop"),
+                  "(EventEstablished, EventReleased, …); EventError answers a request T-Server cannot carry out, "
+                  "such as one naming a ConnID it no longer knows", None),
+    ("DN", "a directory number: an agent's phone, a queue, a routing point", None),
+    ("ConnID", "T-Server's id of one call (16 hex digits); a consult call has its own", None),
+    ("CallUuid", "the call's id across the platform; Web Services' call id on the desktop", None),
     ("Web Services (GWS)", "the server agent desktops talk to: REST requests in, CometD messages out; it keeps its "
-                           "own view of each call, from the T-Library events it has heard so far"),
+                           "own view of each call, from the T-Library events it has heard so far",
+     "https://docs.genesys.com/Documentation/HTCC/latest/API/AsyncTelephonyOpsCallControl"),
     ("CometD", "the long-polling channel on which Web Services pushes messages to the desktop (StatusChange, "
-               "AttachedDataChanged, ErrorMessage)"),
+               "AttachedDataChanged, ErrorMessage)", "https://docs.genesys.com/Documentation/HTCC/latest/API/"
+                                                     "AsynchronousEvents"),
     ("userData path", "the call is active in Web Services' view: the disposition is written into the call's user "
-                      "data (RequestUpdateUserData → EventAttachedDataChanged, CometD AttachedDataChanged)"),
+                      "data (RequestUpdateUserData → EventAttachedDataChanged, CometD AttachedDataChanged)",
+     SET_CALL_DISPOSITION),
     ("userEvent path", "the call is over in Web Services' view: the disposition goes to reporting as a user event "
-                       "(RequestDistributeUserEvent → EventUserEvent), with no CometD message"),
+                       "(RequestDistributeUserEvent → EventUserEvent), with no CometD message", SET_CALL_DISPOSITION),
     ("ICON", "Interaction Concentrator: stores what T-Server reports in IDB tables (G_USERDATA_HISTORY for the "
-             "call's user data, G_CUSTOM_DATA_S for user events), as its options allow"),
+             "call's user data, G_CUSTOM_DATA_S for user events), as its options allow",
+     "https://docs.genesys.com/Documentation/ICON/latest/PDMOra/Table-G_CUSTOM_DATA_S"),
     ("Info Mart", "Genesys Info Mart: builds the reporting facts from ICON's tables; each agent leg "
-                  "(INTERACTION_RESOURCE_FACT) keeps one value of the key, chosen by a propagation rule"),
+                  "(INTERACTION_RESOURCE_FACT) keeps one value of the key, chosen by a propagation rule", None),
     ("reported / superseded / lost", "what reporting ends with: this disposition; a later value instead; nothing "
-                                     "of it"),
+                                     "of it", None),
 )
 INDEX_BADGES = 12  # a run with more dispositions shows its headline on the index instead of a badge each
 FATE_MARKS = {"reported": "✓", "superseded": "↷", "lost": "✗"}  # a fate is told by its mark and word, not colour
@@ -146,6 +153,29 @@ def _message_list(diagram: Any) -> list[tuple[int, str]]:
         if item.seq not in first or item.order < first[item.seq][0]:
             first[item.seq] = (item.order, item.label)
     return [(seq, label) for seq, (_, label) in sorted(first.items(), key=lambda pair: (pair[1][0], pair[0]))]
+
+
+GLOSSED = {"T-Server": 0, "ConnID": 3, "Web Services": 5, "CometD": 6, "userData path": 7, "userEvent path": 8,
+           "ICON": 9, "Info Mart": 10}  # a term in a story → its glossary entry, shown when hovered
+
+
+def _glossed(text: str) -> Markup:
+    """``text`` (escaped) with each glossary term's first appearance explained on hover
+    (one pass over the text, so a term inside an explanation is never touched)."""
+    seen: set[str] = set()
+
+    def explain(match: re.Match[str]) -> str:
+        term = match.group(0)
+        if term in seen:
+            return term
+        seen.add(term)
+        return f'<abbr title="{escape(GLOSSARY[GLOSSED[term]][1])}">{term}</abbr>'
+
+    return Markup(_GLOSSED_TERMS.sub(explain, str(escape(text))))
+
+
+_GLOSSED_TERMS = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(GLOSSED, key=len, reverse=True)))
+                            + r")(?![\w-])")
 
 
 def _scenario_links(text: str) -> Markup:

@@ -27,6 +27,7 @@ Services lane says how long Web Services still saw the call as it was.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,9 @@ ROW = 22  # px a row takes
 TOP = 70  # px above the first row (lane headings)
 LEFT = 110  # px for the time ruler
 LANE = 170  # px between lanes
+HEAD = 50  # px: the lanes' titles, drawn apart so they stay on screen
+TILE = 1600  # px: the height of one band of the drawing
+CHAR_WIDTH = 6.6  # px: a generous width of one character of an 11-px label
 SHORT_GAP = 1_000_000  # µs: gaps up to this are drawn to scale
 PX_PER_LOG_STEP = 10  # px per tenfold of a gap's length
 BREAK = 36  # px a cut idle stretch takes
@@ -118,6 +122,23 @@ class Break:
 
 
 @dataclass
+class Tile:
+    """A horizontal band of the drawing, from ``y0`` to ``y1``; each element with whether it is a copy."""
+
+    y0: float
+    y1: float
+    arrows: list[tuple[Arrow, bool]] = field(default_factory=list)
+    marks: list[tuple[Mark, bool]] = field(default_factory=list)
+    bands: list[tuple[Band, bool]] = field(default_factory=list)
+    times: list[tuple[TimeLabel, bool]] = field(default_factory=list)
+    breaks: list[tuple[Break, bool]] = field(default_factory=list)
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+@dataclass
 class Diagram:
     lanes: list[Lane]
     arrows: list[Arrow]
@@ -128,6 +149,32 @@ class Diagram:
     width: float
     height: float
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)  # seq → the journal entry
+
+    @property
+    def tiles(self) -> list[Tile]:
+        """The drawing cut into bands ``TILE`` px high, each with what it shows (an element that
+        crosses a cut is drawn in both, the second time as a copy): a browser paints only
+        the bands on screen, so a step costs the same on a long run as on a short one."""
+        count = max(1, math.ceil((self.height - HEAD) / TILE))
+        tiles = [Tile(HEAD + i * TILE, min(self.height, HEAD + (i + 1) * TILE)) for i in range(count)]
+
+        def place(item: Any, low: float, high: float, into: str) -> None:
+            first = True
+            for tile in tiles[max(0, int((low - HEAD) // TILE)):int((high - HEAD) // TILE) + 1]:
+                getattr(tile, into).append((item, not first))
+                first = False
+
+        for arrow in self.arrows:
+            place(arrow, min(arrow.y1, arrow.y2, arrow.label_y - 12), max(arrow.y1, arrow.y2) + 4, "arrows")
+        for mark in self.marks:
+            place(mark, mark.y - 12, mark.y + 6, "marks")
+        for band in self.bands:
+            place(band, band.y1, band.y2, "bands")
+        for time in self.times:
+            place(time, time.y - 10, time.y + 4, "times")
+        for cut in self.breaks:
+            place(cut, cut.y - 10, cut.y + 4, "breaks")
+        return tiles
 
     @property
     def steps(self) -> int:
@@ -328,6 +375,9 @@ def build(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> Diagr
                               lost=happened == "user-event" and not entry.get("accepted")))
             messages[seq] = entry
     bands = _bands(journal, lane_x, slot_y, by_seq)
+    # a mark's label runs to the right of its lane: the drawing is as wide as the longest, never cut off
+    for mark in marks:
+        width = max(width, mark.x + 9 + (len(mark.label) + 14) * CHAR_WIDTH + 10)
     return Diagram(lanes, arrows, marks, bands, times, breaks, width, height, messages)
 
 

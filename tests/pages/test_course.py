@@ -66,7 +66,7 @@ def test_a_page_links_to_the_next_lesson_and_to_the_scenarios_its_description_na
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert 'next in the course: <a href="../view-lag-fallback/index.html">' in page
     assert '<a href="../view-lag-fallback/index.html">view-lag-fallback</a> for the setting' in page
-    assert '<section id="glossary">' in page and "<dt>ConnID</dt>" in page
+    assert '<section id="glossary">' in page and re.search(r"<dt id=\"term-\d+\">ConnID</dt>", page)
 
 
 def _luminance(colour: str) -> float:
@@ -107,3 +107,13 @@ def test_the_diagram_marks_superseded_names_the_fallback_draws_a_dial_where_it_i
     assert dial and lane and dial.group(1) == lane.group(1)  # on the dialling DN's lane, and saying so
     listed = re.findall(r'<li><a href="#m(\d+)" data-seq="\d+">', text)
     assert len(listed) == len(set(listed)) > 20  # every message once, in a text list
+
+
+def test_labels_fit_the_drawing_terms_are_explained_on_hover_and_the_glossary_links_genesys(tmp_path):
+    page = (write_reports(run_scenario(SCENARIOS / "icon-not-storing-user-event-data.yaml"), tmp_path / "icon")
+            / "index.html").read_text(encoding="utf-8")
+    width = float(re.search(r'<div id="diagram"[^>]* data-width="([\d.]+)"', page).group(1))
+    for x, label in re.findall(r'<circle cx="([\d.]+)"[^>]*/>\s*<text[^>]*>([^<]*)</text>', page):
+        assert float(x) + 9 + len(label) * 6.6 <= width, label  # e.g. "ignores the user event ✗ lost"
+    assert re.search(r'<abbr title="the switch&#39;s CTI server[^"]*">T-Server</abbr>', page)
+    assert 'href="https://docs.genesys.com/Documentation/HTCC/latest/API/CallsSetCallDisposition"' in page
