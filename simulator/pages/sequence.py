@@ -31,7 +31,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..timeunits import US_PER_SECOND, format_time
+from ..timeunits import US_PER_SECOND, format_duration, format_time
 from .inferred import inferred
 
 ROW = 22  # px a row takes
@@ -71,6 +71,7 @@ class Arrow:
     path: str | None = None  # that disposition's path
     error: bool = False
     inferred: str | None = None  # why it rests on an inference (``inferred``), if it does
+    delay: str | None = None  # how long the link took ("50ms"), when it took time
 
     @property
     def label_x(self) -> float:
@@ -301,10 +302,14 @@ def build(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> Diagr
         return row(earlier[-1]) if earlier else row(entry["seq"])
 
     def arrow(entry: dict[str, Any], kind: str, label: str, x1: float, y1: float, x2: float, y2: float,
-              order: int, error: bool = False) -> None:
+              order: int, error: bool = False, delay: float | None = None) -> None:
         request, path = story.get(entry["seq"], (None, None))
+        if delay is None:  # a message that left earlier than it arrived: its link's delay
+            sent = (entry.get("meta") or {}).get("sentAt")
+            delay = entry["t"] - sent if isinstance(sent, (int, float)) else 0
+        took = format_duration(_us(delay)) if delay > 0 else None  # rows are not to scale: the delay is written
         why = inferred(entry)
-        arrows.append(Arrow(entry["seq"], kind, label, x1, y1, x2, y2, order, request, path, error, why))
+        arrows.append(Arrow(entry["seq"], kind, label, x1, y1, x2, y2, order, request, path, error, why, took))
         messages[entry["seq"]] = entry if why is None else {**entry, "inference": why}
 
     for entry in journal:
@@ -335,13 +340,13 @@ def build(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> Diagr
                 continue
             error = entry["name"] == "EventError"
             label = entry["name"] + (f" {entry['attrs'].get('ErrorCode')}" if error else "")
-            for client, _ in (entry.get("meta") or {}).get("arrived", {}).items():
+            for client, (arrived, _) in (entry.get("meta") or {}).get("arrived", {}).items():
                 target = lane_x.get("gws" if client == "gws" else "reporting")
                 if target is None:
                     continue
                 arrival = ("arrival", seq, client)
                 arrow(entry, "tlib-event" if client == "gws" else "reporting", label, lane_x[f"dn:{dn}"], row(seq),
-                      target, slot_y[arrival], order_of[arrival], error=error)
+                      target, slot_y[arrival], order_of[arrival], error=error, delay=arrived - entry["t"])
         elif kind == "cometd":
             message = entry.get("message", {}).get("data", {})
             call = message.get("call") or {}

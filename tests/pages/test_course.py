@@ -117,3 +117,12 @@ def test_labels_fit_the_drawing_terms_are_explained_on_hover_and_the_glossary_li
         assert float(x) + 9 + len(label) * 6.6 <= width, label  # e.g. "ignores the user event ✗ lost"
     assert re.search(r'<abbr title="the switch&#39;s CTI server[^"]*">T-Server</abbr>', page)
     assert 'href="https://docs.genesys.com/Documentation/HTCC/latest/API/CallsSetCallDisposition"' in page
+
+
+def test_every_arrow_that_took_time_says_how_long_since_rows_are_not_to_scale(tmp_path):
+    page = (write_reports(run_scenario(SCENARIOS / "view-lag.yaml"), tmp_path / "lag") / "index.html").read_text(
+        encoding="utf-8")
+    to_gws = re.findall(r'class="msg arrow tlib-event[^"]*" [^>]*>\s*<title>[^<]*</title>(?:\s*<line[^>]*/>){2}\s*'
+                        r'<text[^>]*>([^<]*)</text>', page)
+    assert to_gws and all(label.endswith("· 50ms") for label in to_gws)  # tserver_to_gws is 50 ms in view-lag
+    assert "HTTP 200 · statusCode 0</text>" in page  # the answer leaves at once: no delay written
