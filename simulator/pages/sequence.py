@@ -72,6 +72,7 @@ class Arrow:
     error: bool = False
     inferred: str | None = None  # why it rests on an inference (``inferred``), if it does
     delay: str | None = None  # how long the link took ("50ms"), when it took time
+    conn: str | None = None  # the ConnID of the call it is about, if any
 
     @property
     def label_x(self) -> float:
@@ -98,6 +99,7 @@ class Mark:
     path: str | None = None
     lost: bool = False
     superseded: bool = False  # a decision whose disposition reporting replaced with a later value
+    conn: str | None = None  # the ConnID of the call it is about, if any
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,15 @@ class Diagram:
         for cut in self.breaks:
             place(cut, cut.y - 10, cut.y + 4, "breaks")
         return tiles
+
+    @property
+    def calls(self) -> list[str]:
+        """The ConnIDs the drawing shows, in the order they first appear."""
+        found: dict[str, None] = {}
+        for item in sorted([*self.arrows, *self.marks], key=lambda item: item.order):
+            if item.conn is not None:
+                found.setdefault(item.conn, None)
+        return list(found)
 
     @property
     def steps(self) -> int:
@@ -291,6 +302,26 @@ def build(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> Diagr
     def row(seq: int) -> float:
         return slot_y[("entry", seq)]
 
+    conns = {attrs["CallUuid"]: attrs["ConnID"] for entry in journal if entry["kind"] == "tlib.event"
+             for attrs in (entry.get("attrs") or {},) if "CallUuid" in attrs and "ConnID" in attrs}
+
+    def conn_of(entry: dict[str, Any]) -> str | None:
+        """The ConnID a journal entry is about: its own, or its call id's (a CallUuid) at T-Server."""
+        kind = entry["kind"]
+        if kind.startswith("tlib."):
+            return (entry.get("attrs") or {}).get("ConnID")
+        if kind in ("gws.disposition", "reporting"):
+            return entry.get("connId")
+        if kind == "http.response":
+            entry = requests.get(entry["request"]) or entry
+        if entry["kind"] == "http.request":
+            parts = str(entry.get("path", "")).split("/")
+            return conns.get(parts[parts.index("calls") + 1]) if "calls" in parts[:-1] else None
+        if kind == "cometd":
+            call = (entry.get("message", {}).get("data", {}) or {}).get("call") or {}
+            return call.get("connId") or conns.get(call.get("id"))
+        return None
+
     def sent_row(entry: dict[str, Any]) -> float:
         """The row a message left at: its own, or the last one at its send time before it."""
         meta = entry.get("meta") or {}
@@ -309,7 +340,8 @@ def build(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> Diagr
             delay = entry["t"] - sent if isinstance(sent, (int, float)) else 0
         took = format_duration(_us(delay)) if delay > 0 else None  # rows are not to scale: the delay is written
         why = inferred(entry)
-        arrows.append(Arrow(entry["seq"], kind, label, x1, y1, x2, y2, order, request, path, error, why, took))
+        arrows.append(Arrow(entry["seq"], kind, label, x1, y1, x2, y2, order, request, path, error, why, took,
+                            conn_of(entry)))
         messages[entry["seq"]] = entry if why is None else {**entry, "inference": why}
 
     for entry in journal:
@@ -369,7 +401,8 @@ def build(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> Diagr
             # (a fallback's decision is not the record's last word on its fate: the first decision carries it)
             marks.append(Mark(seq, "decision", decided, lane_x["gws"], row(seq), order, request, path,
                               lost and "fallbackFrom" not in entry,
-                              entry["request"] in superseded_requests and "fallbackFrom" not in entry))
+                              entry["request"] in superseded_requests and "fallbackFrom" not in entry,
+                              conn_of(entry)))
             messages[seq] = entry
         elif kind == "reporting":
             request, path = story.get(seq, (None, None))
@@ -377,7 +410,7 @@ def build(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> Diagr
             label = "call ends" if happened == "call-end" else (
                 "stores the user event" if entry.get("accepted") else "ignores the user event")
             marks.append(Mark(seq, "reporting", label, lane_x["reporting"], row(seq), order, request, path,
-                              lost=happened == "user-event" and not entry.get("accepted")))
+                              lost=happened == "user-event" and not entry.get("accepted"), conn=conn_of(entry)))
             messages[seq] = entry
     bands = _bands(journal, lane_x, slot_y, by_seq)
     # a mark's label runs to the right of its lane: the drawing is as wide as the longest, never cut off

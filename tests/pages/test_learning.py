@@ -22,7 +22,7 @@ def pages(tmp_path_factory):
     out = tmp_path_factory.mktemp("learning")
     return {name: write_reports(run_scenario(SCENARIOS / f"{name}.yaml"), out / name) / "index.html"
             for name in ("view-lag", "view-lag-fallback", "transfers-to-support",
-                         "disposition-after-single-step-transfer")}
+                         "disposition-after-single-step-transfer", "disposition-on-the-consult-call")}
 
 
 def test_the_story_comes_first_and_names_the_decisive_gap(page, pages):
@@ -131,3 +131,18 @@ def test_jumps_go_from_click_to_click_and_to_the_next_lost_disposition(page, pag
     page.keyboard.press("ArrowRight")
     page.evaluate("new Promise(requestAnimationFrame)")
     print(f"one step on transfers-to-support: {page.evaluate('performance.now()') - started:.0f} ms")
+
+
+def test_the_diagram_can_show_one_call_only(page, pages):
+    page.goto(pages["disposition-on-the-consult-call"].as_uri())
+    options = page.locator("#only-call option").evaluate_all("os => os.map(o => o.value)")
+    assert len(options) == 3  # every call, the customer's, the consult call
+    consult = options[2]
+    page.select_option("#only-call", consult)
+    shown = page.locator("#diagram .msg:not(.filtered):not(.step)").evaluate_all("els => els.map(e => e.dataset.conn)")
+    assert shown and set(shown) == {consult}
+    assert page.locator('#diagram .msg:not(.filtered)[data-request]').count() > 0  # the disposition is on it
+    page.select_option("#only-call", options[1])  # the customer's call: the disposition's story is set aside
+    assert page.locator('#diagram .msg:not(.filtered)[data-request]:not(.step)').count() == 0
+    page.select_option("#only-call", "")
+    assert page.locator("#diagram .msg.filtered").count() == 0

@@ -154,6 +154,16 @@
   document.getElementById("next-disposition").addEventListener("click", () => jump((now) => byClick.find((q) => q.order > now)));
   document.getElementById("prev-disposition").addEventListener("click", () => jump((now) => byClick.filter((q) => q.order < now).pop()));
   document.getElementById("next-lost").addEventListener("click", () => jump((now) => byClick.find((q) => q.order > now && q.lost)));
+  // only one call: every message about another call, or about no call, is set aside (steps stay)
+  const only = document.getElementById("only-call");
+  if (only) {
+    only.addEventListener("change", () => {
+      for (const el of items) {
+        el.classList.toggle("filtered", only.value !== "" && el.dataset.conn !== only.value && !el.classList.contains("step"));
+      }
+      announce.textContent = only.value ? `only ConnID ${only.value}` : "every call";
+    });
+  }
   document.getElementById("next").addEventListener("click", () => step(1));
   document.getElementById("prev").addEventListener("click", () => step(-1));
   document.getElementById("all").addEventListener("click", () => { at = -1; show(); });
