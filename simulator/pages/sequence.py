@@ -183,7 +183,8 @@ class Diagram:
     def calls(self) -> list[str]:
         """The ConnIDs the drawing shows, in the order they first appear."""
         found: dict[str, None] = {}
-        for item in sorted([*self.arrows, *self.marks], key=lambda item: item.order):
+        every: list[Arrow | Mark] = [*self.arrows, *self.marks]
+        for item in sorted(every, key=lambda item: item.order):
             if item.conn is not None:
                 found.setdefault(item.conn, None)
         return list(found)
