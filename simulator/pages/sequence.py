@@ -179,6 +179,8 @@ class Diagram:
             place(cut, cut.y - 10, cut.y + 4, "breaks")
         return tiles
 
+    ruler_width: float = LEFT - 20  # the time ruler, which stays at the left when the drawing scrolls
+
     @property
     def calls(self) -> list[str]:
         """The ConnIDs the drawing shows, in the order they first appear."""

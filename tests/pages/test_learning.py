@@ -146,3 +146,16 @@ def test_the_diagram_can_show_one_call_only(page, pages):
     assert page.locator('#diagram .msg:not(.filtered)[data-request]:not(.step)').count() == 0
     page.select_option("#only-call", "")
     assert page.locator("#diagram .msg.filtered").count() == 0
+
+
+def test_the_lane_titles_and_the_time_ruler_stay_on_screen_while_the_diagram_scrolls(page, pages):
+    page.goto(pages["transfers-to-support"].as_uri())
+    page.click("#next-lost")  # far down and to the side
+    box = page.locator("#diagram").bounding_box()
+    head = page.locator(".lane-head").bounding_box()
+    assert abs(head["y"] - box["y"]) < 2  # the titles sit at the top of the scrolled drawing
+    page.locator("#diagram").evaluate("d => { d.scrollLeft = 1200; }")
+    ruler = page.locator(".tile svg.ruler").evaluate_all(
+        "rs => rs.map(r => r.getBoundingClientRect()).filter(b => b.bottom > 0 && b.top < innerHeight)"
+        ".map(b => b.left)")
+    assert ruler and all(abs(left - box["x"]) < 2 for left in ruler)  # the ruler stays at the left edge
