@@ -48,10 +48,27 @@ def write_screenshot() -> None:
             phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
             phone.goto(page_file.as_uri())
             phone.screenshot(path=str(DOCS / "view-lag-phone.png"))
+            write_traffic_screenshots(browser, Path(folder))
             browser.close()
+
+
+def write_traffic_screenshots(browser, folder: Path) -> None:
+    """transfers-to-support at a desktop's size and a phone's, at its first lost disposition."""
+    page_file = write_reports(run_scenario(DOCS.parent / "scenarios" / "transfers-to-support.yaml"),
+                              folder / "transfers-to-support") / "index.html"
+    for name, viewport, mobile in (("transfers-desktop.png", {"width": 1440, "height": 900}, False),
+                                   ("transfers-phone.png", {"width": 390, "height": 844}, True)):
+        page = browser.new_page(viewport=viewport, is_mobile=mobile)
+        page.goto(page_file.as_uri())
+        page.click("#next-lost")
+        page.locator("#diagram .msg.current").first.click()  # its journal entry, open beside it
+        page.wait_for_timeout(200)
+        page.screenshot(path=str(DOCS / name))
+        page.close()
 
 
 if __name__ == "__main__":
     write_state_diagrams()
     write_screenshot()
-    print("wrote", ", ".join([*STATE_FILES, "view-lag-page.png", "view-lag-story.png", "view-lag-phone.png"]))
+    print("wrote", ", ".join([*STATE_FILES, "view-lag-page.png", "view-lag-story.png", "view-lag-phone.png",
+                              "transfers-desktop.png", "transfers-phone.png"]))

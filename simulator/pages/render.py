@@ -102,6 +102,7 @@ def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: l
     return _template("run.html.j2").render(
         generator=GENERATOR, manifest=manifest, records=records, diagram=diagram, state_diagrams=states.diagrams(),
         table_rows=table_rows or {}, stories=stories, message_list=_message_list(diagram),
+        headline=_headline(records) if len(records) > INDEX_BADGES else None,
         next_lesson=course.neighbours(manifest["scenario"])[1],
         glossary=GLOSSARY,
         shown_entries=len(journal), total_entries=total_entries or len(journal),
@@ -183,6 +184,18 @@ def _scenario_links(text: str) -> Markup:
     names = sorted((item.name for item in course.lessons()), key=len, reverse=True)
     pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])")
     return Markup(pattern.sub(r'<a href="../\1/index.html">\1</a>', str(escape(text))))
+
+
+def _headline(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """A traffic run's figures, before any row: the share lost with its interval, path × fate."""
+    lost = sum(r["reporting"]["outcome"] == "lost" for r in records)
+    low, high = wilson(lost, len(records))
+    paths = ("userData", "userEvent", "rejected")
+    fates = ("reported", "superseded", "lost")
+    table = [(path, [sum(r["path"] == path and r["reporting"]["outcome"] == fate for r in records)
+                     for fate in fates]) for path in paths]
+    return {"total": len(records), "lost": lost, "share": lost / len(records), "low": low, "high": high,
+            "fates": fates, "table": [row for row in table if any(row[1])]}
 
 
 def quiz_path(record: dict[str, Any]) -> str:

@@ -126,3 +126,13 @@ def test_every_arrow_that_took_time_says_how_long_since_rows_are_not_to_scale(tm
                         r'<text[^>]*>([^<]*)</text>', page)
     assert to_gws and all(label.endswith("· 50ms") for label in to_gws)  # tserver_to_gws is 50 ms in view-lag
     assert "HTTP 200 · statusCode 0</text>" in page  # the answer leaves at once: no delay written
+
+
+def test_a_traffic_page_leads_with_its_headline_figures_and_folds_its_stories(tmp_path):
+    result = run_scenario(SCENARIOS / "an-hour-of-traffic.yaml")
+    page = (write_reports(result, tmp_path / "hour") / "index.html").read_text(encoding="utf-8")
+    sections = re.findall(r'<section id="([^"]+)"', page)
+    assert sections[:2] == ["headline", "stories"]
+    figures = result.figures
+    assert f"{figures['total']} dispositions; lost to reporting: <strong>{figures['lost']} (" in page
+    assert "<summary>Each of the 70 dispositions' stories</summary>" in page
