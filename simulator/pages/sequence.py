@@ -73,6 +73,7 @@ class Arrow:
     inferred: str | None = None  # why it rests on an inference (``inferred``), if it does
     delay: str | None = None  # how long the link took ("50ms"), when it took time
     conn: str | None = None  # the ConnID of the call it is about, if any
+    agent: str | None = None  # the agent whose desktop or DN it concerns, if any
 
     @property
     def label_x(self) -> float:
@@ -100,6 +101,7 @@ class Mark:
     lost: bool = False
     superseded: bool = False  # a decision whose disposition reporting replaced with a later value
     conn: str | None = None  # the ConnID of the call it is about, if any
+    agent: str | None = None  # the agent whose desktop or DN it concerns, if any
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,12 @@ class Diagram:
             if item.conn is not None:
                 found.setdefault(item.conn, None)
         return list(found)
+
+    @property
+    def agents(self) -> list[str]:
+        """The agents the drawing shows, by name."""
+        every: list[Arrow | Mark] = [*self.arrows, *self.marks]
+        return sorted({item.agent for item in every if item.agent is not None})
 
     @property
     def steps(self) -> int:
@@ -308,6 +316,18 @@ def build(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> Diagr
     conns = {attrs["CallUuid"]: attrs["ConnID"] for entry in journal if entry["kind"] == "tlib.event"
              for attrs in (entry.get("attrs") or {},) if "CallUuid" in attrs and "ConnID" in attrs}
 
+    agent_at = {(entry.get("attrs") or {}).get("ThisDN"): (entry.get("attrs") or {}).get("AgentID")
+                for entry in journal if entry["kind"] == "tlib.event" and entry.get("name") == "EventAgentLogin"}
+
+    def agent_of(entry: dict[str, Any]) -> str | None:
+        """The agent a journal entry concerns: the desktop's user, or the agent logged in on its DN."""
+        if entry["kind"] == "http.response":
+            entry = requests.get(entry["request"]) or entry
+        if entry["kind"].startswith("tlib."):
+            return agent_at.get((entry.get("attrs") or {}).get("ThisDN"))
+        user = entry.get("user")
+        return user if isinstance(user, str) else None
+
     def conn_of(entry: dict[str, Any]) -> str | None:
         """The ConnID a journal entry is about: its own, or its call id's (a CallUuid) at T-Server."""
         kind = entry["kind"]
@@ -344,7 +364,7 @@ def build(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> Diagr
         took = format_duration(_us(delay)) if delay > 0 else None  # rows are not to scale: the delay is written
         why = inferred(entry)
         arrows.append(Arrow(entry["seq"], kind, label, x1, y1, x2, y2, order, request, path, error, why, took,
-                            conn_of(entry)))
+                            conn_of(entry), agent_of(entry)))
         messages[entry["seq"]] = entry if why is None else {**entry, "inference": why}
 
     for entry in journal:
@@ -405,7 +425,7 @@ def build(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> Diagr
             marks.append(Mark(seq, "decision", decided, lane_x["gws"], row(seq), order, request, path,
                               lost and "fallbackFrom" not in entry,
                               entry["request"] in superseded_requests and "fallbackFrom" not in entry,
-                              conn_of(entry)))
+                              conn_of(entry), agent_of(entry)))
             messages[seq] = entry
         elif kind == "reporting":
             request, path = story.get(seq, (None, None))

@@ -159,3 +159,15 @@ def test_the_lane_titles_and_the_time_ruler_stay_on_screen_while_the_diagram_scr
         "rs => rs.map(r => r.getBoundingClientRect()).filter(b => b.bottom > 0 && b.top < innerHeight)"
         ".map(b => b.left)")
     assert ruler and all(abs(left - box["x"]) < 2 for left in ruler)  # the ruler stays at the left edge
+
+
+def test_the_diagram_can_show_one_agent_only(page, pages):
+    page.goto(pages["disposition-after-single-step-transfer"].as_uri())
+    page.select_option("#only-agent", "agent2")
+    shown = page.locator("#diagram .msg:not(.filtered):not(.step)").evaluate_all(
+        "els => els.map(e => e.dataset.agent)")
+    assert shown and set(shown) == {"agent2"}
+    assert page.locator('#diagram .msg:not(.filtered)[data-request="agent2-dispose"]').count() > 0
+    assert page.locator('#diagram .msg:not(.filtered):not(.step)[data-request="agent1-dispose"]').count() == 0
+    page.select_option("#only-agent", "")
+    assert page.locator("#diagram .msg.filtered").count() == 0

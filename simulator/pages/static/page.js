@@ -154,15 +154,19 @@
   document.getElementById("next-disposition").addEventListener("click", () => jump((now) => byClick.find((q) => q.order > now)));
   document.getElementById("prev-disposition").addEventListener("click", () => jump((now) => byClick.filter((q) => q.order < now).pop()));
   document.getElementById("next-lost").addEventListener("click", () => jump((now) => byClick.find((q) => q.order > now && q.lost)));
-  // only one call: every message about another call, or about no call, is set aside (steps stay)
-  const only = document.getElementById("only-call");
-  if (only) {
-    only.addEventListener("change", () => {
-      for (const el of items) {
-        el.classList.toggle("filtered", only.value !== "" && el.dataset.conn !== only.value && !el.classList.contains("step"));
-      }
-      announce.textContent = only.value ? `only ConnID ${only.value}` : "every call";
-    });
+  // only one call, or one agent: every message about another (or about none) is set aside; steps stay
+  const onlyCall = document.getElementById("only-call");
+  const onlyAgent = document.getElementById("only-agent");
+  function filter() {
+    const call = onlyCall ? onlyCall.value : "", agent = onlyAgent ? onlyAgent.value : "";
+    for (const el of items) {
+      const away = (call !== "" && el.dataset.conn !== call) || (agent !== "" && el.dataset.agent !== agent);
+      el.classList.toggle("filtered", away && !el.classList.contains("step"));
+    }
+    announce.textContent = [call ? `only ConnID ${call}` : "every call", agent ? `only ${agent}` : "every agent"].join(", ");
+  }
+  for (const select of [onlyCall, onlyAgent]) {
+    if (select) { select.addEventListener("change", filter); }
   }
   document.getElementById("next").addEventListener("click", () => step(1));
   document.getElementById("prev").addEventListener("click", () => step(-1));
