@@ -430,14 +430,11 @@ def _reporting(asked: _Asked, conn: _Conn | None, ref: _Ref | None, fallback: _R
 def _place(asked: _Asked, kept: dict[Any, Any]) -> InfoMartPlace:
     """Which legs keep the value (one ICON stored): the agent's own, it and another's,
     only another's, or none."""
-    own = kept.get(asked.dn, _MISSING) == asked.disposition
+    own = asked.dn in kept and kept[asked.dn] == asked.disposition
     other = any(value == asked.disposition for dn, value in kept.items() if dn != asked.dn)
     if own:
         return InfoMartPlace.OWN_AND_ANOTHER_LEG if other else InfoMartPlace.OWN_LEG
     return InfoMartPlace.ANOTHER_LEG if other else InfoMartPlace.NO_LEG
-
-
-_MISSING = object()
 
 
 def _fate(asked: _Asked, ref: _Ref | None, fallback: _Ref | None, legs: dict[str, Any], on_leg: bool,

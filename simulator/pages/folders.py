@@ -11,6 +11,7 @@ from typing import Any
 
 from ..output.folders import ReportsError, describe_os_error, locked, write_file
 from ..reportdb.explain import disposition_rows
+from ..reportdb.writer import open_read_only
 from . import course, render
 
 RUN_PAGE = "index.html"
@@ -100,7 +101,7 @@ def _table_rows(path: Path, records: list[dict[str, Any]]) -> dict[str, dict[str
     if not path.is_file():
         return None
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        connection = open_read_only(path)
         try:
             return disposition_rows(connection, records)
         finally:

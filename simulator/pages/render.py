@@ -21,7 +21,7 @@ from jinja2.bccache import Bucket, BytecodeCache, FileSystemBytecodeCache
 from markupsafe import Markup, escape
 
 from ..output.statistics import wilson
-from ..timeunits import format_seconds, format_time
+from ..timeunits import format_seconds
 from . import course, sequence, states, stats_charts, story
 
 STATS_CHART_MIN_RECORDS = 10  # fewer dispositions read better from the table than from a chart
@@ -96,7 +96,7 @@ def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: l
     quiz = [{"request": r["request"], "path": quiz_path(r), "lost": r["reporting"]["outcome"] == "lost",
              "fate": r["reporting"]["outcome"],
              "why": stories[r["request"]].why, "order": clicks[r["request"]],
-             "story": [f"{seconds_text(m.at)} {m.text}" for m in stories[r["request"]].moments],
+             "story": [f"{format_seconds(m.at)} {m.text}" for m in stories[r["request"]].moments],
              "disposition": r["disposition"], "view": r.get("gwsView"), "user": r["user"]}
             for r in records if r["request"] in clicks]
     return _template("run.html.j2").render(
@@ -203,10 +203,6 @@ def quiz_path(record: dict[str, Any]) -> str:
     fallback user event followed."""
     fallback = record.get("fallback")
     return f"{record['path']}+{fallback['path']}" if fallback else record["path"]
-
-
-def seconds_text(at: float) -> str:
-    return format_time(round(at * 1_000_000))
 
 
 def index_page(runs: list[dict[str, Any]], sweeps: dict[str, list[str]]) -> str:

@@ -316,8 +316,9 @@ def build(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> Diagr
     conns = {attrs["CallUuid"]: attrs["ConnID"] for entry in journal if entry["kind"] == "tlib.event"
              for attrs in (entry.get("attrs") or {},) if "CallUuid" in attrs and "ConnID" in attrs}
 
-    agent_at = {(entry.get("attrs") or {}).get("ThisDN"): (entry.get("attrs") or {}).get("AgentID")
-                for entry in journal if entry["kind"] == "tlib.event" and entry.get("name") == "EventAgentLogin"}
+    agent_at = {attrs.get("ThisDN"): attrs.get("AgentID") for entry in journal
+                if entry["kind"] == "tlib.event" and entry.get("name") == "EventAgentLogin"
+                for attrs in (entry.get("attrs") or {},)}
 
     def agent_of(entry: dict[str, Any]) -> str | None:
         """The agent a journal entry concerns: the desktop's user, or the agent logged in on its DN."""

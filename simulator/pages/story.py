@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..timeunits import format_time
+from ..timeunits import format_seconds as _t
 
 RELEASING = ("EventReleased", "EventAbandoned")
 
@@ -39,10 +39,6 @@ class Story:
     moments: tuple[Moment, ...]
     verdict: str  # the fate, in words
     why: str  # why that fate: the record's reason, or why it was reported
-
-
-def _t(seconds: float) -> str:
-    return format_time(round(seconds * 1_000_000))
 
 
 class JournalIndex:

@@ -195,8 +195,8 @@ class TableBuilder:
     def _new_call(self, conn_id: str, attrs: dict[str, Any], when: int) -> CallState:
         parent_conn = attrs.get("TransferConnID") or attrs.get("ConferenceConnID")
         parent = self._calls.get(parent_conn) if parent_conn else None
-        parent_id = parent.call_id if parent is not None else self._closed_call_id(parent_conn) if parent_conn \
-            else None
+        written = self._written_call(parent_conn) if parent is None and parent_conn else None
+        parent_id = parent.call_id if parent is not None else written[1] if written else None
         number = self._next("g_call")
         return CallState(number, [number, attrs["CallUuid"], conn_id, parent_id, attrs.get("CallType"),
                                   attrs.get("ANI"), attrs.get("DNIS"), iso(when), when // 1_000_000, None, None])
@@ -295,12 +295,11 @@ class TableBuilder:
             party = f"{ended.call_id}-P{number}" if number is not None else self._party_of(ended.call_id, dn)
             self._custom_rows(data, ended.call_id, party, dn, when, entry.seq, ended.candidates)
             return
-        found = self.writer.lookup("SELECT id, callid FROM g_call WHERE connid = ? ORDER BY id DESC LIMIT 1",
-                                   (conn_id,)) if isinstance(conn_id, str) else []
-        if not found:
+        found = self._written_call(conn_id) if isinstance(conn_id, str) else None
+        if found is None:
             self._custom_rows(data, None, None, dn, when, entry.seq, None)
             return
-        number, call_id = found[0]
+        number, call_id = found
         rows = self._custom_rows(data, call_id, self._party_of(call_id, dn), dn, when, entry.seq, None)
         for row_id, key, value in rows:
             if key == self.key:
@@ -353,6 +352,8 @@ class TableBuilder:
             del self._ended[conn_id]
             self.info_mart.closed(ended.legs, ended.candidates, ended.ended_us)
 
-    def _closed_call_id(self, conn_id: str) -> str | None:
-        found = self.writer.lookup("SELECT callid FROM g_call WHERE connid = ? ORDER BY id DESC LIMIT 1", (conn_id,))
-        return found[0][0] if found else None
+    def _written_call(self, conn_id: str) -> tuple[int, str] | None:
+        """(g_call id, callid) of the latest call written with this ConnID."""
+        found = self.writer.lookup("SELECT id, callid FROM g_call WHERE connid = ? ORDER BY id DESC LIMIT 1",
+                                   (conn_id,))
+        return found[0] if found else None

@@ -13,6 +13,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from .writer import open_read_only
+
 DATABASE = "reporting.sqlite"
 MAX_ROWS = 10_000
 
@@ -24,7 +26,8 @@ class QueryError(Exception):
 def database_of(folder: Path) -> Path:
     path = folder / DATABASE if folder.is_dir() else folder
     if not path.is_file():
-        raise QueryError(f"{folder}: no {DATABASE} here (a run's report folder has one; a streamed run has none)")
+        raise QueryError(f"{folder}: no {DATABASE} here (a run's report folder has one, unless it was run with "
+                         "--journal none or --no-reporting-tables)")
     return path
 
 
@@ -32,7 +35,7 @@ def run(folder: Path, statement: str) -> tuple[list[str], list[tuple[Any, ...]],
     """(column names, rows, whether rows were left out past MAX_ROWS)."""
     path = database_of(folder)
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        connection = open_read_only(path)
     except sqlite3.Error as exc:
         raise QueryError(f"{path}: {exc}") from None
     try:

@@ -19,8 +19,8 @@ from .. import journal as J
 from .gim import InfoMart
 from .gim import Mapping as UdMapping
 from .idb import TableBuilder
-from .schema import BY_NAME, TABLES
-from .writer import RowWriter
+from .schema import TABLES
+from .writer import RowWriter, open_read_only, ordered_rows
 
 QUERY_BUDGET = 20_000  # progress-handler calls (of 1,000 SQLite instructions each) a query may take
 
@@ -42,27 +42,24 @@ def tables(entries: Iterable[J.Entry], mapping: UdMapping, timeout_us: int,
            attached_data: Mapping[str, str] | None = None, userdata_history: str = "all") -> dict[str, list[tuple]]:
     """Every reporting table's rows (in key order), from a run's journal entries."""
     writer = RowWriter()
-    made = builder(writer, mapping, timeout_us, attached_data, userdata_history)
+    return _all_rows(writer, builder(writer, mapping, timeout_us, attached_data, userdata_history), entries)
+
+
+def scenario_tables(entries: Iterable[J.Entry], scenario: Any) -> dict[str, list[tuple]]:
+    writer = RowWriter()
+    return _all_rows(writer, scenario_builder(writer, scenario), entries)
+
+
+def _all_rows(writer: RowWriter, made: TableBuilder, entries: Iterable[J.Entry]) -> dict[str, list[tuple]]:
     made.feed(entries)
     made.finish()
     return {table.name: list(writer.rows(table.name)) for table in TABLES}
 
 
-def scenario_tables(entries: Iterable[J.Entry], scenario: Any) -> dict[str, list[tuple]]:
-    reporting = scenario.reporting
-    return tables(entries, UdMapping(scenario.web_services.disposition_key, reporting.propagation_rule),
-                  reporting.user_event_data_timeout, reporting.attached_data, reporting.userdata_history)
-
-
 def file_rows(path: Path) -> Callable[[str], Iterator[tuple[Any, ...]]]:
     """A written ``reporting.sqlite``'s rows, table by table, in key order (opened read-only)."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-
-    def rows_of(table: str) -> Iterator[tuple[Any, ...]]:
-        key = next(c.name for c in BY_NAME[table].columns if c.key)
-        return iter(connection.execute(f"SELECT * FROM {table} ORDER BY {key}"))
-
-    return rows_of
+    connection = open_read_only(path)
+    return lambda table: ordered_rows(connection, table)
 
 
 class RunTables:

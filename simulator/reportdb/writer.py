@@ -76,6 +76,16 @@ class RowWriter:
 
     def rows(self, table: str) -> Iterator[tuple[Any, ...]]:
         """A table's rows in the order of its key."""
-        key = next(c.name for c in BY_NAME[table].columns if c.key)
         self.flush()
-        return iter(self.connection.execute(f"SELECT * FROM {table} ORDER BY {key}"))
+        return ordered_rows(self.connection, table)
+
+
+def ordered_rows(connection: sqlite3.Connection, table: str) -> Iterator[tuple[Any, ...]]:
+    """One of the reporting tables' rows, in the order of its key."""
+    key = next(c.name for c in BY_NAME[table].columns if c.key)
+    return iter(connection.execute(f"SELECT * FROM {table} ORDER BY {key}"))
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A written database, opened so that nothing can change it (``mode=ro``)."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
