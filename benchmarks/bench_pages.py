@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from simulator import run_scenario  # noqa: E402
 from simulator.output.files import journal_text, report_files  # noqa: E402
-from simulator.pages.folders import RUN_PAGE, run_page_from_texts  # noqa: E402
+from simulator.pages.folders import RUN_PAGE, run_pages_from_texts  # noqa: E402
 
 
 def largest_bundled() -> Path:
@@ -34,11 +34,11 @@ def main() -> None:
     path = args.scenario or largest_bundled()
     result = run_scenario(path)
     files = report_files(result)
-    json_files = {name: text for name, text in files.items() if name != RUN_PAGE}
+    json_files = {name: text for name, text in files.items() if not name.endswith(".html")}
     pages, journals = [], []
     for _ in range(args.repeat):
         started = time.perf_counter()
-        run_page_from_texts(json_files)
+        run_pages_from_texts(json_files)
         pages.append(time.perf_counter() - started)
         started = time.perf_counter()
         journal_text(result)

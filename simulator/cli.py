@@ -24,7 +24,7 @@ from .output.folders import REPLICATIONS_MARKER, ReportsError, write_file, write
 from .output.junit import write_junit
 from .output.streamed import StreamedReports
 from .output.summary import console
-from .pages.folders import RUN_PAGE, run_folders, run_page_from_folder, write_index
+from .pages.folders import run_folders, run_pages_from_folder, write_index
 from .record import record_schema
 from .run import JOURNAL_MODES, RunResult, run_scenario
 from .scenario.discovery import scenario_files
@@ -355,16 +355,24 @@ def report(folder: Path) -> None:
 
 def _report(folder: Path) -> None:
     if (folder / "manifest.json").is_file():
-        write_file(folder / RUN_PAGE, run_page_from_folder(folder))
-        click.echo(f"wrote {folder / RUN_PAGE}")
+        pages = _write_run_pages(folder)
+        click.echo(f"wrote {folder / pages[0]}" + (f" and {len(pages) - 1} window page(s)" if len(pages) > 1 else ""))
         return
     runs = run_folders(folder)
     if not runs:
         _error(f"{folder}: no tsim reports here (no folder holding a manifest.json)")
         raise SystemExit(EXIT_BAD_INPUT)
     for run_folder in runs:
-        write_file(run_folder / RUN_PAGE, run_page_from_folder(run_folder))
+        _write_run_pages(run_folder)
     click.echo(f"wrote {len(runs)} run page(s) and {write_index(folder)}")
+
+
+def _write_run_pages(folder: Path) -> list[str]:
+    """Write a run folder's pages (its own and its journal's further windows); their names."""
+    pages = run_pages_from_folder(folder)
+    for name, text in pages.items():
+        write_file(folder / name, text)
+    return list(pages)
 
 
 @cli.command()

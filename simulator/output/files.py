@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import __version__
 from .. import journal as J
-from ..pages.folders import RUN_PAGE, run_page_from_texts
+from ..pages.folders import run_pages_from_texts
 from ..run import RunResult
 from ..timeunits import format_duration, format_time
 from ..timing import describe
@@ -93,7 +93,7 @@ def report_files(result: RunResult) -> dict[str, str | bytes]:
     }
     files["stats.md"] = statistics.markdown(result.scenario.name, result.figures)
     files["stats.csv"] = statistics.csv_text(result.figures)
-    files[RUN_PAGE] = run_page_from_texts(files, result.tables.writer.connection if result.tables else None)
+    files.update(run_pages_from_texts(files, result.tables.writer.connection if result.tables else None))
     written: dict[str, str | bytes] = dict(files)
     if result.tables is not None:  # (none when they were turned off)
         written[REPORTING_DB] = reporting_database(result)

@@ -7,16 +7,16 @@ import gzip
 import json
 import sqlite3
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from ..output.folders import ReportsError, describe_os_error, locked, write_file
 from ..reportdb.explain import disposition_rows
 from ..reportdb.writer import open_read_only
-from . import course, render
+from . import course, render, story, windows
 
 RUN_PAGE = "index.html"
 INDEX_PAGE = "index.html"
-DIAGRAM_LIMIT = 4_000  # journal entries a run's diagram shows at most
 STREAMED_PAGE_RECORDS = 50  # a streamed run's page lists its first records
 
 
@@ -50,16 +50,45 @@ def _manifest(folder: Path) -> dict[str, Any]:
     return data
 
 
-def run_page_from_texts(files: dict[str, str], tables: sqlite3.Connection | None = None) -> str:
-    """A run's page from its report files' texts (name → text), as ``write_reports`` has them,
+def run_pages(manifest: dict[str, Any], lines: list[str], records: list[dict[str, Any]],
+              stats_csv: str | None = None, table_rows: dict[str, dict[str, Any]] | None = None,
+              source: Path | None = None) -> dict[str, str]:
+    """A run's pages (file name → text): its own page, and one page per further window of its
+    journal (``windows``); ``lines`` are ``journal.jsonl``'s lines, read from ``source``."""
+    cutter = windows.Cutter()
+    index = story.JournalIndex(cutter.through(_parsed(lines, 0, source)))
+    cut = cutter.windows()
+    pages = {}
+    for here in cut.stretches or (None,):
+        journal = list(_parsed(lines[here.first_line:here.end_line], here.first_line, source)) if here else []
+        shown = records if here is None or here.number == 1 else \
+            [r for r in records if cut.of(index.requests.get(r["request"])) == here]
+        pages[here.page if here else windows.FIRST_PAGE] = render.run_page(
+            manifest, journal, shown, stats_csv=stats_csv, table_rows=table_rows, journal_index=index,
+            windows=cut, here=here)
+    return pages
+
+
+def _parsed(lines: list[str], first: int, source: Path | None) -> Iterator[dict[str, Any]]:
+    for number, line in enumerate(lines, start=first + 1):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            raise ReportsError(source or Path("journal.jsonl"), f"line {number} is not JSON") from None
+        if not isinstance(entry, dict) or not isinstance(entry.get("seq"), int) \
+                or not isinstance(entry.get("t"), (int, float)) or not isinstance(entry.get("kind"), str):
+            raise ReportsError(source or Path("journal.jsonl"),
+                               f"line {number} is not a journal entry (a seq, a time t and a kind)")
+        yield entry
+
+
+def run_pages_from_texts(files: dict[str, str], tables: sqlite3.Connection | None = None) -> dict[str, str]:
+    """A run's pages from its report files' texts (name → text), as ``write_reports`` has them,
     and its reporting tables."""
-    manifest = json.loads(files["manifest.json"])
-    text = files["journal.jsonl"]
-    journal = [json.loads(line) for line in text.split("\n", DIAGRAM_LIMIT)[:DIAGRAM_LIMIT] if line]
     records = [json.loads(line) for line in files["dispositions.jsonl"].splitlines()]
-    return render.run_page(manifest, journal, records, total_entries=text.count("\n"),
-                           stats_csv=files.get("stats.csv"),
-                           table_rows=disposition_rows(tables, records) if tables is not None else None)
+    return run_pages(json.loads(files["manifest.json"]), files["journal.jsonl"].splitlines(), records,
+                     stats_csv=files.get("stats.csv"),
+                     table_rows=disposition_rows(tables, records) if tables is not None else None)
 
 
 def run_page_streamed(manifest: dict[str, Any], records: list[dict[str, Any]], stats_csv: str) -> str:
@@ -82,18 +111,23 @@ def _first_records(path: Path, limit: int) -> list[dict[str, Any]]:
     return rows
 
 
-def run_page_from_folder(folder: Path) -> str:
-    """A run's page from the report files in ``folder``; ``ReportsError`` if they are not there."""
+def run_pages_from_folder(folder: Path) -> dict[str, str]:
+    """A run's pages from the report files in ``folder``; ``ReportsError`` if they are not there."""
     manifest = _manifest(folder)
     if manifest.get("journal", "full") != "full":
-        return run_page_streamed(manifest, _first_records(folder / "dispositions.jsonl.gz", STREAMED_PAGE_RECORDS),
-                                 _read(folder / "stats.csv"))
-    journal = _json_lines(folder / "journal.jsonl")
+        return {RUN_PAGE: run_page_streamed(
+            manifest, _first_records(folder / "dispositions.jsonl.gz", STREAMED_PAGE_RECORDS),
+            _read(folder / "stats.csv"))}
     records = _json_lines(folder / "dispositions.jsonl")
     stats = folder / "stats.csv"
     stats_csv = _read(stats) if stats.exists() else None  # folders written before statistics have none
-    return render.run_page(manifest, journal[:DIAGRAM_LIMIT], records, total_entries=len(journal),  # as the run
-                           stats_csv=stats_csv, table_rows=_table_rows(folder / "reporting.sqlite", records))
+    return run_pages(manifest, _read(folder / "journal.jsonl").splitlines(), records, stats_csv=stats_csv,
+                     table_rows=_table_rows(folder / "reporting.sqlite", records), source=folder / "journal.jsonl")
+
+
+def run_page_from_folder(folder: Path) -> str:
+    """A run's own page (``index.html``) from the report files in ``folder``."""
+    return run_pages_from_folder(folder)[RUN_PAGE]
 
 
 def _table_rows(path: Path, records: list[dict[str, Any]]) -> dict[str, dict[str, Any]] | None:

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 from ..output.statistics import wilson
 from ..timeunits import format_seconds
 from . import course, sequence, states, stats_charts, story
+from .windows import Stretch, Windows
 
 STATS_CHART_MIN_RECORDS = 10  # fewer dispositions read better from the table than from a chart
 GENERATOR = "tsim"  # the <meta name="generator"> of every page tsim writes; it may replace only those
@@ -80,36 +81,45 @@ def state_diagram_svg(diagram: states.StateDiagram) -> str:
 
 
 def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: list[dict[str, Any]],
-             total_entries: int | None = None, stats_csv: str | None = None,
-             table_rows: dict[str, dict[str, Any]] | None = None) -> str:
+             stats_csv: str | None = None, table_rows: dict[str, dict[str, Any]] | None = None,
+             journal_index: story.JournalIndex | None = None, windows: Windows | None = None,
+             here: Stretch | None = None) -> str:
     """A run's page, from its ``manifest.json``, ``journal.jsonl`` and ``dispositions.jsonl`` (as dicts).
 
-    ``total_entries``: the whole journal's length, when ``journal`` is only its start;
-    ``stats_csv``: its ``stats.csv``, charted on the page (folders written before it had none);
-    ``table_rows``: each disposition's rows in ``reporting.sqlite`` (``reportdb.explain``)."""
+    ``journal``: the entries this page draws (``here``, one of the journal's ``windows``,
+    when it is longer than one); ``journal_index``: the stories' index of the whole journal
+    (by default, of ``journal``); ``stats_csv``: its ``stats.csv``, charted on the page
+    (folders written before it had none); ``table_rows``: each disposition's rows in
+    ``reporting.sqlite`` (``reportdb.explain``)."""
     diagram = sequence.build(journal, records)
+    index = journal_index or story.JournalIndex(journal)
     clicks: dict[str, int] = {}
     for arrow in diagram.arrows:  # a disposition's click: its HTTP request's step-through position
         if arrow.kind == "http" and arrow.request is not None:
             clicks[arrow.request] = min(arrow.order, clicks.get(arrow.request, arrow.order))
-    stories = {told.request: told for told in story.build(records, journal)}
+    stories = {told.request: told for told in (story.story(record, index) for record in records)}
     quiz = [{"request": r["request"], "path": quiz_path(r), "lost": r["reporting"]["outcome"] == "lost",
              "fate": r["reporting"]["outcome"],
              "why": stories[r["request"]].why, "order": clicks[r["request"]],
              "story": [f"{format_seconds(m.at)} {m.text}" for m in stories[r["request"]].moments],
              "disposition": r["disposition"], "view": r.get("gwsView"), "user": r["user"]}
             for r in records if r["request"] in clicks]
+    first = here is None or here.number == 1
+    cut = windows if windows is not None and windows.cut else None
+
+    def href(seq: int) -> str:
+        return cut.href(seq, here) if cut is not None else f"#m{seq}"
+
     return _template("run.html.j2").render(
         generator=GENERATOR, manifest=manifest, records=records, diagram=diagram, state_diagrams=states.diagrams(),
         table_rows=table_rows or {}, stories=stories, message_list=_message_list(diagram),
-        headline=_headline(records) if len(records) > INDEX_BADGES else None,
+        headline=_headline(records) if first and len(records) > INDEX_BADGES else None,
         next_lesson=course.neighbours(manifest["scenario"])[1],
-        glossary=GLOSSARY,
-        shown_entries=len(journal), total_entries=total_entries or len(journal),
+        glossary=GLOSSARY, first=first, windows=cut, here=here, href=href, clicks=index.requests,
         streamed=manifest.get("journal", "full") != "full",
-        record_total=manifest.get("dispositionCount", len(records)),
+        record_total=manifest.get("dispositionCount", len(records)) if first else len(records),
         stats_charts=stats_charts.charts_html(stats_csv)
-        if manifest.get("dispositionCount", len(records)) >= STATS_CHART_MIN_RECORDS else "",
+        if first and manifest.get("dispositionCount", len(records)) >= STATS_CHART_MIN_RECORDS else "",
         css=_text("static", "page.css"), js=_text("static", "page.js"),
         quiz_json=json.dumps(quiz, ensure_ascii=False).replace("</", "<\\/"))
 

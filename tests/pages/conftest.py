@@ -15,6 +15,22 @@ import pytest
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"  # screenshots, kept out of git
 
 
+# One step through a diagram, timed inside the page: the → key's handler and the style and
+# layout it causes (forced at once, so they are counted); painting is the compositor's.
+STEP_TIMING = """async (steps) => {
+  const times = [];
+  for (let i = 0; i < steps; i++) {
+    await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));  // a frame apart
+    const started = performance.now();
+    document.dispatchEvent(new KeyboardEvent("keydown", {key: "ArrowRight", bubbles: true}));
+    document.body.getBoundingClientRect();  // the style and layout the step caused, done now
+    void document.querySelector("#diagram .msg.current").getBoundingClientRect().top;
+    times.push(performance.now() - started);
+  }
+  return times;
+}"""
+
+
 def chromium_path() -> str | None:
     for candidate in (os.environ.get("TSIM_CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser"),
                       "/usr/bin/chromium"):

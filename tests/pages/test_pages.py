@@ -61,15 +61,6 @@ def test_state_diagrams_come_from_the_tables_the_model_runs():
         node.name for node in decision.nodes}
 
 
-def test_a_big_run_draws_only_the_start_of_its_journal_and_says_so(tmp_path, monkeypatch):
-    from simulator.pages import folders
-
-    monkeypatch.setattr(folders, "DIAGRAM_LIMIT", 20)
-    folder = write_reports(run_scenario(SCENARIOS / "view-lag.yaml"), tmp_path / "v")
-    page = (folder / "index.html").read_text()
-    assert "The diagram shows the first 20 of" in page
-
-
 def test_compiled_templates_are_cached_and_a_cache_that_fails_changes_nothing(tmp_path, monkeypatch):
     from jinja2 import Environment
 
