@@ -28,6 +28,7 @@ from simulator import run_scenario  # noqa: E402
 from simulator.output.files import write_reports  # noqa: E402
 from tests.pages.conftest import STEP_TIMING, chromium_path  # noqa: E402
 
+
 def pages(folder: Path) -> dict[str, Path]:
     found = {}
     for name in ("view-lag", "transfers-to-support"):

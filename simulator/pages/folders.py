@@ -6,8 +6,8 @@ from __future__ import annotations
 import gzip
 import json
 import sqlite3
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from ..output.folders import ReportsError, describe_os_error, locked, write_file
