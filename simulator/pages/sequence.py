@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..timeunits import US_PER_SECOND, format_duration, format_time
@@ -74,14 +74,24 @@ class Arrow:
     delay: str | None = None  # how long the link took ("50ms"), when it took time
     conn: str | None = None  # the ConnID of the call it is about, if any
     agent: str | None = None  # the agent whose desktop or DN it concerns, if any
+    label_at: float | None = None  # x of its label's middle, between two lanes (``_spread``)
+
+    @property
+    def text(self) -> str:
+        """Its label as drawn: with ≈ when it rests on an inference, and its link's delay."""
+        return self.label + (" ≈" if self.inferred else "") + (f" · {self.delay}" if self.delay else "")
 
     @property
     def label_x(self) -> float:
-        return (self.x1 + self.x2) / 2
+        return self.label_at if self.label_at is not None else (self.x1 + self.x2) / 2
 
     @property
     def label_y(self) -> float:
-        return (self.y1 + self.y2) / 2 - 4
+        """Just above the line where the label is: a slanted arrow's label follows its slant."""
+        if self.x2 == self.x1:
+            return (self.y1 + self.y2) / 2 - 4
+        share = (self.label_x - self.x1) / (self.x2 - self.x1)
+        return self.y1 + share * (self.y2 - self.y1) - 4
 
     @property
     def slanted(self) -> bool:
@@ -102,6 +112,11 @@ class Mark:
     superseded: bool = False  # a decision whose disposition reporting replaced with a later value
     conn: str | None = None  # the ConnID of the call it is about, if any
     agent: str | None = None  # the agent whose desktop or DN it concerns, if any
+
+    @property
+    def text(self) -> str:
+        """Its label as drawn, to the right of its lane: with the fate where it is decided."""
+        return self.label + (" ✗ lost" if self.lost else " ↷ superseded" if self.superseded else "")
 
 
 @dataclass(frozen=True)
@@ -437,10 +452,52 @@ def build(journal: list[dict[str, Any]], records: list[dict[str, Any]]) -> Diagr
                               lost=happened == "user-event" and not entry.get("accepted"), conn=conn_of(entry)))
             messages[seq] = entry
     bands = _bands(journal, lane_x, slot_y, by_seq)
-    # a mark's label runs to the right of its lane: the drawing is as wide as the longest, never cut off
-    for mark in marks:
-        width = max(width, mark.x + 9 + (len(mark.label) + 14) * CHAR_WIDTH + 10)
+    lanes, bands, width = _spread(lanes, arrows, marks, bands)
     return Diagram(lanes, arrows, marks, bands, times, breaks, width, height, messages)
+
+
+LABEL_MARGIN = 8  # px: the least room between a label and a lifeline
+
+
+def _spread(lanes: list[Lane], arrows: list[Arrow], marks: list[Mark],
+            bands: list[Band]) -> tuple[list[Lane], list[Band], float]:
+    """Move the lanes apart until every label fits between two lifelines, and place it there.
+
+    An arrow's label sits in the first gap its arrow crosses (beside the sender); a mark's
+    and T-Server's side of a band to the right of their lane; Web Services' side of a band
+    to its left. Each gap is as wide as its longest label (at least ``LANE``), so no label
+    sits on a lifeline or runs off the drawing. Returns the lanes, bands and width."""
+    first = LEFT + LANE / 2
+    index = {lane.x: number for number, lane in enumerate(lanes)}
+    need = [float(LANE)] * len(lanes)  # gap k: between lane k and lane k + 1 (the last: the drawing's edge)
+
+    def fits(gap: int, text_width: float) -> None:
+        if 0 <= gap < len(need):
+            need[gap] = max(need[gap], text_width + 2 * LABEL_MARGIN)
+
+    gaps: list[int] = []
+    for arrow in arrows:
+        start, end = index[arrow.x1], index[arrow.x2]
+        gap = start if end > start else start - 1 if end < start else -1
+        gaps.append(gap)
+        fits(gap, len(arrow.text) * CHAR_WIDTH)
+    for mark in marks:
+        fits(index[mark.x], 9 + len(mark.text) * CHAR_WIDTH)
+    for band in bands:
+        fits(index[band.x] - 1, 14 + len(band.label) * CHAR_WIDTH)
+        fits(index[band.tserver_x], 14 + len(f"T-Server: {band.tserver_label}") * CHAR_WIDTH)
+    placed = [first]
+    for gap in need[:-1]:
+        placed.append(placed[-1] + gap)
+    moved = {lane.x: x for lane, x in zip(lanes, placed, strict=True)}
+    for arrow, gap in zip(arrows, gaps, strict=True):
+        arrow.x1, arrow.x2 = moved[arrow.x1], moved[arrow.x2]
+        arrow.label_at = (placed[gap] + placed[gap + 1]) / 2 if 0 <= gap < len(placed) - 1 else None
+    for mark in marks:
+        mark.x = moved[mark.x]
+    bands = [replace(band, x=moved[band.x], tserver_x=moved[band.tserver_x]) for band in bands]
+    lanes = [replace(lane, x=x) for lane, x in zip(lanes, placed, strict=True)]
+    return lanes, bands, placed[-1] + max(need[-1], LANE / 2)
 
 
 def _short_path(path: str) -> str:

@@ -80,11 +80,31 @@ def contrast(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+def _schemes() -> dict[str, dict[str, str]]:
+    """The page's colours, light (``:root``) and dark (the ``prefers-color-scheme: dark`` block over it)."""
+    css = CSS.read_text(encoding="utf-8")
+    dark_at = css.index("@media (prefers-color-scheme: dark)")
+    light = dict(re.findall(r"--([\w-]+): (#[0-9A-Fa-f]{6})", css[:dark_at]))
+    dark_block = css[dark_at:css.index("}", css.index("}", dark_at) + 1)]
+    return {"light": light, "dark": {**light, **dict(re.findall(r"--([\w-]+): (#[0-9A-Fa-f]{6})", dark_block))}}
+
+
 def test_white_text_on_every_badge_colour_meets_wcag_aa():
-    palette = dict(re.findall(r"--([\w-]+): (#[0-9A-Fa-f]{6})", CSS.read_text(encoding="utf-8")))
+    palette = _schemes()["light"]
     for name in ("userData", "userEvent", "rejected", "error", "lost", "reported", "superseded", "muted"):
         assert contrast(palette[name], "#ffffff") >= 4.5, (name, palette[name])
-    assert contrast(palette["muted"], "#f7f7f8") >= 4.5  # grey text on a story card
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_text_and_lines_meet_wcag_aa_in_light_and_dark_mode(scheme):
+    palette = _schemes()[scheme]
+    for text in ("ink", "muted", "ink-lost", "ink-reported", "ink-error", "band-ink", "link"):
+        for ground in ("paper", "card"):  # text on the page, on a story card, in the detail panel
+            assert contrast(palette[text], palette[ground]) >= 4.5, (scheme, text, ground)
+    for line in ("line", "line-strong", "cometd", "tlib-request", "ink-error", "stroke-userData",
+                 "stroke-userEvent", "stroke-rejected"):  # graphics: 3:1 (WCAG 1.4.11)
+        assert contrast(palette[line], palette["paper"]) >= 3, (scheme, line)
+    assert contrast(palette["ink"], palette["quiz"]) >= 4.5
 
 
 def test_a_fate_is_told_by_a_mark_as_well_as_by_colour(tmp_path):

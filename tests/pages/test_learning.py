@@ -102,16 +102,25 @@ def test_on_a_phone_the_page_is_as_wide_as_the_phone(browser, pages, name):
     context.close()
 
 
-def test_axe_finds_no_serious_accessibility_violation(page, pages):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_accessibility_violation(browser, pages, scheme):
     if not AXE.exists():
         pytest.skip("ACCESSIBILITY TEST SKIPPED: axe-core is not installed (cd tests/pages/node && npm install)")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(pages["view-lag"].as_uri())
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == ("rgb(255, 255, 255)" if scheme == "light" else "rgb(20, 20, 23)")  # the system's scheme
+    if scheme == "dark":
+        screenshot(page, "view-lag-dark", full_page=False)
     for name in ("view-lag", "disposition-after-single-step-transfer"):
         page.goto(pages[name].as_uri())
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
                    if v["impact"] in ("serious", "critical")]
-        assert serious == [], (name, serious)
+        assert serious == [], (scheme, name, serious)
+    context.close()
 
 
 def test_jumps_go_from_click_to_click_and_to_the_next_lost_disposition(page, pages):
