@@ -487,8 +487,8 @@ def _spread(lanes: list[Lane], arrows: list[Arrow], marks: list[Mark],
         fits(index[band.x] - 1, 14 + len(band.label) * CHAR_WIDTH)
         fits(index[band.tserver_x], 14 + len(f"T-Server: {band.tserver_label}") * CHAR_WIDTH)
     placed = [first]
-    for gap in need[:-1]:
-        placed.append(placed[-1] + gap)
+    for room in need[:-1]:
+        placed.append(placed[-1] + room)
     moved = {lane.x: x for lane, x in zip(lanes, placed, strict=True)}
     for arrow, gap in zip(arrows, gaps, strict=True):
         arrow.x1, arrow.x2 = moved[arrow.x1], moved[arrow.x2]
