@@ -13,12 +13,12 @@ the same call.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, ValidationError
 
+from .. import strictjson
 from .status import INPUT_VALIDATION, MISSING_PARAMETER, GwsError
 
 NonEmpty = Annotated[StrictStr, Field(min_length=1)]
@@ -112,6 +112,7 @@ class AgentStateBody(Body):
 
 
 B = TypeVar("B", bound=Body)
+MAX_BODY = 1 << 20  # bytes (characters, as a scenario's raw text) of a request body at most
 
 
 @dataclass(frozen=True)
@@ -121,11 +122,11 @@ class RawBody:
     text: str
 
     def parsed(self) -> Any:
-        """The JSON value, or GwsError statusCode 10 if the text is not JSON."""
+        """The JSON value, or GwsError statusCode 10 if the text is not JSON tsim reads (``strictjson``)."""
         try:
-            return json.loads(self.text)
-        except ValueError:
-            raise GwsError(INPUT_VALIDATION, "Input validation error: the body is not valid JSON") from None
+            return strictjson.loads(self.text)
+        except strictjson.JsonRefused as exc:
+            raise GwsError(INPUT_VALIDATION, f"Input validation error: the body is {exc}") from None
 
 
 def parse(model: type[B], body: Any) -> B:

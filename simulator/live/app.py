@@ -31,8 +31,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from .. import strictjson
 from ..gws import status
-from ..gws.bodies import RawBody
+from ..gws.bodies import MAX_BODY, RawBody
 from ..records import disposition_records
 from ..reportdb.icon import history_of
 from ..scenario.loader import ScenarioError
@@ -41,19 +42,18 @@ from .bayeux import BayeuxServer
 from .engine import LiveEngine
 from .openapi import document
 
-MAX_BODY = 1 << 20  # bytes
 TICK = 0.01  # s between clock advances when no request comes
 CONTROL_HEADER = "X-Tsim-Token"
 
 
-def _json_or_none(body: Any) -> Any:
-    """What a raw request body holds as JSON, or None where it is not JSON."""
+def _json_or_refusal(body: Any) -> tuple[Any, str | None]:
+    """What a raw request body holds as JSON (``strictjson``), or why it holds none."""
     if not isinstance(body, RawBody):
-        return None
+        return None, "there is no body"
     try:
-        return json.loads(body.text)
-    except ValueError:
-        return None
+        return strictjson.loads(body.text), None
+    except strictjson.JsonRefused as exc:
+        return None, f"the body is {exc}"
 
 
 def _json(body: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -124,11 +124,12 @@ def create_app(engine: LiveEngine, passwords: dict[str, str], control_token: str
         body, refusal = await _body(request)
         if refusal is not None:
             return refusal
-        messages = _json_or_none(body)
+        messages, why = _json_or_refusal(body)
         if isinstance(messages, dict):
             messages = [messages]
         if not isinstance(messages, list) or len(messages) > 100:
-            return _json([{"successful": False, "error": "400::Bad request: a JSON array of Bayeux messages",
+            why = why or "a JSON array of at most 100 Bayeux messages"
+            return _json([{"successful": False, "error": f"400::Bad request: {why}"[:300],
                            "channel": "/meta/unknown"}], 400)
         engine.advance()
         return _json(await bayeux.handle(session.user if session else None, messages))
@@ -164,10 +165,11 @@ def create_app(engine: LiveEngine, passwords: dict[str, str], control_token: str
         body, refusal = await _body(request)
         if refusal is not None:
             return refusal
-        step = _json_or_none(body)
+        step, why = _json_or_refusal(body)
         if not isinstance(step, dict) or "at" in step:
-            return _json({"error": "the body is a scenario step without `at` (it happens now), e.g. "
-                                   "{\"hangup\": {\"dn\": \"15001\", \"call\": \"c1\"}}"}, 400)
+            return _json({"error": (f"{why}: " if why else "") + "the body is a scenario step without `at` (it "
+                                   "happens now), e.g. {\"hangup\": {\"dn\": \"15001\", \"call\": \"c1\"}}"},
+                         400)
         try:
             result = engine.step(step)
         except ScenarioError as exc:

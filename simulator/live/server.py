@@ -10,7 +10,6 @@ disposition records.
 
 from __future__ import annotations
 
-import json
 import secrets
 import signal
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from .. import strictjson
 from ..gws.bodies import RawBody
 from ..output.files import report_files
 from ..output.folders import write_folder
@@ -58,8 +58,8 @@ def _request_step(recorded: Recorded) -> dict[str, Any]:
     body = recorded.body
     if isinstance(body, RawBody):
         try:
-            step["body"] = _escaped(json.loads(body.text))
-        except ValueError:
+            step["body"] = _escaped(strictjson.loads(body.text))
+        except strictjson.JsonRefused:  # replayed as it came: Web Services refuses it again
             step["raw"] = body.text
     elif body is not None:
         step["body"] = _escaped(body)

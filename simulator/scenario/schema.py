@@ -34,6 +34,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..gws.bodies import MAX_BODY
 from ..timeunits import DURATION_HELP, MAX_DURATION, US_PER_SECOND, format_duration, parse_duration
 from .matchers import Code
 from .times import AT_HELP, parse_at
@@ -442,7 +443,7 @@ class GwsStep(Strict):
     body: Annotated[Any, AfterValidator(json_value)] = Field(
         None, description="the JSON body; in its text, {c1}, {c1.connId}, {c1.uri} name a scenario call, "
                           "{device} the user's device id, and {{ and }} stand for { and }")
-    raw: str | None = Field(None, max_length=100_000,
+    raw: str | None = Field(None, max_length=MAX_BODY,
                             description="instead of body: the body as raw text, sent as it is (it need not be "
                                         "JSON); {c1}, {c1.connId}, {c1.uri}, {device} are replaced, every other "
                                         "brace is kept")
