@@ -62,7 +62,8 @@ async def desktop(base: str, index: int, until: float, latencies: list[float], d
             token = me.headers["X-CSRF-TOKEN"]
         async with http.get("/api/v2/me/calls") as answer:
             (call,) = (await answer.json())["calls"]
-        async with http.post("/api/v2/notifications", json=[{"channel": "/meta/handshake", "version": "1.0"}]) as hs:
+        handshake = {"channel": "/meta/handshake", "version": "1.0", "supportedConnectionTypes": ["long-polling"]}
+        async with http.post("/api/v2/notifications", json=[handshake]) as hs:
             client = (await hs.json())[0]["clientId"]
         async with http.post("/api/v2/notifications", json=[
                 {"channel": "/meta/subscribe", "clientId": client, "subscription": "/v2/me/calls"},

@@ -187,6 +187,7 @@ class WebServices:
         if path == _ME:
             if method == "GET":
                 return None, session.me(user)
+            self._require_post(method, path)
             return None, session.session_operation(user, body)
         if path == _DEVICES:
             if method != "GET":

@@ -1,20 +1,23 @@
 """The HTTP edge of live mode: GWS v2 paths, CometD, OpenAPI, the trainer's control.
 
-=======  ==============================  ============================================
-method   path                            what
-=======  ==============================  ============================================
-*        /api/v2/me...                   Web Services, exactly as in batch mode
-POST     /api/v2/notifications           CometD (Bayeux 1.0, long-polling)
-GET      /openapi.json                   the OpenAPI document of these paths
-GET      /sim/journal, /sim/dispositions the run so far (``X-Tsim-Token``)
-POST     /sim/steps                      a scenario step, now (``X-Tsim-Token``)
-=======  ==============================  ============================================
+========  ==============================  ============================================
+method    path                            what
+========  ==============================  ============================================
+GET/POST  /api/v2/me...                   Web Services, exactly as in batch mode (HEAD as GET)
+POST      /api/v2/notifications           CometD (Bayeux 1.0, long-polling)
+GET       /openapi.json                   the OpenAPI document of these paths
+GET       /sim/journal, /sim/dispositions the run so far (``X-Tsim-Token``)
+POST      /sim/steps                      a scenario step, now (``X-Tsim-Token``)
+========  ==============================  ============================================
 
-Answers on the GWS paths are the bytes batch mode journals: the same statusCode
-and body. Refusals at the edge answer as GWS documents them: 401 with statusCode
-20 without valid credentials, 403 "Missing or invalid Csrf token" without the
-token, 413 for a body over ``MAX_BODY`` bytes, statusCode 10 for a body that is
-not JSON.
+Answers   n the GWS paths are the bytes batch mode journals: the same statusCode
+and body   Refusals at the edge answer as GWS documents them: 401 with statusCode
+20 witho  t valid credentials, 403 "Missing or invalid Csrf token" without the
+token, 4  3 for a body over ``MAX_BODY`` bytes, statusCode 10 for a body that is
+not JSON  (``strictjson``: nesting, numbers and strings within its limits). HEAD is
+answered  as GET (and journaled as the GET it is), without the CSRF token; a method
+the v2 v  ice paths do not have (PUT, DELETE, PATCH, OPTIONS) answers 405 with
+``Allow`   and reaches nothing.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from .openapi import document
 
 TICK = 0.01  # s between clock advances when no request comes
 CONTROL_HEADER = "X-Tsim-Token"
+GWS_METHODS = ("GET", "HEAD", "POST")  # the methods of the v2 voice paths Web Services documents
 
 
 def _json_or_refusal(body: Any) -> tuple[Any, str | None]:
@@ -105,18 +109,22 @@ def create_app(engine: LiveEngine, passwords: dict[str, str], control_token: str
         return user, session, {"set-cookie": f"{COOKIE}={session_id}; Path=/; HttpOnly; SameSite=Lax"}
 
     async def gws(request: Request) -> Response:
+        if request.method not in GWS_METHODS:  # (inference) GWS's Spring edge answers 405; the body is tsim's
+            return _refusal(405, status.FORBIDDEN, f"Operation forbidden: {request.method} is not a method of "
+                                                   f"{request.url.path}", {"allow": ", ".join(GWS_METHODS)})
         user, session, headers = who(request)
         if user is None or session is None:
             return _refusal(401, status.NOT_AUTHENTICATED, "User not authenticated",
                             {"www-authenticate": 'Basic realm="tsim"'})
-        if request.method == "GET":
+        method = "GET" if request.method == "HEAD" else request.method  # HEAD: a GET's answer without its body
+        if method == "GET":
             headers.update({CSRF_HEADER: CSRF_TOKEN, CSRF_TOKEN: session.csrf})
         elif request.headers.get(CSRF_TOKEN) != session.csrf:
             return _refusal(403, status.FORBIDDEN, "Missing or invalid Csrf token", headers)
         body, refusal = await _body(request)
         if refusal is not None:
             return refusal
-        answer = engine.http(user, request.method, request.url.path, body)
+        answer = engine.http(user, method, request.url.path, body)
         return _json(answer.body, answer.status, headers)
 
     async def notifications(request: Request) -> Response:
@@ -188,12 +196,13 @@ def create_app(engine: LiveEngine, passwords: dict[str, str], control_token: str
                 bayeux.sweep()
 
         task = asyncio.create_task(tick())
+        app.state.loop = asyncio.get_running_loop()  # (for ``close``, from a signal handler)
         try:
             yield
         finally:
             task.cancel()
 
-    methods = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+    methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]  # all answered: 405 but the documented
     app = Starlette(routes=[
         Route("/api/v2/notifications", notifications, methods=["POST"]),
         # CometD clients may append the meta channel to the URL (/api/v2/notifications/handshake)
@@ -207,4 +216,13 @@ def create_app(engine: LiveEngine, passwords: dict[str, str], control_token: str
     ], lifespan=lifespan)
     app.state.bayeux = bayeux
     app.state.sessions = sessions
+    app.state.loop = None
     return app
+
+
+def close(app: Starlette) -> None:
+    """The session is ending: answer every held long-poll now (from any thread or a signal
+    handler), so the server does not wait out their timeout before the reports are written."""
+    loop = app.state.loop
+    if loop is not None and not loop.is_closed():
+        loop.call_soon_threadsafe(app.state.bayeux.close)

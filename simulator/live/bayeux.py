@@ -60,6 +60,7 @@ class BayeuxServer:
         self.clients: dict[str, BayeuxClient] = {}
         self.clock = clock
         self.timeout_ms = timeout_ms
+        self.closing = False
         self._ids = itertools.count(1)
 
     def advice(self, reconnect: str = "retry") -> dict[str, Any]:
@@ -74,6 +75,12 @@ class BayeuxServer:
                 if len(client.queue) < QUEUE_LIMIT:
                     client.queue.append(message)
                 client.waiter.set()
+
+    def close(self) -> None:
+        """The session is ending: every held connect answers now, and later ones at once."""
+        self.closing = True
+        for client in self.clients.values():
+            client.waiter.set()
 
     def sweep(self) -> None:
         """Forget clients that stopped connecting."""
@@ -97,7 +104,7 @@ class BayeuxServer:
             if "id" in message:
                 reply["id"] = message["id"]
             if channel == "/meta/handshake":
-                reply.update(self._handshake(user))
+                reply.update(self._handshake(user, message))
             else:
                 client_id = message.get("clientId")
                 client = self.clients.get(client_id) if isinstance(client_id, str) else None
@@ -124,9 +131,22 @@ class BayeuxServer:
             replies.append(connect_reply)
         return replies
 
-    def _handshake(self, user: str | None) -> dict[str, Any]:
+    def _handshake(self, user: str | None, message: dict[str, Any]) -> dict[str, Any]:
+        """Bayeux 1.0 §3.2.1: a handshake carries ``version`` and ``supportedConnectionTypes``;
+        without a connection type in common the answer says which the server has."""
         if user is None:
             return {"error": "403::Unauthorized: log in first (the JSESSIONID session cookie)",
+                    "advice": {"reconnect": "none"}}
+        offered = message.get("supportedConnectionTypes")
+        refusal = None
+        if not isinstance(message.get("version"), str) or not message["version"]:
+            refusal = "400::Bad handshake: no version"
+        elif not isinstance(offered, list) or not all(isinstance(kind, str) for kind in offered):
+            refusal = "400::Bad handshake: supportedConnectionTypes is a list of connection types"
+        elif not set(offered) & set(CONNECTION_TYPES):
+            refusal = "400::Bad handshake: no connection type in common (this server: long-polling)"
+        if refusal is not None:
+            return {"error": refusal, "version": VERSION, "supportedConnectionTypes": CONNECTION_TYPES,
                     "advice": {"reconnect": "none"}}
         client_id = f"{secrets.token_hex(8)}{next(self._ids):x}"
         self.clients[client_id] = BayeuxClient(client_id, user, last_seen=self.clock())
@@ -145,7 +165,7 @@ class BayeuxServer:
 
     async def _connect(self, client: BayeuxClient, first: bool) -> list[dict[str, Any]]:
         client.connected = True
-        if not client.queue and not first:
+        if not client.queue and not first and not self.closing:
             client.waiter.clear()
             try:
                 await asyncio.wait_for(client.waiter.wait(), self.timeout_ms / 1000)

@@ -103,7 +103,12 @@ def serve(loaded: LoadedScenario, host: str, port: int, speed: float, out: Path,
     """Run the server until it is stopped; then write the session's reports."""
     import uvicorn
 
-    from .app import create_app
+    from .app import close, create_app
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            super().handle_exit(sig, frame)
+            close(app)  # held connects answer now: uvicorn waits for open requests before it stops
 
     engine = LiveEngine(loaded, speed)
     base = f"http://{host}:{port}"
@@ -111,7 +116,7 @@ def serve(loaded: LoadedScenario, host: str, port: int, speed: float, out: Path,
     passwords = passwords_for(loaded.scenario)
     token = secrets.token_urlsafe(12)
     app = create_app(engine, passwords, token)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
+    server = Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
     echo(f"tsim serve: {loaded.scenario.name} at {base} (simulated time = wall time × {speed:g})")
     echo(f"  GWS:     {base}/api/v2/me        CometD: {base}/api/v2/notifications        OpenAPI: "
          f"{base}/openapi.json")

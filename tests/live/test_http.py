@@ -105,3 +105,36 @@ def test_tsim_control_drives_a_server(live):
     assert journal.exit_code == 0 and '"EventAttachedDataChanged"' in journal.output
     refused = runner.invoke(cli, ["control", "--url", live.base, "--token", "wrong", "--dispositions"])
     assert refused.exit_code == 2 and "HTTP 401" in refused.output
+
+
+def test_head_is_a_get_without_its_body_and_needs_no_csrf_token(live):
+    client, _ = login(live)
+    head = client.head("/api/v2/me")
+    assert head.status_code == 200 and head.content == b"" and head.headers["X-CSRF-HEADER"] == "X-CSRF-TOKEN"
+    assert client.head("/api/v2/me/calls").status_code == 200
+
+
+def test_methods_the_voice_paths_do_not_have_answer_405_and_reach_nothing(live):
+    client, token = login(live)
+    before = len(httpx.get(f"{live.base}/sim/journal", headers={"X-Tsim-Token": TOKEN}).json())
+    start = {"operationName": "StartContactCenterSession", "channels": ["voice"]}
+    for method in ("PUT", "DELETE", "PATCH", "OPTIONS"):
+        for path in ("/api/v2/me", "/api/v2/me/calls"):
+            answer = client.request(method, path, json=start, headers={"X-CSRF-TOKEN": token})
+            assert answer.status_code == 405, (method, path)
+            assert answer.headers["allow"] == "GET, HEAD, POST" and answer.json()["statusCode"] == 3
+    after = httpx.get(f"{live.base}/sim/journal", headers={"X-Tsim-Token": TOKEN}).json()
+    assert [e for e in after[before:] if e["kind"].startswith("http.")] == []
+    assert client.get("/api/v2/me").json()["user"].get("contactCenterSession") is not True  # PUT did not start it
+
+
+def test_a_bayeux_handshake_is_checked_as_the_spec_says(live):
+    client, _ = login(live)
+    for handshake, error in (({"version": "1.0"}, "supportedConnectionTypes"),
+                             ({"supportedConnectionTypes": ["long-polling"]}, "no version"),
+                             ({"version": "1.0", "supportedConnectionTypes": ["websocket"]}, "no connection type"),
+                             ({"version": "1.0", "supportedConnectionTypes": "long-polling"}, "supportedConnection")):
+        (reply,) = client.post("/api/v2/notifications", json=[{"channel": "/meta/handshake", **handshake}]).json()
+        assert reply["successful"] is False and reply["error"].startswith("400::") and error in reply["error"]
+        assert reply["supportedConnectionTypes"] == ["long-polling"] and reply["advice"]["reconnect"] == "none"
+    assert live.server.config.app.state.bayeux.clients == {}  # no client was made

@@ -56,3 +56,39 @@ def test_bayeux_wildcards():
     assert matches("/v2/me/**", "/v2/me/calls/x") and matches("/v2/me/**", "/v2/me/calls")
     assert not matches("/v2/me/*", "/v2/you/calls") and matches("/v2/me/calls", "/v2/me/calls")
     assert not matches("/v2/me/**", "/v2/me")
+
+
+def test_sigterm_answers_held_connects_at_once_and_writes_the_reports(tmp_path):
+    import threading
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "simulator", "serve", str(ROOT / "examples" / "live-desk.yaml"),
+                                "--port", str(port), "--out", str(tmp_path)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    held: list = []
+    try:
+        for _ in range(5):
+            process.stdout.readline()
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)  # a 30 s long-poll would time out
+        client.get("/api/v2/me", auth=("agent1", "agent1"))
+        handshake = {"channel": "/meta/handshake", "version": "1.0", "supportedConnectionTypes": ["long-polling"]}
+        client_id = client.post("/api/v2/notifications", json=[handshake]).json()[0]["clientId"]
+        connect = {"channel": "/meta/connect", "clientId": client_id, "connectionType": "long-polling"}
+        client.post("/api/v2/notifications", json=[connect, {"channel": "/meta/subscribe", "clientId": client_id,
+                                                              "subscription": "/v2/me/quiet"}])  # nothing comes
+
+        def hold() -> None:
+            held.append(client.post("/api/v2/notifications", json=[connect]))
+
+        thread = threading.Thread(target=hold)
+        thread.start()
+        time.sleep(0.5)  # the connect is held now
+        assert held == []
+    finally:
+        process.send_signal(signal.SIGTERM)
+        thread.join(15)
+        out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    (answer,) = held
+    assert answer.status_code == 200 and answer.json()[-1]["successful"] is True
+    assert (tmp_path / "live-desk" / "session.yaml").is_file()
