@@ -60,6 +60,12 @@ def _json_or_refusal(body: Any) -> tuple[Any, str | None]:
         return None, f"the body is {exc}"
 
 
+def _ends_session(body: Any) -> bool:
+    """Whether a request body is EndContactCenterSession."""
+    value, _ = _json_or_refusal(body)
+    return isinstance(value, dict) and value.get("operationName") == "EndContactCenterSession"
+
+
 def _json(body: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(json.dumps(body, ensure_ascii=False), status_code=status_code, headers=headers,
                     media_type="application/json")
@@ -93,27 +99,27 @@ async def _body(request: Request) -> tuple[Any, Response | None]:
 
 def create_app(engine: LiveEngine, passwords: dict[str, str], control_token: str) -> Starlette:
     """The ASGI app serving ``engine``. The clock advances on a timer while it runs."""
-    sessions = Sessions(passwords)
+    sessions = Sessions(passwords, time.monotonic)
     bayeux = BayeuxServer(clock=time.monotonic)
     engine.world.gws.desktop_listeners.append(lambda message: bayeux.publish(message.user, message.message()))
 
-    def who(request: Request) -> tuple[str | None, Session | None, dict[str, str]]:
-        """The session's user (from the cookie, or Basic credentials that start one) and cookies to set."""
+    def who(request: Request) -> tuple[str | None, str | None, Session | None, dict[str, str]]:
+        """The session's user and id (from the cookie, or Basic credentials that start one) and cookies to set."""
         session_id, session = sessions.from_cookie(request.cookies.get(COOKIE))
         if session is not None:
-            return session.user, session, {}
+            return session.user, session_id, session, {}
         user = sessions.from_basic(request.headers.get("authorization"))
         if user is None:
-            return None, None, {}
+            return None, None, None, {}
         session_id, session = sessions.start(user)
-        return user, session, {"set-cookie": f"{COOKIE}={session_id}; Path=/; HttpOnly; SameSite=Lax"}
+        return user, session_id, session, {"set-cookie": f"{COOKIE}={session_id}; Path=/; HttpOnly; SameSite=Lax"}
 
     async def gws(request: Request) -> Response:
         if request.method not in GWS_METHODS:  # (inference) GWS's Spring edge answers 405; the body is tsim's
             return _refusal(405, status.FORBIDDEN, f"Operation forbidden: {request.method} is not a method of "
                                                    f"{request.url.path}", {"allow": ", ".join(GWS_METHODS)})
-        user, session, headers = who(request)
-        if user is None or session is None:
+        user, session_id, session, headers = who(request)
+        if user is None or session is None or session_id is None:
             return _refusal(401, status.NOT_AUTHENTICATED, "User not authenticated",
                             {"www-authenticate": 'Basic realm="tsim"'})
         method = "GET" if request.method == "HEAD" else request.method  # HEAD: a GET's answer without its body
@@ -125,6 +131,9 @@ def create_app(engine: LiveEngine, passwords: dict[str, str], control_token: str
         if refusal is not None:
             return refusal
         answer = engine.http(user, method, request.url.path, body)
+        if method == "POST" and answer.body.get("statusCode") == status.SUCCESS and _ends_session(body) \
+                and request.url.path.rstrip("/") == "/api/v2/me":
+            sessions.end(session_id)  # Genesys: it "also invalidates the client HTTP session"
         return _json(answer.body, answer.status, headers)
 
     async def notifications(request: Request) -> Response:
@@ -194,6 +203,7 @@ def create_app(engine: LiveEngine, passwords: dict[str, str], control_token: str
                 await asyncio.sleep(TICK)
                 engine.advance()
                 bayeux.sweep()
+                sessions.sweep()
 
         task = asyncio.create_task(tick())
         app.state.loop = asyncio.get_running_loop()  # (for ``close``, from a signal handler)

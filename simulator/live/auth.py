@@ -5,6 +5,13 @@ authentication and then carries the ``JSESSIONID`` cookie; every GET answer
 hands out ``X-CSRF-HEADER: X-CSRF-TOKEN`` and ``X-CSRF-TOKEN: <token>``, and a
 POST, PUT or DELETE without that token is refused with HTTP 403 "Missing or
 invalid Csrf token". The token lives as long as the session.
+
+A session ends when the user ends the contact-center session (Genesys:
+EndContactCenterSession "also invalidates the client HTTP session"), after
+``IDLE_TIMEOUT`` without a request, or — the least recently used first — when
+``MAX_SESSIONS`` are open and another starts (a client that sends Basic
+credentials without the cookie starts one on every request). So sessions take
+memory for the desktops in use, however long the server runs.
 """
 
 from __future__ import annotations
@@ -14,28 +21,61 @@ import binascii
 import hmac
 import secrets
 import uuid
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 COOKIE = "JSESSIONID"
 CSRF_HEADER = "X-CSRF-HEADER"
 CSRF_TOKEN = "X-CSRF-TOKEN"
+IDLE_TIMEOUT = 30 * 60.0  # s: (inference) the servlet containers' default session-timeout; GWS's is not documented
+MAX_SESSIONS = 10_000
 
 
 @dataclass
 class Session:
     user: str
     csrf: str = field(default_factory=lambda: str(uuid.uuid4()))
+    used: float = 0.0  # the clock's time of its last request
 
 
 class Sessions:
-    def __init__(self, passwords: dict[str, str]):
+    """The open HTTP sessions, least recently used first."""
+
+    def __init__(self, passwords: dict[str, str], clock: Callable[[], float],
+                 idle_timeout: float = IDLE_TIMEOUT, limit: int = MAX_SESSIONS):
         self.passwords = passwords
-        self.by_id: dict[str, Session] = {}
+        self.clock = clock
+        self.idle_timeout = idle_timeout
+        self.limit = limit
+        self.by_id: OrderedDict[str, Session] = OrderedDict()
 
     def from_cookie(self, session_id: str | None) -> tuple[str | None, Session | None]:
-        if session_id and session_id in self.by_id:
-            return session_id, self.by_id[session_id]
-        return None, None
+        if not session_id:
+            return None, None
+        session = self.by_id.get(session_id)
+        if session is None:
+            return None, None
+        now = self.clock()
+        if now - session.used > self.idle_timeout:
+            del self.by_id[session_id]
+            return None, None
+        session.used = now
+        self.by_id.move_to_end(session_id)
+        return session_id, session
+
+    def end(self, session_id: str) -> None:
+        """Invalidate a session: its cookie and token no longer prove anything."""
+        self.by_id.pop(session_id, None)
+
+    def sweep(self) -> None:
+        """Forget the sessions idle for longer than the timeout (the oldest are first)."""
+        limit = self.clock() - self.idle_timeout
+        while self.by_id:
+            session_id, session = next(iter(self.by_id.items()))
+            if session.used >= limit:
+                return
+            del self.by_id[session_id]
 
     def from_basic(self, authorization: str | None) -> str | None:
         """The user a ``Basic`` Authorization header proves, or None."""
@@ -52,6 +92,8 @@ class Sessions:
         return name
 
     def start(self, user: str) -> tuple[str, Session]:
+        while len(self.by_id) >= self.limit:
+            self.by_id.popitem(last=False)  # the least recently used makes room
         session_id = secrets.token_hex(16).upper()
-        session = self.by_id[session_id] = Session(user)
+        session = self.by_id[session_id] = Session(user, used=self.clock())
         return session_id, session
