@@ -47,6 +47,7 @@ class LiveEngine:
     world: World = field(init=False)
     recorded: list[Recorded] = field(default_factory=list)
     recorded_steps: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # control steps, at µs
+    _names: set[tuple[str, str | None]] = field(default_factory=set)  # (kind, name) given in the session
     _started: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -92,10 +93,27 @@ class LiveEngine:
             raise ScenarioError("<control step>", None, where, first["msg"]) from None
         if model.gws is not None and model.gws.user not in self.world.gws.users:
             raise ScenarioError("<control step>", None, "gws.user", f"no user {model.gws.user!r}")
+        self._check_names(model)
         run_step(self.world, index, model, model.action, None)
         self.recorded_steps.append((self.world.env.now, step))
         result = next((e.payload.result for e in reversed(self.world.journal.entries) if e.kind == J.STEP), None)
         return {"at": self.world.env.now / US_PER_SECOND, "step": step, "result": result}
+
+    def _check_names(self, step: Step) -> None:
+        """A name a control step gives (a call, a step id, a request) must be new to the session,
+        as in a scenario file: else ``session.yaml`` could not be replayed."""
+        taken = self._names
+        if not taken:  # the scenario's own names, scripted steps that have not run yet included
+            for scripted in self.loaded.scenario.steps:
+                taken.update({("call", scripted.call), ("id", scripted.id),
+                              ("request", scripted.gws.name if scripted.gws else None)})
+        given = [("call", step.call, "call", "a call"), ("id", step.id, "id", "a step"),
+                 ("request", step.gws.name if step.gws else None, "gws.name", "a request")]
+        for kind, name, where, what in given:
+            if name is not None and (kind, name) in taken:
+                raise ScenarioError("<control step>", None, where,
+                                    f"{what} named {name!r} exists already in this session; pick a new name")
+        taken.update((kind, name) for kind, name, _, _ in given if name is not None)
 
     def finish(self) -> RunResult:
         """End the session: the run's result, as a batch run has it."""

@@ -138,3 +138,21 @@ def test_a_bayeux_handshake_is_checked_as_the_spec_says(live):
         assert reply["successful"] is False and reply["error"].startswith("400::") and error in reply["error"]
         assert reply["supportedConnectionTypes"] == ["long-polling"] and reply["advice"]["reconnect"] == "none"
     assert live.server.config.app.state.bayeux.clients == {}  # no client was made
+
+
+def test_a_control_step_that_reuses_a_name_is_refused_and_the_session_stays_replayable(live):
+    control = {"X-Tsim-Token": TOKEN}
+    first = httpx.post(f"{live.base}/sim/steps", json={"dial": {"from": "15001", "to": "15002"}, "call": "c9"},
+                       headers=control)
+    assert first.status_code == 200, first.text
+    for step, where in (({"dial": {"from": "15001", "to": "15002"}, "call": "c9"}, "call"),
+                        ({"dial": {"from": "15001", "to": "15002"}, "call": "c1"}, "call"),  # the scenario's
+                        ({"hangup": {"dn": "15001", "call": "c9"}, "id": "x"}, None)):
+        answer = httpx.post(f"{live.base}/sim/steps", json=step, headers=control)
+        if where is None:
+            assert answer.status_code == 200, answer.text
+            again = httpx.post(f"{live.base}/sim/steps", json={"hangup": {"dn": "15002", "call": "c9"}, "id": "x"},
+                               headers=control)
+            assert again.status_code == 400 and "a step named 'x' exists already" in again.json()["error"]
+        else:
+            assert answer.status_code == 400 and "exists already in this session" in answer.json()["error"], step
