@@ -287,7 +287,11 @@ def sweep(scenario: Path, vary: str, anchor: str | None, out: Path, jobs: int | 
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
               show_default=True, help="When the server stops: <out>/<scenario-name>/ with the reports and "
                                       "session.yaml (the session, replayable with tsim run).")
-def serve(scenario: Path, host: str, port: int, speed: float, out: Path) -> None:
+@click.option("--journal", type=click.Choice(["records", "full"]), default="records", show_default=True,
+              help="records: memory follows the calls and desktops in use, however long the session (records "
+                   "written as they are made; tsim run session.yaml draws every message); full: keep the whole "
+                   "journal, for a short session whose every message the page should draw.")
+def serve(scenario: Path, host: str, port: int, speed: float, out: Path, journal: str) -> None:
     """Serve SCENARIO live: GWS v2 REST and CometD for real desktops and CometD clients,
     against the wall clock, until Ctrl-C; then write the session's reports."""
     found, bad = _load_all((scenario,))
@@ -295,7 +299,11 @@ def serve(scenario: Path, host: str, port: int, speed: float, out: Path) -> None
         raise SystemExit(EXIT_BAD_INPUT)
     from .live.server import serve as run_server
 
-    finished = run_server(found[0], host, port, speed, out, click.echo)
+    try:
+        finished = run_server(found[0], host, port, speed, out, click.echo, journal)
+    except ReportsError as exc:
+        _error(str(exc))
+        raise SystemExit(EXIT_BAD_INPUT) from None
     click.echo(console(finished.result, str(finished.folder), quiet=True))
     click.echo(f"session: {finished.folder / 'session.yaml'} (tsim run it to replay the session)")
 

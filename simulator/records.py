@@ -139,6 +139,27 @@ class RecordBuilder:
         self._handlers = self.handlers()
 
     # -- feeding --------------------------------------------------------------------
+    def open_requests(self) -> list[dict[str, Any]]:
+        """The dispositions decided but not yet complete (their record is made later), in
+        request order: what a running session can say of them so far."""
+        pending: dict[int, _Pending] = {}
+        for waiting in self._answering.values():
+            pending[id(waiting)] = waiting
+        for ref in self._refs.values():
+            pending[id(ref.pending)] = ref.pending
+        for conn in self._conns.values():
+            for waiting in conn.waiting or ():
+                pending[id(waiting)] = waiting
+        keys = ("request", "user", "dn", "connId", "disposition", "key", "view", "path")
+
+        def so_far(p: _Pending) -> dict[str, Any]:
+            ref = p.fallback or p.ref
+            answered = {"event": ref.outcome[0], "errorCode": ref.outcome[3]} if ref and ref.outcome else None
+            return {**{key: p.decision.get(key) for key in keys}, "requestedAt": seconds(p.sent_at),
+                    "tserver": answered, "state": "open"}
+
+        return [so_far(p) for p in sorted(pending.values(), key=lambda p: p.order)]
+
     def handlers(self) -> dict[str, Callable[[J.Entry], None]]:
         """What the builder reads, by entry kind (``Journal.subscribe`` each)."""
         return {J.TLIB_EVENT: self._event, J.COMETD: self._cometd, J.HTTP_REQUEST: self._http_request,

@@ -100,7 +100,7 @@ def run_scenario(scenario: LoadedScenario | Scenario | dict[str, Any] | str | Pa
     its journal builds them only when asked for). Bad input raises tsim's own errors: ``ScenarioError``,
     ``InvalidArgument``."""
     loaded = _loaded(scenario)
-    model, source, line = loaded.scenario, (loaded.path if loaded.lines else None), loaded.line
+    model = loaded.scenario
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63):
         raise InvalidArgument(f"seed: a whole number from 0 to 2**63-1, not {seed!r}"[:200])
     if tie_break is not None and tie_break not in TIE_BREAKS:
@@ -110,15 +110,30 @@ def run_scenario(scenario: LoadedScenario | Scenario | dict[str, Any] | str | Pa
     seed = model.seed if seed is None else seed
 
     with _no_cyclic_gc():
-        attached: list[_Outputs] = []
-        world = build_world(model, seed, tie_break, keep_journal=journal == "full",
-                            before_login=lambda w: attached.append(_Outputs(w, journal, sinks or RunSinks())))
-        outputs = attached[0]
-        schedule_steps(world, lambda i: line("steps", i))
-        start_traffic(world)
+        world, outputs = start_run(loaded, seed, tie_break, journal, sinks)
         world.env.run()
-        world.reporting.finish()
-        return _result(world, model, source, seed, line, outputs, reporting_tables)
+        return close_run(world, loaded, outputs, reporting_tables)
+
+
+def start_run(loaded: LoadedScenario, seed: int, tie_break: str | None = None, journal: str = "full",
+              sinks: RunSinks | None = None) -> tuple[World, _Outputs]:
+    """A world ready to run ``loaded``, with what it makes going to the records, the
+    statistics and ``sinks`` as it is made (``journal``: what it keeps, ``JOURNAL_MODES``).
+    Run it (``env.run``, or live, up to now), then ``close_run``."""
+    attached: list[_Outputs] = []
+    world = build_world(loaded.scenario, seed, tie_break, keep_journal=journal == "full",
+                        before_login=lambda w: attached.append(_Outputs(w, journal, sinks or RunSinks())))
+    schedule_steps(world, lambda i: loaded.line("steps", i))
+    start_traffic(world)
+    return world, attached[0]
+
+
+def close_run(world: World, loaded: LoadedScenario, outputs: _Outputs, reporting_tables: bool = True) -> RunResult:
+    """The result of a world ``start_run`` made, run as far as it will go: what reporting
+    holds, the records still open, the expectations."""
+    world.reporting.finish()
+    return _result(world, loaded.scenario, loaded.path if loaded.lines else None, world.seed, loaded.line, outputs,
+                   reporting_tables)
 
 
 def _call_uuid(world: World, name: str) -> str | None:
@@ -174,18 +189,6 @@ class _Outputs:
             self.sinks.call(row)
         if self.keep_row(row):
             self.rows.append(row)
-
-
-def finish_run(world: World, loaded: LoadedScenario) -> RunResult:
-    """Close a world that ran as far as it will (live mode stops at "now"): what
-    reporting holds, the records, the expectations."""
-    world.reporting.finish()
-    model = loaded.scenario
-    outputs = _Outputs(world, "full", RunSinks(), attach=False)
-    for entry in world.journal:  # the run is over: read its journal once
-        outputs.builder.add(entry)
-        outputs.stats.add_entry(entry)
-    return _result(world, model, loaded.path if loaded.lines else None, world.seed, loaded.line, outputs)
 
 
 def _loaded(scenario: Any) -> LoadedScenario:

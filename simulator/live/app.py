@@ -37,8 +37,6 @@ from starlette.routing import Route
 from .. import strictjson
 from ..gws import status
 from ..gws.bodies import MAX_BODY, RawBody
-from ..records import disposition_records
-from ..reportdb.icon import history_of
 from ..scenario.loader import ScenarioError
 from .auth import COOKIE, CSRF_HEADER, CSRF_TOKEN, Session, Sessions
 from .bayeux import BayeuxServer
@@ -161,18 +159,16 @@ def create_app(engine: LiveEngine, passwords: dict[str, str], control_token: str
         if refused is not None:
             return refused
         engine.advance()
-        return _json([entry.to_dict() for entry in engine.world.journal])
+        return _json([entry.to_dict() for entry in engine.journal_so_far()])
 
     async def dispositions(request: Request) -> Response:
+        """The latest complete records, and the dispositions still open: never a fate the
+        final report could contradict."""
         refused = control(request)
         if refused is not None:
             return refused
         engine.advance()
-        scenario = engine.world.scenario
-        rep, ws = scenario.reporting, scenario.web_services
-        records = disposition_records(engine.world.journal, ws.fallback_to_user_event, rep.user_event_data_timeout,
-                                      lambda key: history_of(key, rep.attached_data, rep.userdata_history))
-        return _json([record.to_json() for record in records])
+        return _json(engine.dispositions_so_far())
 
     async def steps(request: Request) -> Response:
         """Play a scenario step now: ``{"hangup": {"dn": "15001", "call": "c1"}}`` (no ``at``)."""

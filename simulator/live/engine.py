@@ -4,13 +4,20 @@ The engine owns the world and is used from one event loop only. Before it
 handles a request, and on a timer, it advances the simpy clock to "now" with
 ``env.run(until=...)`` (simpy's public API); the scenario's scripted steps play
 at their times as the clock passes them. Every request a desktop makes is
-recorded with the simulated time it arrived, so that the session can be
-written back as a scenario file and replayed in batch mode.
+spooled to disk with the simulated time it arrived (``session_file``), so that
+the session can be written back as a scenario file and replayed in batch mode.
+
+What it keeps in memory follows the calls and desktops in progress, not the
+session's length, unless asked to keep the journal (``journal="full"``, for a
+short session whose every message should be drawn): records go to their sinks
+as they are complete, and the control surface sees the last ``RECENT_ENTRIES``
+journal entries and ``RECENT_RECORDS`` records, and every disposition still open.
 """
 
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,24 +26,17 @@ from pydantic import ValidationError
 
 from .. import journal as J
 from ..gws.service import HttpAnswer
-from ..run import RunResult, finish_run
+from ..record import DispositionRecord
+from ..run import RunResult, RunSinks, close_run, start_run
 from ..scenario.loader import LoadedScenario, ScenarioError
 from ..scenario.schema import Step
-from ..scenario.steps import run_step, schedule_steps
+from ..scenario.steps import run_step
 from ..timeunits import US_PER_SECOND
-from ..traffic import start_traffic
-from ..world import World, build_world
+from ..world import World
+from . import session_file
 
-
-@dataclass(frozen=True)
-class Recorded:
-    """A desktop's request as Web Services got it: for the replayable scenario."""
-
-    at: int  # simulated µs
-    user: str
-    method: str
-    path: str
-    body: Any
+RECENT_ENTRIES = 10_000  # journal entries /sim/journal shows of a session that does not keep its journal
+RECENT_RECORDS = 1_000  # complete records /sim/dispositions shows, the latest
 
 
 @dataclass
@@ -44,19 +44,34 @@ class LiveEngine:
     loaded: LoadedScenario
     speed: float = 1.0
     clock: Callable[[], float] = time.monotonic
+    journal: str = "full"  # full: keep every journal entry; records: stream the records to ``sinks``
+    sinks: RunSinks | None = None
     world: World = field(init=False)
-    recorded: list[Recorded] = field(default_factory=list)
-    recorded_steps: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # control steps, at µs
+    spool: session_file.Spool = field(init=False)  # the session's requests and control steps, on disk
+    recent: deque[J.Entry] = field(default_factory=lambda: deque(maxlen=RECENT_ENTRIES))
+    complete: deque[DispositionRecord] = field(default_factory=lambda: deque(maxlen=RECENT_RECORDS))
     _names: set[tuple[str, str | None]] = field(default_factory=set)  # (kind, name) given in the session
+    _control_steps: int = 0
     _started: float = field(init=False)
 
     def __post_init__(self) -> None:
         if not 0 < self.speed <= 1000:
             raise ValueError("speed: from above 0 to 1000 times the wall clock")
-        model = self.loaded.scenario
-        self.world = build_world(model, model.seed)
-        schedule_steps(self.world, lambda index: self.loaded.line("steps", index))
-        start_traffic(self.world)
+        if self.journal not in ("full", "records"):
+            raise ValueError("journal: full or records")
+        sinks = self.sinks or RunSinks()
+        streamed = sinks.record
+
+        def record(done: DispositionRecord) -> None:
+            self.complete.append(done)
+            if streamed is not None:
+                streamed(done)
+
+        self.world, self._outputs = start_run(self.loaded, self.loaded.scenario.seed, journal=self.journal,
+                                              sinks=RunSinks(record, sinks.call, sinks.tables))
+        if self.journal != "full":
+            self.world.journal.listeners.append(self.recent.append)
+        self.spool = session_file.Spool()
         self._started = self.clock()
         self.advance()
 
@@ -78,13 +93,13 @@ class LiveEngine:
     def http(self, user: str, method: str, path: str, body: Any) -> HttpAnswer:
         """A desktop's request, handled at the current simulated time."""
         self.advance()
-        self.recorded.append(Recorded(self.world.env.now, user, method, path, body))
+        self.spool.add(self.world.env.now, session_file.request_step(self.world.env.now, user, method, path, body))
         return self.world.gws.http(user, method, path, body)
 
     def step(self, step: dict[str, Any]) -> dict[str, Any]:
         """A scenario step (without ``at``), played now: the trainer's control. Raises ScenarioError."""
         self.advance()
-        index = len(self.loaded.scenario.steps) + len(self.recorded_steps)
+        index = len(self.loaded.scenario.steps) + self._control_steps
         try:
             model = Step.model_validate({**step, "at": 0})
         except ValidationError as exc:
@@ -95,7 +110,8 @@ class LiveEngine:
             raise ScenarioError("<control step>", None, "gws.user", f"no user {model.gws.user!r}")
         self._check_names(model)
         run_step(self.world, index, model, model.action, None)
-        self.recorded_steps.append((self.world.env.now, step))
+        self.spool.add(self.world.env.now, step)
+        self._control_steps += 1
         result = next((e.payload.result for e in reversed(self.world.journal.entries) if e.kind == J.STEP), None)
         return {"at": self.world.env.now / US_PER_SECOND, "step": step, "result": result}
 
@@ -115,7 +131,17 @@ class LiveEngine:
                                     f"{what} named {name!r} exists already in this session; pick a new name")
         taken.update((kind, name) for kind, name, _, _ in given if name is not None)
 
+    def journal_so_far(self) -> list[J.Entry]:
+        """The journal: all of it, or its last ``RECENT_ENTRIES`` entries when it is not kept."""
+        return list(self.world.journal) if self.journal == "full" else list(self.recent)
+
+    def dispositions_so_far(self) -> list[dict[str, Any]]:
+        """The latest complete records (``RECENT_RECORDS``), then every disposition still open
+        (``"state": "open"``: its record is made when its fate is decided)."""
+        complete = [{**record.to_json(), "state": "complete"} for record in self.complete]
+        return complete + self._outputs.builder.open_requests()
+
     def finish(self) -> RunResult:
         """End the session: the run's result, as a batch run has it."""
         self.advance()
-        return finish_run(self.world, self.loaded)
+        return close_run(self.world, self.loaded, self._outputs)

@@ -12,21 +12,19 @@ from __future__ import annotations
 
 import secrets
 import signal
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .. import strictjson
-from ..gws.bodies import RawBody
 from ..output.files import report_files
-from ..output.folders import write_folder
+from ..output.folders import StagedFolder
+from ..output.streamed import StreamedReports
 from ..run import RunResult
 from ..scenario.loader import LoadedScenario
 from ..scenario.schema import Scenario
 from ..scenario.writer import scenario_data
-from .engine import LiveEngine, Recorded
+from . import session_file
+from .engine import LiveEngine
 
 SESSION_FILE = "session.yaml"
 
@@ -41,40 +39,22 @@ def passwords_for(model: Scenario) -> dict[str, str]:
     return out
 
 
-def _escaped(value: Any) -> Any:
-    """A recorded value as scenario text: braces doubled, so nothing reads as a call's name."""
-    if isinstance(value, str):
-        return value.replace("{", "{{").replace("}", "}}")
-    if isinstance(value, dict):
-        return {_escaped(k): _escaped(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_escaped(v) for v in value]
-    return value
-
-
-def _request_step(recorded: Recorded) -> dict[str, Any]:
-    step: dict[str, Any] = {"user": recorded.user, recorded.method.lower() if recorded.method in ("GET", "POST")
-                            else "post": _escaped(recorded.path)}
-    body = recorded.body
-    if isinstance(body, RawBody):
-        try:
-            step["body"] = _escaped(strictjson.loads(body.text))
-        except strictjson.JsonRefused:  # replayed as it came: Web Services refuses it again
-            step["raw"] = body.text
-    elif body is not None:
-        step["body"] = _escaped(body)
-    return {"at": f"{recorded.at}us", "gws": step}
+def for_a_day(loaded: LoadedScenario) -> LoadedScenario:
+    """The scenario as ``tsim serve`` runs it: unless it says when a released call leaves Web
+    Services, it leaves after ``web_services.retention`` (default 1 h). A v2 desktop never
+    completes a call (Complete is Workspace API v3), so under the batch default every call of
+    the day would stay. ``session.yaml`` says so, and replays the same."""
+    model = loaded.scenario
+    if "call_completion" in model.web_services.model_fields_set:
+        return loaded
+    services = model.web_services.model_copy(update={"call_completion": "after_retention"})
+    return replace(loaded, scenario=model.model_copy(update={"web_services": services}))
 
 
 def session_scenario(engine: LiveEngine) -> dict[str, Any]:
-    """What happened in the session, as a scenario file's data."""
+    """The session's scenario settings (its steps are written by ``session_file.write``)."""
     model = engine.loaded.scenario
-    end = engine.world.env.now
-    ran = [step for step in scenario_data(model)["steps"] if int(step["at"][:-2]) <= end]
-    control = [{**step, "at": f"{at}us"} for at, step in engine.recorded_steps]
-    requests = [_request_step(r) for r in engine.recorded if r.method in ("GET", "POST")]
-    steps = sorted([*ran, *control, *requests], key=lambda s: int(s["at"][:-2]))  # stable: file order kept
-    data = scenario_data(model, steps)
+    data = scenario_data(model, [])
     data["name"] = f"{model.name}-session"
     data["description"] = (f"Recorded by tsim serve from {model.name}: the scripted steps that ran, the trainer's "
                            "steps and the desktops' requests at the simulated times Web Services got them.\n"
@@ -84,23 +64,43 @@ def session_scenario(engine: LiveEngine) -> dict[str, Any]:
     return data
 
 
+def _scripted_steps(engine: LiveEngine) -> list[dict[str, Any]]:
+    """The scenario's own steps that ran before the session ended, in time order."""
+    end = engine.world.env.now
+    ran = [step for step in scenario_data(engine.loaded.scenario)["steps"] if int(step["at"][:-2]) <= end]
+    return sorted(ran, key=lambda step: int(step["at"][:-2]))  # (stable: the file's order at one instant)
+
+
 @dataclass
 class Finished:
     result: RunResult
     folder: Path
 
 
-def finish(engine: LiveEngine, out: Path) -> Finished:
-    """The session's reports and its replayable scenario, in ``out/<name>/``."""
+def finish(engine: LiveEngine, out: Path, streamed: StreamedReports | None = None) -> Finished:
+    """The session's reports and its replayable scenario, in ``out/<name>/`` (``streamed``:
+    the folder its records were streamed to, when it did not keep its journal)."""
     result = engine.finish()
-    files = report_files(result)
-    files[SESSION_FILE] = yaml.safe_dump(session_scenario(engine), sort_keys=False, allow_unicode=True)
-    folder = write_folder(out / result.scenario.name, files)
-    return Finished(result, folder)
+    try:
+        folder = streamed.folder if streamed is not None else StagedFolder(out / result.scenario.name)
+        with folder.open(SESSION_FILE) as session:
+            session_file.write(session, session_scenario(engine), _scripted_steps(engine), engine.spool)
+        if streamed is not None:
+            return Finished(result, streamed.finish(result))
+        try:
+            folder.write(report_files(result))
+        except BaseException:
+            folder.abandon()
+            raise
+        return Finished(result, folder.commit())
+    finally:
+        engine.spool.close()
 
 
-def serve(loaded: LoadedScenario, host: str, port: int, speed: float, out: Path, echo: Any) -> Finished:
-    """Run the server until it is stopped; then write the session's reports."""
+def serve(loaded: LoadedScenario, host: str, port: int, speed: float, out: Path, echo: Any,
+          journal: str = "records") -> Finished:
+    """Run the server until it is stopped; then write the session's reports (``journal``:
+    records, streamed as they are made, or full, the whole journal kept and drawn)."""
     import uvicorn
 
     from .app import close, create_app
@@ -110,7 +110,14 @@ def serve(loaded: LoadedScenario, host: str, port: int, speed: float, out: Path,
             super().handle_exit(sig, frame)
             close(app)  # held connects answer now: uvicorn waits for open requests before it stops
 
-    engine = LiveEngine(loaded, speed)
+    loaded = for_a_day(loaded)
+    streamed = StreamedReports(out / loaded.scenario.name, "records") if journal == "records" else None
+    try:
+        engine = LiveEngine(loaded, speed, journal=journal, sinks=streamed.sinks if streamed else None)
+    except BaseException:
+        if streamed is not None:
+            streamed.abandon()
+        raise
     base = f"http://{host}:{port}"
     engine.world.gws.settings.base_uri = base  # the URIs in answers and messages point here
     passwords = passwords_for(loaded.scenario)
@@ -131,7 +138,7 @@ def serve(loaded: LoadedScenario, host: str, port: int, speed: float, out: Path,
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
-    return finish(engine, out)
+    return finish(engine, out, streamed)
 
 
 class _Stopped(Exception):

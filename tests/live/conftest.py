@@ -93,3 +93,15 @@ def desk_file(tmp_path):
     path = tmp_path / "desk.yaml"
     path.write_text(DESK)
     return load_scenario(path)
+
+
+def session_records(folder: Path) -> list[dict]:
+    """A session's disposition records: streamed (``dispositions.jsonl.gz``, tsim serve's
+    default) or kept (``dispositions.jsonl``, ``--journal full``)."""
+    import gzip
+    import json
+
+    streamed = folder / "dispositions.jsonl.gz"
+    text = gzip.decompress(streamed.read_bytes()).decode() if streamed.exists() else \
+        (folder / "dispositions.jsonl").read_text()
+    return [json.loads(line) for line in text.splitlines()]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from simulator import run_scenario
 
-from .conftest import ROOT, TOKEN, free_port
+from .conftest import ROOT, TOKEN, free_port, session_records
 from .test_http import login
 
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -125,9 +125,9 @@ def test_after_hostile_bodies_sigterm_writes_complete_reports_that_replay(tmp_pa
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     folder = tmp_path / "live-desk"
-    for name in ("manifest.json", "journal.jsonl", "dispositions.jsonl", "session.yaml", "index.html"):
+    for name in ("manifest.json", "dispositions.jsonl.gz", "stats.md", "session.yaml", "index.html"):
         assert (folder / name).is_file(), name
-    live_records = [json.loads(line) for line in (folder / "dispositions.jsonl").read_text().splitlines()]
+    live_records = session_records(folder)
     assert [(r["path"], r["disposition"], r["http"]["statusCode"]) for r in live_records][-1] == ("userData", "Sale", 0)
     replayed = run_scenario(folder / "session.yaml")
     assert [r.to_json() for r in replayed.dispositions] == live_records

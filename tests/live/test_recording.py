@@ -10,18 +10,20 @@ import sys
 import time
 
 import httpx
+import pytest
 
 from simulator import run_scenario
 from simulator.live.bayeux import matches
 
-from .conftest import ROOT, free_port
+from .conftest import ROOT, free_port, session_records
 
 
-def test_a_live_session_replays_to_the_same_records(tmp_path):
+@pytest.mark.parametrize("journal", ["records", "full"])
+def test_a_live_session_replays_to_the_same_records(tmp_path, journal):
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "simulator", "serve", str(ROOT / "examples" / "live-desk.yaml"),
-                                "--port", str(port), "--out", str(tmp_path)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                                "--port", str(port), "--out", str(tmp_path), "--journal", journal],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         banner = [process.stdout.readline() for _ in range(5)]
         token = next(line for line in banner if "X-Tsim-Token" in line).split("X-Tsim-Token: ")[1].strip()
@@ -45,10 +47,13 @@ def test_a_live_session_replays_to_the_same_records(tmp_path):
         out, err = process.communicate(timeout=20)
     assert process.returncode == 0, err
     folder = tmp_path / "live-desk"
-    live_records = [json.loads(line) for line in (folder / "dispositions.jsonl").read_text().splitlines()]
+    live_records = session_records(folder)
     assert [(r["path"], r["disposition"]) for r in live_records] == [("userData", "{Sale}"), ("userEvent", "After")]
     replayed = run_scenario(folder / "session.yaml")
     assert [r.to_json() for r in replayed.dispositions] == live_records
+    # a v2 desktop never completes a call: tsim serve lets Web Services forget it after the retention
+    assert replayed.scenario.web_services.call_completion == "after_retention"
+    assert (folder / "journal.jsonl").is_file() == (journal == "full")
 
 
 def test_bayeux_wildcards():
