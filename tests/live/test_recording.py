@@ -3,7 +3,6 @@ same disposition records; and the Bayeux wildcards."""
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import sys
