@@ -24,7 +24,7 @@ from .output.folders import REPLICATIONS_MARKER, ReportsError, write_file, write
 from .output.junit import write_junit
 from .output.streamed import StreamedReports
 from .output.summary import console
-from .pages.folders import run_folders, run_pages_from_folder, write_index
+from .pages.folders import checked_pages, run_folders, write_index
 from .record import record_schema
 from .run import JOURNAL_MODES, RunResult, run_scenario
 from .scenario.discovery import scenario_files
@@ -377,7 +377,7 @@ def _report(folder: Path) -> None:
 
 def _write_run_pages(folder: Path) -> list[str]:
     """Write a run folder's pages (its own and its journal's further windows); their names."""
-    pages = run_pages_from_folder(folder)
+    pages = checked_pages(folder)
     for name, text in pages.items():
         write_file(folder / name, text)
     return list(pages)

@@ -32,6 +32,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
+from .. import inputfiles
 from ..errors import TsimError
 
 try:
@@ -65,7 +66,7 @@ def _marked(folder: Path) -> bool:
     for name in MARKERS:
         marker = folder / name
         try:
-            data = json.loads(marker.read_text(encoding="utf-8"))
+            data = json.loads(inputfiles.read_text(marker, 1 << 20))
         except (OSError, ValueError):
             continue
         if isinstance(data, dict) and "tsim" in data:
@@ -166,6 +167,9 @@ def write_file(path: Path, text: str) -> None:
     path = Path(path)
     if path.is_dir():
         raise ReportsError(path, "is a folder; give a file name")
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        what = "a symbolic link" if path.is_symlink() else "not a regular file (a device, a FIFO or a socket)"
+        raise ReportsError(path, f"is {what}: tsim replaces regular files only, and leaves this one alone")
     temporary = path.with_name(f".{path.name}.tsim-{os.getpid()}-{secrets.token_hex(4)}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

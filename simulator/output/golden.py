@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import inputfiles
 from ..run import RunResult
 from .files import journal_text
 from .folders import ReportsError, describe_os_error, write_file
@@ -43,7 +44,7 @@ def compare(result: RunResult, folder: Path) -> GoldenDifference | None:
     if not path.exists() and not path.is_symlink():
         return GoldenDifference(path, None, None, None)
     try:
-        expected = path.read_text(encoding="utf-8").splitlines()
+        expected = inputfiles.read_text(path).splitlines()
     except IsADirectoryError:
         raise ReportsError(path, "is a folder, not a golden journal") from None
     except UnicodeDecodeError:

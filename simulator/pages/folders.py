@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .. import inputfiles
 from ..output.folders import ReportsError, describe_os_error, locked, write_file
 from ..reportdb.explain import disposition_rows
 from ..reportdb.writer import open_read_only
@@ -22,7 +23,7 @@ STREAMED_PAGE_RECORDS = 50  # a streamed run's page lists its first records
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return inputfiles.read_text(path)
     except FileNotFoundError:
         raise ReportsError(path, "missing: this is not a complete tsim report folder") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -101,7 +102,7 @@ def _first_records(path: Path, limit: int) -> list[dict[str, Any]]:
     if not path.exists():
         return rows
     try:
-        with gzip.open(path, "rt", encoding="utf-8") as lines:
+        with gzip.open(inputfiles.open_binary(path), "rt", encoding="utf-8") as lines:
             for number, line in enumerate(lines, start=1):
                 if number > limit:
                     break
@@ -123,6 +124,18 @@ def run_pages_from_folder(folder: Path) -> dict[str, str]:
     stats_csv = _read(stats) if stats.exists() else None  # folders written before statistics have none
     return run_pages(manifest, _read(folder / "journal.jsonl").splitlines(), records, stats_csv=stats_csv,
                      table_rows=_table_rows(folder / "reporting.sqlite", records), source=folder / "journal.jsonl")
+
+
+def checked_pages(folder: Path) -> dict[str, str]:
+    """``run_pages_from_folder``, where report files that parse but are not what tsim wrote
+    (an edited manifest, a journal line of the wrong shape) are a ``ReportsError`` naming the
+    folder, not a crash."""
+    try:
+        return run_pages_from_folder(folder)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
+        detail = f"{type(exc).__name__}: {exc}"[:160]
+        raise ReportsError(folder, f"holds report files tsim cannot draw a page from ({detail}); were they "
+                                   "edited? Run the scenario again to write them anew") from None
 
 
 def run_page_from_folder(folder: Path) -> str:
@@ -147,7 +160,8 @@ def _table_rows(path: Path, records: list[dict[str, Any]]) -> dict[str, dict[str
 def run_folders(root: Path) -> list[Path]:
     """The run folders directly in ``root`` (those holding a tsim manifest), by name."""
     try:
-        candidates = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+        candidates = sorted(p for p in root.iterdir()  # a symlinked folder is someone else's: not followed
+                            if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
     except OSError as exc:
         raise ReportsError(root, f"cannot be read: {describe_os_error(exc)}") from None
     return [p for p in candidates if (p / "manifest.json").is_file()]
@@ -197,5 +211,9 @@ def write_index(root: Path) -> Path:
             text = index_page(Path(root))
         except OSError as exc:
             raise ReportsError(root, f"cannot read the runs for their index: {describe_os_error(exc)}") from None
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
+            detail = f"{type(exc).__name__}: {exc}"[:160]
+            raise ReportsError(root, f"holds a run whose report files tsim cannot list ({detail}); were they "
+                                     "edited?") from None
         write_file(page, text)
     return page

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from .. import inputfiles
 from ..timeunits import parse_duration
 from .schema import MAX_TRAFFIC_CALLS
 
@@ -34,7 +35,7 @@ def _time(text: str) -> int:
 def read_arrivals(path: Path) -> tuple[int, ...]:
     """The arrival times (µs) in the CSV file ``path``, in order."""
     try:
-        handle = open(path, newline="", encoding="utf-8")  # noqa: SIM115 - closed below
+        handle = inputfiles.open_text(path, newline="")
     except OSError as exc:
         raise ArrivalsError(None, f"cannot be read: {exc.strerror or exc}") from None
     times: list[int] = []

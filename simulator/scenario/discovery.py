@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from .. import inputfiles
 from .schema import Scenario
 from .source import SourceError, load_yaml
 
@@ -38,7 +39,7 @@ def looks_like_scenario(path: Path) -> bool:
     if path.suffix not in SUFFIXES or not path.is_file():
         return False
     try:
-        text = path.read_text(encoding="utf-8")
+        text = inputfiles.read_text(path)
     except (OSError, UnicodeDecodeError):
         return True  # claimed, so that loading it reports why it cannot be read
     try:

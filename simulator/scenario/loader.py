@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from .. import inputfiles
 from ..errors import InvalidArgument, TsimError
 from ..tserver.routing import MAX_ROUTE_HOPS
 from .arrivals import ArrivalsError, read_arrivals
@@ -63,7 +64,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     path = Path(path)
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = inputfiles.read_text(path)
     except FileNotFoundError:
         raise ScenarioError(shown, None, None, "no such file") from None
     except IsADirectoryError:
@@ -71,7 +72,7 @@ def load_scenario(path: str | Path) -> LoadedScenario:
     except UnicodeDecodeError:
         raise ScenarioError(shown, None, None, "is not UTF-8 text") from None
     except OSError as exc:
-        raise ScenarioError(shown, None, None, f"cannot be read: {exc.strerror}") from None
+        raise ScenarioError(shown, None, None, f"cannot be read: {exc.strerror or exc}") from None
     return parse_scenario(text, shown, path)
 
 
