@@ -198,8 +198,8 @@ def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str
         failed += not ok
         if replications is not None:
             try:
-                _replicate(item, replications, out_dir, executor, scheduler)
-            except (ExecutorError, ReportsError) as exc:
+                _replicate(item, replications, out_dir, executor, scheduler, seed)
+            except (ExecutorError, ReportsError, InvalidArgument) as exc:
                 _error(f"{item.path}: replications: {exc}")
                 bad += 1
     if results:
@@ -474,10 +474,11 @@ def _check_executor(executor: str, scheduler: str | None) -> None:
         raise click.UsageError(str(exc)) from None
 
 
-def _replicate(item: LoadedScenario, count: int, out_dir: Path, executor: str, scheduler: str | None) -> None:
+def _replicate(item: LoadedScenario, count: int, out_dir: Path, executor: str, scheduler: str | None,
+               seed: int | None = None) -> None:
     from .replications import csv_text, replicate, table
 
-    done = replicate(item, count, executor=executor, scheduler=scheduler)
+    done = replicate(item, count, executor=executor, scheduler=scheduler, seed=seed)
     text = table(done)
     click.echo("  " + text.replace("\n", "\n  "))
     folder = write_folder(out_dir / "replications", {"replications.md": f"```\n{text}\n```\n",

@@ -17,6 +17,7 @@ order.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -32,6 +33,9 @@ class ExecutorError(TsimError):
     """The executor asked for cannot be used (Dask not installed, no scheduler there)."""
 
 
+SCHEDULER_ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss)://)?[A-Za-z0-9._\-]+(?:\[[0-9a-fA-F:]+\])?:[0-9]{1,5}")
+
+
 def check(executor: str, scheduler: str | None) -> None:
     """Refuse a combination that cannot work, before anything runs."""
     if executor not in EXECUTORS:
@@ -40,6 +44,9 @@ def check(executor: str, scheduler: str | None) -> None:
         raise InvalidArgument("executor dask needs a scheduler address, e.g. --scheduler tcp://127.0.0.1:8786")
     if executor == "process" and scheduler:
         raise InvalidArgument("--scheduler is for --executor dask")
+    if scheduler and not SCHEDULER_ADDRESS.fullmatch(scheduler):
+        raise InvalidArgument(f"--scheduler: a Dask scheduler's address, such as tcp://127.0.0.1:8786 (a protocol "
+                              f"tcp, tls, ws or wss, a host and a port), not {scheduler!r}"[:240])
 
 
 def run_all(function: Callable[[Task], Result], tasks: Sequence[Task], executor: str = "process",
@@ -69,8 +76,8 @@ def _on_dask(function: Callable[[Task], Result], tasks: Sequence[Task], schedule
         raise ExecutorError("--executor dask needs Dask's distributed package: pip install 'tsim[dask]'") from None
     try:
         client = Client(scheduler, timeout="10s", set_as_default=False)
-    except (OSError, TimeoutError) as exc:
-        raise ExecutorError(f"no Dask scheduler answers at {scheduler}: {exc}") from None
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ExecutorError(f"no Dask scheduler answers at {scheduler}: {exc}"[:300]) from None
     try:
         futures = client.map(function, list(tasks), pure=False)
         results: list[Any] = client.gather(futures)

@@ -77,12 +77,14 @@ def _one(args: tuple[LoadedScenario, int]) -> dict[str, float]:
 
 
 def replicate(loaded: LoadedScenario, count: int, jobs: int | None = None, executor: str = "process",
-              scheduler: str | None = None) -> Replications:
-    """Run ``count`` replications (seeds: the scenario's, then the next ones), on every
-    core or on ``executor`` (``executors.run_all``)."""
+              scheduler: str | None = None, seed: int | None = None) -> Replications:
+    """Run ``count`` replications (seeds: ``seed`` or the scenario's, then the next ones), on
+    every core or on ``executor`` (``executors.run_all``)."""
     if not isinstance(count, int) or not 2 <= count <= MAX_REPLICATIONS:
         raise InvalidArgument(f"replications: from 2 to {MAX_REPLICATIONS:,}, not {count!r}"[:200])
-    first = loaded.scenario.seed
+    first = loaded.scenario.seed if seed is None else seed
+    if first + count > 2**63:
+        raise InvalidArgument(f"replications: seeds {first} and the {count - 1} after it go past 2**63-1")
     seeds = tuple(first + i for i in range(count))
     runs = tuple(run_all(_one, [(loaded, seed) for seed in seeds], executor, scheduler, jobs))
     return Replications(loaded.scenario.name, seeds, runs)

@@ -22,6 +22,7 @@ ordered by value whatever finishes first, so a sweep is as deterministic as a ru
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -148,9 +149,13 @@ def _rates(text: str, parts: list[str], scenario: Scenario) -> tuple[int, int, i
         raise SweepError(f"--vary {text!r}: the scenario's traffic has no rate to vary (it needs traffic: "
                          "{rate, duration}, not rates per interval or an arrivals trace)")
     try:
-        start, stop, step = (round(float(p) * PER_CALL) for p in parts)
+        numbers = [float(p) for p in parts]
+        if not all(math.isfinite(n) and abs(n) <= 10_000 for n in numbers):
+            raise ValueError
+        start, stop, step = (round(n * PER_CALL) for n in numbers)
     except ValueError:
-        raise SweepError(f"--vary {text!r}: rates are numbers of calls a second, such as 0.5") from None
+        raise SweepError(f"--vary {text!r}: rates are numbers of calls a second, such as 0.5, at most "
+                         "10,000") from None
     if start <= 0:
         raise SweepError(f"--vary {text!r}: a rate is above zero")
     most = stop / PER_CALL * traffic.duration / 1_000_000

@@ -176,3 +176,21 @@ def test_golden_and_junit(tmp_path):
     assert '<testsuites name="tsim" tests="6" failures="1">' in xml
     assert 'name="journal matches the golden run"' in xml
     assert CliRunner().invoke(cli, ["run", str(scenario), "--update-golden"]).exit_code == 2
+
+
+def test_flags_that_would_overflow_or_name_no_scheduler_are_refused(tmp_path):
+    for vary in ("traffic.rate=1:inf:1", "traffic.rate=1:1e308:1", "traffic.rate=nan:1:1"):
+        result = CliRunner().invoke(cli, ["sweep", str(SCENARIOS / "an-hour-of-traffic.yaml"), "--vary", vary,
+                                          "--out", str(tmp_path)])
+        assert result.exit_code == 2 and "at most 10,000" in result.output, (vary, result.output)
+    for address in ("foo://bar", "127.0.0.1", "tcp://host"):
+        result = CliRunner().invoke(cli, ["run", str(SCENARIOS / "view-lag.yaml"), "--executor", "dask",
+                                          "--scheduler", address, "--out", str(tmp_path)])
+        assert result.exit_code == 2 and "a Dask scheduler's address" in result.output, (address, result.output)
+
+
+def test_replications_start_at_the_seed_given(tmp_path):
+    result = CliRunner().invoke(cli, ["run", str(SCENARIOS / "view-lag.yaml"), "--replications", "2", "--seed", "77",
+                                      "--out", str(tmp_path), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "2 replications (seeds 77–78)" in result.output

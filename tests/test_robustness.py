@@ -81,3 +81,39 @@ def test_random_requests_get_documented_answers():
         codes.add(answer.body["statusCode"])
         advance(world, rng.choice([0.001, 0.02, 1]))
     assert {0, 1, 2, 6, 10, 20} <= codes
+
+
+def _scenario(extra: str) -> str:
+    return ("version: 1\nname: edge\ndescription: edge\nswitch:\n  dns:\n    \"16000\": {type: ACDQueue}\n"
+            "    \"15000\": {agent: agent1}\n" + extra)
+
+
+def _refused(text: str) -> str:
+    try:
+        parse_scenario(text, "edge.yaml")
+    except ScenarioError as exc:
+        return str(exc)
+    raise AssertionError("accepted")
+
+
+def test_generated_sizes_are_bounded_before_anything_is_built():
+    import time
+
+    groups = "".join(f"    - {{count: 50000, first_dn: {100000 + i * 50000}, agent_prefix: g{i}x}}\n"
+                     for i in range(100))
+    started = time.process_time()
+    message = _refused(_scenario("  agent_groups:\n" + groups))
+    assert "5,000,002 DNs; at most 100,000" in message  # (and the two under dns)
+    assert time.process_time() - started < 5  # (counted, not built: 5 million DNs would take minutes)
+    for every in ("0s", "1us", "{dist: exponential, mean: 1s}"):
+        message = _refused(_scenario(f"traffic: {{rate: 0.1, duration: 1h, to: \"16000\", talk: 1s, "
+                                     f"breaks: {{every: {every}, duration: 0s}}}}\n"))
+        assert "breaks are at least 1min apart" in message, message
+
+
+def test_small_things_a_file_can_get_wrong_are_named():
+    message = _refused(_scenario("seed: " + "9" * 4301 + "\n"))
+    assert "seed: a number of 4,301 digits is longer than any tsim reads" in message
+    assert "integer string conversion" not in message
+    message = _refused(_scenario("traffic: {rate: true, duration: 1h, to: \"16000\", talk: 1s}\n"))
+    assert "traffic.rate" in message and "a number, not true" in message

@@ -39,6 +39,7 @@ def read_arrivals(path: Path) -> tuple[int, ...]:
     except OSError as exc:
         raise ArrivalsError(None, f"cannot be read: {exc.strerror or exc}") from None
     times: list[int] = []
+    header: tuple[str, str] | None = None
     with handle:
         try:
             for number, row in enumerate(csv.reader(handle), start=1):
@@ -48,6 +49,7 @@ def read_arrivals(path: Path) -> tuple[int, ...]:
                     at = _time(row[0])
                 except ValueError as exc:
                     if number == 1:
+                        header = (row[0].strip()[:40], str(exc))
                         continue  # a header
                     raise ArrivalsError(number, f"{row[0].strip()[:40]!r}: {exc}") from None
                 if times and at < times[-1]:
@@ -60,5 +62,7 @@ def read_arrivals(path: Path) -> tuple[int, ...]:
         except csv.Error as exc:
             raise ArrivalsError(None, f"is not CSV: {exc}") from None
     if not times:
+        if header is not None:  # a lone first line that is not a time: say why, rather than "a header"
+            raise ArrivalsError(1, f"{header[0]!r}: {header[1]} (taken as a header, and no arrival times follow)")
         raise ArrivalsError(None, "holds no arrival times")
     return tuple(times)

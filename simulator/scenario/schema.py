@@ -68,7 +68,8 @@ def _dn_or_number(value: str) -> str:
 
 
 Number = Annotated[str, BeforeValidator(_number_as_text), AfterValidator(_dn_or_number),
-                   WithJsonSchema({"type": "string", "pattern": r"^\+?[0-9A-Za-z_.-]{1,64}$",
+                   WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\+?[0-9A-Za-z_.-]{1,64}$"},
+                                             {"type": "integer", "minimum": 0}],  # YAML reads 15000 as a number
                                    "description": "a DN or a phone number"})]
 def _not_reserved(name: str) -> str:
     if name == DEVICE_REFERENCE:
@@ -129,6 +130,16 @@ def json_value(value: Any, where: str = "") -> Any:
     elif value is not None and not isinstance(value, (str, int, float, bool)):
         raise ValueError(f"{where or 'the body'}: {type(value).__name__} is not a JSON value")
     return value
+
+
+def _not_a_boolean(value: Any) -> Any:
+    """``true`` is not a number of calls a second, nor a share."""
+    if isinstance(value, bool):
+        raise ValueError(f"a number, not {str(value).lower()}")
+    return value
+
+
+Real = Annotated[float, BeforeValidator(_not_a_boolean)]
 
 
 class Strict(BaseModel):
@@ -268,7 +279,11 @@ class AgentGroup(Strict):
     ``first_dn + 1``, …; agents ``<agent_prefix>1``, ``<agent_prefix>2``, …"""
 
     count: int = Field(ge=1, le=MAX_GROUP_AGENTS, description="how many agents")
-    first_dn: Annotated[str, BeforeValidator(_number_as_text), Field(pattern=r"^[1-9][0-9]{0,14}$")] = Field(
+    first_dn: Annotated[str, BeforeValidator(_number_as_text), Field(pattern=r"^[1-9][0-9]{0,14}$"),
+                        WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^[1-9][0-9]{0,14}$"},
+                                                  {"type": "integer", "minimum": 1, "maximum": 999_999_999_999_999}],
+                                        "description": "the first agent's Extension (digits); the others follow "
+                                                       "it"})] = Field(
         description="the first agent's Extension (digits); the others follow it")
     agent_prefix: Name = Field("agent", description="AgentIDs are this prefix and 1, 2, …")
     state: Literal["Ready", "NotReady"] = Field("Ready", description="the agents' state at the start")
@@ -303,6 +318,9 @@ class Switch(Strict):
 
     @model_validator(mode="after")
     def _merged(self) -> Switch:
+        total = len(self.dns) + sum(group.count for group in self.agent_groups)
+        if total > MAX_GROUP_AGENTS * 2:  # counted before any group is expanded
+            raise ValueError(f"{total:,} DNs; at most {MAX_GROUP_AGENTS * 2:,} in one switch")
         merged = dict(self.dns)
         agents = {dn.agent: number for number, dn in merged.items() if dn.agent is not None}
         for i, group in enumerate(self.agent_groups):
@@ -321,8 +339,6 @@ class Switch(Strict):
             unknown = [q for q in listed or () if q not in queues]
             if unknown:
                 raise ValueError(f"{where}.queues: {', '.join(unknown)} is not a configured ACDQueue")
-        if len(merged) > MAX_GROUP_AGENTS * 2:
-            raise ValueError(f"{len(merged):,} DNs; at most {MAX_GROUP_AGENTS * 2:,} in one switch")
         self._all = merged
         return self
 
@@ -669,40 +685,55 @@ class HoldHabit(Strict):
     """Agents put a share of calls on hold for a while, during the talk (the caller may
     hang up while held)."""
 
-    share: float = Field(ge=0, le=1, description="the share of answered calls put on hold")
+    share: Real = Field(ge=0, le=1, description="the share of answered calls put on hold")
     after: Delay = Field(description="how long into the talk the agent presses hold (none if the talk is over)")
     duration: Delay = Field(description="how long the call stays held before the agent retrieves it")
+
+
+MIN_BREAK_EVERY = 60 * US_PER_SECOND
 
 
 class BreakHabit(Strict):
     """Agents take breaks: each one, ``every`` after the start or their last break,
     goes NotReady for ``duration`` — at once if free, else as their call ends."""
 
-    every: Delay = Field(description="time between an agent's breaks (from the start, then from each return)")
+    every: Delay = Field(description="time between an agent's breaks (from the start, then from each return): "
+                                     "at least a minute, on average")
     duration: Delay = Field(description="how long a break lasts; then the agent is Ready again")
+
+    @model_validator(mode="after")
+    def _finite(self) -> BreakHabit:
+        """Breaks a minute apart at least (on average): a day of them is a finite number."""
+        spec = self.every
+        typical = spec if isinstance(spec, int) else \
+            {"fixed": spec.value, "uniform": ((spec.low or 0) + (spec.high or 0)) // 2}.get(spec.dist, spec.mean)
+        if typical is None or typical < MIN_BREAK_EVERY:
+            raise ValueError(f"every: an agent's breaks are at least {format_duration(MIN_BREAK_EVERY)} apart (on "
+                             f"average), not {format_duration(typical or 0)}")
+        return self
 
 
 class RatePeriod(Strict):
     """Calls arrive at ``rate`` a second until ``until`` (from the previous period's end)."""
 
     until: Duration
-    rate: float = Field(ge=0, le=10_000, description="arrivals per second in this interval (0: none)")
+    rate: Real = Field(ge=0, le=10_000, description="arrivals per second in this interval (0: none)")
 
 
 class DispositionHabit(Strict):
     """When agents pick a disposition, relative to leaving the call (the caller's hang-up, or a transfer)."""
 
-    share: float = Field(1.0, ge=0, le=1, description="the share of calls an agent disposes")
+    share: Real = Field(1.0, ge=0, le=1, description="the share of calls an agent disposes")
     before_release: Delay | None = Field(
         None, description="clicked this long before the caller hangs up (the userData path, if Web Services "
                           "still sees the call)")
     after_release: Delay | None = Field(None, description="clicked this long after the release (the userEvent path)")
-    before_share: float = Field(0.5, ge=0, le=1, description="with both: the share clicked before the release")
+    before_share: Real = Field(0.5, ge=0, le=1, description="with both: the share clicked before the release")
     codes: dict[Annotated[str, Field(min_length=1, max_length=128)], Annotated[float, Field(gt=0, le=1)]] = Field(
         default_factory=lambda: {"Done": 1.0}, min_length=1, max_length=1000,
         description="the disposition codes agents pick, each with its share (they add up to 1); every agent on a "
                     "call (a transfer's two) picks their own")
-    consult_view: float = Field(
+    consult_view: Real = Field(
         0, ge=0, le=1,
         description="after a two-step transfer (transfer.how: two_step), the share of the consulted agent's "
                     "dispositions sent on the consult call's id: the call their desktop showed when it rang, which "
@@ -727,7 +758,7 @@ class TransferHabit(Strict):
     they hang the consult call up and retrieve the caller). The agent who takes the
     call over talks for a ``talk`` of their own; a call is transferred once at most."""
 
-    share: float = Field(ge=0, le=1, description="the share of answered calls the agent transfers")
+    share: Real = Field(ge=0, le=1, description="the share of answered calls the agent transfers")
     to: Number = Field(description="where: a queue, a routing point or an agent's Extension")
     after: Delay = Field(description="how long into the talk the agent transfers")
     how: Literal["single_step", "two_step"] = Field("single_step", description="one step, or through a consult call")
@@ -743,7 +774,7 @@ class TrafficTarget(Strict):
     """One of the DNs traffic arrives at, and the share of the calls that arrive there."""
 
     dn: Number
-    share: float = Field(gt=0, le=1, description="the share of the calls that arrive at this DN")
+    share: Real = Field(gt=0, le=1, description="the share of the calls that arrive at this DN")
 
 
 def _target_kind(value: Any) -> str | None:
@@ -766,7 +797,7 @@ class Traffic(Strict):
     routing point), or spread over several by share, answered by the agents
     configured on the switch."""
 
-    rate: float | None = Field(None, gt=0, le=10_000, description="arrivals per second (Poisson), until duration")
+    rate: Real | None = Field(None, gt=0, le=10_000, description="arrivals per second (Poisson), until duration")
     duration: Duration | None = Field(None, description="with rate: how long calls keep arriving, from 0")
     rates: list[RatePeriod] | None = Field(
         None, min_length=1, max_length=10_000,
@@ -775,14 +806,15 @@ class Traffic(Strict):
     arrivals: str | None = Field(
         None, min_length=1, max_length=4096,
         description="a CSV file (relative to the scenario file) of arrival times, one a line, in the first "
-                    "column: seconds or a duration such as 8h30min; a first line that is not a time is a header")
+                    "column: seconds (28800.5) or a duration in one unit (8h, 510min); a first line that is not a "
+                    "time is a header")
     to: TrafficTo = Field(
         description="the DN calls arrive at: an ACDQueue, a RoutingPoint or an agent's Extension; or a list of "
                     "{dn, share}, each call going to one of them (the shares add up to 1)")
     answer_after: Delay = duration_field(0, "how long a call rings at an agent before the agent answers")
     talk: Delay = Field(description="how long the caller talks once answered; then the caller hangs up (or the "
                                     "agent, see agent_hangs_up)")
-    agent_hangs_up: float = Field(
+    agent_hangs_up: Real = Field(
         0, ge=0, le=1, description="the share of calls the agent ends when the talk is over, with Hangup from the "
                                    "desktop (through Web Services); the caller ends the others")
     patience: Delay | None = Field(None, description="a caller not answered by then hangs up (abandons)")

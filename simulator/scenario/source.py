@@ -125,7 +125,11 @@ class _Builder:
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            raise SourceError(node.start_mark.line + 1, f"bad value: {_short(exc)}") from None
+            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".") or "value"
+            digits = len(str(node.value).strip().lstrip("+-").replace("_", ""))
+            why = f"a number of {digits:,} digits is longer than any tsim reads" \
+                if "integer string conversion" in str(exc) else f"bad value: {_short(exc)}"
+            raise SourceError(node.start_mark.line + 1, f"{where}: {why}") from None
 
     def _mapping(self, node: yaml.MappingNode, path: Path, expanding: int) -> dict[Any, Any]:
         try:
