@@ -28,7 +28,7 @@ from .. import journal as J
 from ..gws.service import HttpAnswer
 from ..record import DispositionRecord
 from ..run import RunResult, RunSinks, close_run, start_run
-from ..scenario.loader import LoadedScenario, ScenarioError
+from ..scenario.loader import LoadedScenario, ScenarioError, check_model
 from ..scenario.schema import Step
 from ..scenario.steps import run_step
 from ..timeunits import US_PER_SECOND
@@ -52,6 +52,7 @@ class LiveEngine:
     complete: deque[DispositionRecord] = field(default_factory=lambda: deque(maxlen=RECENT_RECORDS))
     _names: set[tuple[str, str | None]] = field(default_factory=set)  # (kind, name) given in the session
     _control_steps: int = 0
+    _control: list[Step] = field(default_factory=list)  # the control steps so far, at their times
     _started: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -109,9 +110,11 @@ class LiveEngine:
         if model.gws is not None and model.gws.user not in self.world.gws.users:
             raise ScenarioError("<control step>", None, "gws.user", f"no user {model.gws.user!r}")
         self._check_names(model)
+        self._check_replayable(model)
         run_step(self.world, index, model, model.action, None)
         self.spool.add(self.world.env.now, step)
         self._control_steps += 1
+        self._control.append(model.model_copy(update={"at": self.world.env.now}))
         result = next((e.payload.result for e in reversed(self.world.journal.entries) if e.kind == J.STEP), None)
         return {"at": self.world.env.now / US_PER_SECOND, "step": step, "result": result}
 
@@ -140,6 +143,20 @@ class LiveEngine:
         (``"state": "open"``: its record is made when its fate is decided)."""
         complete = [{**record.to_json(), "state": "complete"} for record in self.complete]
         return complete + self._outputs.builder.open_requests()
+
+    def _check_replayable(self, step: Step) -> None:
+        """The session so far, with ``step`` now, must pass the loader's checks (a call a step
+        names exists by then, a dial comes from an Extension, …): else ``session.yaml``
+        could not be replayed. The desktops' requests are not in it: they name no call."""
+        now = self.world.env.now
+        ran = [scripted for scripted in self.loaded.scenario.steps if scripted.at <= now]
+        candidate = self.loaded.scenario.model_copy(
+            update={"steps": [*ran, *self._control, step.model_copy(update={"at": now})], "expect": []})
+        try:
+            check_model(candidate, "<control step>")
+        except ScenarioError as exc:
+            raise ScenarioError("<control step>", None, (exc.field or "").split(".", 1)[-1] or None,
+                                exc.message) from None
 
     def finish(self) -> RunResult:
         """End the session: the run's result, as a batch run has it."""
