@@ -6,6 +6,7 @@ over HTTP like any desktop.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -105,3 +106,24 @@ def session_records(folder: Path) -> list[dict]:
     text = gzip.decompress(streamed.read_bytes()).decode() if streamed.exists() else \
         (folder / "dispositions.jsonl").read_text()
     return [json.loads(line) for line in text.splitlines()]
+
+
+@contextlib.contextmanager
+def serving(out: Path, *args: str, scenario: Path = ROOT / "examples" / "live-desk.yaml"):
+    """``tsim serve`` in its own process, as a user runs it: yields (base URL, control token);
+    then SIGTERM, and the process must end cleanly (exit 0) within 30 s."""
+    import signal
+    import subprocess
+    import sys
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "simulator", "serve", str(scenario), "--port", str(port),
+                                "--out", str(out), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        banner = [process.stdout.readline() for _ in range(5)]
+        token = next(line for line in banner if "X-Tsim-Token" in line).split("X-Tsim-Token: ")[1].strip()
+        yield f"http://127.0.0.1:{port}", token
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err

@@ -5,9 +5,6 @@ serving, and SIGTERM still writes complete reports that replay."""
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
-import sys
 import time
 
 import httpx
@@ -16,7 +13,7 @@ from hypothesis import strategies as st
 
 from simulator import run_scenario
 
-from .conftest import ROOT, TOKEN, free_port, session_records
+from .conftest import TOKEN, serving, session_records
 from .test_http import login
 
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -97,14 +94,8 @@ def test_no_generated_body_gets_a_server_error(live, body, where):
 
 
 def test_after_hostile_bodies_sigterm_writes_complete_reports_that_replay(tmp_path):
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "simulator", "serve", str(ROOT / "examples" / "live-desk.yaml"),
-                                "--port", str(port), "--out", str(tmp_path)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    try:
-        banner = [process.stdout.readline() for _ in range(5)]
-        token = next(line for line in banner if "X-Tsim-Token" in line).split("X-Tsim-Token: ")[1].strip()
-        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)
+    with serving(tmp_path) as (base, token):
+        client = httpx.Client(base_url=base, timeout=10)
         csrf = client.get("/api/v2/me", auth=("agent1", "agent1")).headers["X-CSRF-TOKEN"]
         time.sleep(2.2)  # the call is answered at 2 s
         call = _call(client)
@@ -120,10 +111,6 @@ def test_after_hostile_bodies_sigterm_writes_complete_reports_that_replay(tmp_pa
         body = {"operationName": "SetCallDisposition", "callUuid": call["id"], "disposition": "Sale"}
         assert client.post(f"/api/v2/me/calls/{call['id']}", json=body,
                            headers={"X-CSRF-TOKEN": csrf}).json() == {"statusCode": 0}
-    finally:
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=30)
-    assert process.returncode == 0, err
     folder = tmp_path / "live-desk"
     for name in ("manifest.json", "dispositions.jsonl.gz", "stats.md", "session.yaml", "index.html"):
         assert (folder / name).is_file(), name

@@ -3,9 +3,6 @@ same disposition records; and the Bayeux wildcards."""
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
 import time
 
 import httpx
@@ -14,19 +11,12 @@ import pytest
 from simulator import run_scenario
 from simulator.live.bayeux import matches
 
-from .conftest import ROOT, free_port, session_records
+from .conftest import serving, session_records
 
 
 @pytest.mark.parametrize("journal", ["records", "full"])
 def test_a_live_session_replays_to_the_same_records(tmp_path, journal):
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "simulator", "serve", str(ROOT / "examples" / "live-desk.yaml"),
-                                "--port", str(port), "--out", str(tmp_path), "--journal", journal],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        banner = [process.stdout.readline() for _ in range(5)]
-        token = next(line for line in banner if "X-Tsim-Token" in line).split("X-Tsim-Token: ")[1].strip()
-        base = f"http://127.0.0.1:{port}"
+    with serving(tmp_path, "--journal", journal) as (base, token):
         client = httpx.Client(base_url=base, timeout=10)
         csrf = client.get("/api/v2/me", auth=("agent1", "agent1")).headers["X-CSRF-TOKEN"]
         time.sleep(2.2)  # the call is answered at 2 s
@@ -41,10 +31,6 @@ def test_a_live_session_replays_to_the_same_records(tmp_path, journal):
         later = {**body, "disposition": "After"}
         assert client.post(f"/api/v2/me/calls/{call['id']}", json=later,
                            headers={"X-CSRF-TOKEN": csrf}).json() == {"statusCode": 0}
-    finally:
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=20)
-    assert process.returncode == 0, err
     folder = tmp_path / "live-desk"
     live_records = session_records(folder)
     assert [(r["path"], r["disposition"]) for r in live_records] == [("userData", "{Sale}"), ("userEvent", "After")]
@@ -65,15 +51,9 @@ def test_bayeux_wildcards():
 def test_sigterm_answers_held_connects_at_once_and_writes_the_reports(tmp_path):
     import threading
 
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "simulator", "serve", str(ROOT / "examples" / "live-desk.yaml"),
-                                "--port", str(port), "--out", str(tmp_path)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
     held: list = []
-    try:
-        for _ in range(5):
-            process.stdout.readline()
-        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10)  # a 30 s long-poll would time out
+    with serving(tmp_path) as (base, _):
+        client = httpx.Client(base_url=base, timeout=10)  # a 30 s long-poll would time out
         client.get("/api/v2/me", auth=("agent1", "agent1"))
         handshake = {"channel": "/meta/handshake", "version": "1.0", "supportedConnectionTypes": ["long-polling"]}
         client_id = client.post("/api/v2/notifications", json=[handshake]).json()[0]["clientId"]
@@ -88,11 +68,7 @@ def test_sigterm_answers_held_connects_at_once_and_writes_the_reports(tmp_path):
         thread.start()
         time.sleep(0.5)  # the connect is held now
         assert held == []
-    finally:
-        process.send_signal(signal.SIGTERM)
-        thread.join(15)
-        out, err = process.communicate(timeout=20)
-    assert process.returncode == 0, err
+    thread.join(15)
     (answer,) = held
     assert answer.status_code == 200 and answer.json()[-1]["successful"] is True
     assert (tmp_path / "live-desk" / "session.yaml").is_file()
