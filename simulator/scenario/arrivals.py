@@ -63,6 +63,7 @@ def read_arrivals(path: Path) -> tuple[int, ...]:
             raise ArrivalsError(None, f"is not CSV: {exc}") from None
     if not times:
         if header is not None:  # a lone first line that is not a time: say why, rather than "a header"
-            raise ArrivalsError(1, f"{header[0]!r}: {header[1]} (taken as a header, and no arrival times follow)")
+            raise ArrivalsError(None, f"holds no arrival times: its first line, {header[0]!r}, is taken as a "
+                                      f"header ({header[1]})")
         raise ArrivalsError(None, "holds no arrival times")
     return tuple(times)
