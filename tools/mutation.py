@@ -33,8 +33,10 @@ def main() -> None:
         quoted = ", ".join(f'"{p}"' for p in args.paths)
         tests = ", ".join(f'"{t}"' for t in args.tests)
         with open(work / "pyproject.toml", "a", encoding="utf-8") as config:
-            config.write(f"\n[tool.mutmut]\npaths_to_mutate = [{quoted}]\ntests_dir = [{tests}]\n"
-                         f'also_copy = ["tests/", "scenarios/", "examples/", "benchmarks/", "docs/", "README.md"]\n')
+            # (the whole package is copied beside the mutated files: the tests import the rest of it)
+            config.write(f"\n[tool.mutmut]\nsource_paths = [{quoted}]\npytest_add_cli_args_test_selection = [{tests}]\n"
+                         'also_copy = ["simulator/", "tests/", "scenarios/", "examples/", "benchmarks/", "docs/", '
+                         '"README.md"]\n')
         node = ROOT / "tests" / "live" / "node" / "node_modules"
         if node.is_dir():  # the official CometD client's tests need it
             (work / "tests" / "live" / "node" / "node_modules").symlink_to(node)
