@@ -58,3 +58,30 @@ def test_end_contact_center_session_invalidates_the_http_session(live):
     assert reply["error"].startswith("403::")
     again, _ = login(live)  # a new login starts a new session
     assert again.cookies["JSESSIONID"] != cookie
+
+
+def test_basic_credentials_prove_a_user_only_when_all_of_them_are_right():
+    import base64
+
+    sessions = Sessions({"agent1": "s3cret", "agent2": ""}, Clock())
+
+    def basic(text: str) -> str:
+        return "Basic " + base64.b64encode(text.encode()).decode()
+
+    assert sessions.from_basic(basic("agent1:s3cret")) == "agent1"
+    assert sessions.from_basic("basic " + basic("agent1:s3cret")[6:]) == "agent1"  # the scheme in any case
+    for wrong in (None, "", basic("agent1:S3cret"), basic("agent1:s3cret "), basic("agent1s3cret"),
+                  basic("nobody:s3cret"), "Bearer " + basic("agent1:s3cret")[6:], "Basic !!!", "Basic " + "é",
+                  basic("agent2")):
+        assert sessions.from_basic(wrong) is None, wrong
+    assert sessions.from_basic(basic("agent2:")) == "agent2"  # an empty password, as configured
+
+
+def test_ending_a_session_twice_or_an_unknown_one_is_harmless():
+    sessions = Sessions({"a": "pw"}, Clock())
+    session_id, _ = sessions.start("a")
+    sessions.end(session_id)
+    sessions.end(session_id)
+    sessions.end("nobody")
+    assert sessions.from_cookie(session_id) == (None, None) and sessions.from_cookie(None) == (None, None)
+    assert sessions.from_cookie("") == (None, None)

@@ -1,0 +1,131 @@
+"""The Bayeux server on its own (no HTTP): channel globbing, subscriptions, delivery to
+the right user's clients only, the refusals' exact words, queues and forgetting."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from simulator.live.bayeux import QUEUE_LIMIT, BayeuxServer, matches
+
+HANDSHAKE = {"channel": "/meta/handshake", "version": "1.0", "supportedConnectionTypes": ["long-polling"]}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def handle(server: BayeuxServer, user: str | None, *messages: dict) -> list[dict]:
+    return asyncio.run(server.handle(user, list(messages)))
+
+
+def joined(server: BayeuxServer, user: str, *channels: str) -> str:
+    (shake,) = handle(server, user, HANDSHAKE)
+    client_id = shake["clientId"]
+    (sub,) = handle(server, user, {"channel": "/meta/subscribe", "clientId": client_id, "subscription": list(channels)})
+    assert sub["successful"], sub
+    return client_id
+
+
+def test_channel_globbing():
+    assert matches("/v2/me/*", "/v2/me/calls") and not matches("/v2/me/*", "/v2/me/calls/x")
+    assert matches("/v2/me/**", "/v2/me/calls/x") and matches("/v2/me/**", "/v2/me/calls")
+    assert not matches("/v2/me/*", "/v2/you/calls") and matches("/v2/me/calls", "/v2/me/calls")
+    assert not matches("/v2/me/**", "/v2/me") and not matches("/v2/me/**", "/v2/you/calls/x")
+    assert not matches("/v2/me/**", "/v2/me/")  # nothing below /v2/me/ yet
+    assert not matches("/v2/me/*", "/v2/me/") and not matches("/v2/me/calls", "/v2/me/calls/x")
+
+
+def test_a_message_reaches_the_matching_clients_of_its_user_only():
+    server = BayeuxServer(Clock())
+    mine = joined(server, "agent1", "/v2/me/calls")
+    wild = joined(server, "agent1", "/v2/me/**")
+    other_channel = joined(server, "agent1", "/v2/me/devices")
+    someone_else = joined(server, "agent2", "/v2/me/calls", "/v2/me/**")
+    message = {"channel": "/v2/me/calls", "data": {"notificationType": "StatusChange"}}
+    server.publish("agent1", message)
+    queues = {client_id: list(client.queue) for client_id, client in server.clients.items()}
+    assert queues == {mine: [message], wild: [message], other_channel: [], someone_else: []}
+
+
+def test_unsubscribe_and_disconnect():
+    server = BayeuxServer(Clock())
+    client_id = joined(server, "agent1", "/v2/me/calls", "/v2/me/devices")
+    (reply,) = handle(server, "agent1", {"channel": "/meta/unsubscribe", "clientId": client_id,
+                                         "subscription": "/v2/me/calls"})
+    assert reply["successful"] and server.clients[client_id].subscriptions == {"/v2/me/devices"}
+    server.publish("agent1", {"channel": "/v2/me/calls", "data": {}})
+    assert not server.clients[client_id].queue
+    (reply,) = handle(server, "agent1", {"channel": "/meta/disconnect", "clientId": client_id})
+    assert reply["successful"] and client_id not in server.clients
+
+
+@pytest.mark.parametrize("subscription", [None, [], "calls", "/meta/connect", ["/v2/me/calls", 7]])
+def test_a_bad_subscription_is_refused_and_changes_nothing(subscription):
+    server = BayeuxServer(Clock())
+    client_id = joined(server, "agent1", "/v2/me/calls")
+    (reply,) = handle(server, "agent1", {"channel": "/meta/subscribe", "clientId": client_id,
+                                         "subscription": subscription})
+    assert reply["successful"] is False and reply["error"].startswith("400::Bad subscription ")
+    assert reply["subscription"] == subscription
+    assert server.clients[client_id].subscriptions == {"/v2/me/calls"}
+
+
+def test_the_refusals_say_exactly_what_is_wrong():
+    server = BayeuxServer(Clock())
+    (reply,) = handle(server, None, HANDSHAKE)
+    assert reply == {"channel": "/meta/handshake", "successful": False,
+                     "error": "403::Unauthorized: log in first (the JSESSIONID session cookie)",
+                     "advice": {"reconnect": "none"}}
+    client_id = joined(server, "agent1", "/v2/me/calls")
+    (reply,) = handle(server, "agent1", {"channel": "/v2/me/calls", "clientId": client_id, "data": {}})
+    assert reply["error"] == "403::Publishing to /v2/me/calls is not allowed"
+    (reply,) = handle(server, "agent1", "not a message")
+    assert reply == {"successful": False, "error": "400::Bad message", "channel": "/meta/unknown"}
+    (reply,) = handle(server, "agent1", {"channel": "/meta/connect", "clientId": "nobody", "id": "7"})
+    assert reply == {"channel": "/meta/connect", "successful": False, "id": "7", "error": "402::Unknown client",
+                     "advice": {"reconnect": "handshake", "interval": 0}}
+
+
+def test_a_handshake_answers_as_the_spec_says():
+    server = BayeuxServer(Clock(), timeout_ms=1234)
+    (reply,) = handle(server, "agent1", {**HANDSHAKE, "id": "1"})
+    assert reply["successful"] and reply["version"] == "1.0" and reply["id"] == "1"
+    assert reply["supportedConnectionTypes"] == ["long-polling"]
+    assert reply["advice"] == {"reconnect": "retry", "interval": 0, "timeout": 1234}
+    assert server.clients[reply["clientId"]].user == "agent1"
+
+
+def test_a_client_that_stops_reading_keeps_at_most_the_queue_limit_and_is_forgotten():
+    clock = Clock()
+    server = BayeuxServer(clock, timeout_ms=1000)
+    client_id = joined(server, "agent1", "/v2/me/**")
+    for n in range(QUEUE_LIMIT + 5):
+        server.publish("agent1", {"channel": "/v2/me/calls", "data": {"n": n}})
+    queue = server.clients[client_id].queue
+    assert len(queue) == QUEUE_LIMIT and queue[0]["data"]["n"] == 0  # the newest are dropped
+    clock.now = 1 + 10 - 0.001  # the long-poll timeout plus MAX_INTERVAL, not yet passed
+    server.sweep()
+    assert client_id in server.clients
+    clock.now = 1 + 10 + 0.001
+    server.sweep()
+    assert client_id not in server.clients
+
+
+def test_a_connect_returns_what_is_queued_and_the_first_one_at_once():
+    server = BayeuxServer(Clock(), timeout_ms=60_000)
+    client_id = joined(server, "agent1", "/v2/me/calls")
+    connect = {"channel": "/meta/connect", "clientId": client_id, "connectionType": "long-polling"}
+    (first,) = handle(server, "agent1", connect)  # the first connect: at once, nothing queued
+    assert first["successful"] and first["advice"]["timeout"] == 60_000
+    server.publish("agent1", {"channel": "/v2/me/calls", "data": {"n": 1}})
+    *delivered, reply = handle(server, "agent1", connect)
+    assert delivered == [{"channel": "/v2/me/calls", "data": {"n": 1}}] and reply["successful"]
+    server.close()  # the session ends: a connect with nothing queued answers at once
+    (reply,) = handle(server, "agent1", connect)
+    assert reply["successful"]
