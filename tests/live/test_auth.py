@@ -63,7 +63,7 @@ def test_end_contact_center_session_invalidates_the_http_session(live):
 def test_basic_credentials_prove_a_user_only_when_all_of_them_are_right():
     import base64
 
-    sessions = Sessions({"agent1": "s3cret", "agent2": ""}, Clock())
+    sessions = Sessions({"agent1": "s3cret", "agent2": "", "agent3": "a:b"}, Clock())
 
     def basic(text: str) -> str:
         return "Basic " + base64.b64encode(text.encode()).decode()
@@ -75,6 +75,9 @@ def test_basic_credentials_prove_a_user_only_when_all_of_them_are_right():
                   basic("agent2")):
         assert sessions.from_basic(wrong) is None, wrong
     assert sessions.from_basic(basic("agent2:")) == "agent2"  # an empty password, as configured
+    assert sessions.from_basic(basic("agent3:a:b")) == "agent3"  # the password may hold a colon
+    valid = basic("agent1:s3cret")
+    assert sessions.from_basic(valid[:10] + "!" + valid[10:]) is None  # not base64: refused, not cleaned up
 
 
 def test_ending_a_session_twice_or_an_unknown_one_is_harmless():

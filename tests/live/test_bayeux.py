@@ -39,6 +39,8 @@ def test_channel_globbing():
     assert not matches("/v2/me/**", "/v2/me") and not matches("/v2/me/**", "/v2/you/calls/x")
     assert not matches("/v2/me/**", "/v2/me/")  # nothing below /v2/me/ yet
     assert not matches("/v2/me/*", "/v2/me/") and not matches("/v2/me/calls", "/v2/me/calls/x")
+    assert matches("/v2/me/**", "/v2/me/a") and matches("/v2/me/*", "/v2/me/a")  # one character is a segment
+    assert not matches("/v2/me/**", "/v2/mex/calls") and not matches("/v2/me/*", "/v2/mex")  # whole segments
 
 
 def test_a_message_reaches_the_matching_clients_of_its_user_only():

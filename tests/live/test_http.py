@@ -156,3 +156,24 @@ def test_a_control_step_that_reuses_a_name_is_refused_and_the_session_stays_repl
             assert again.status_code == 400 and "a step named 'x' exists already" in again.json()["error"]
         else:
             assert answer.status_code == 400 and "exists already in this session" in answer.json()["error"], step
+
+
+def test_a_body_of_the_largest_size_is_read_and_one_byte_more_is_refused(live):
+    from simulator.gws.bodies import MAX_BODY
+
+    client, token = login(live)
+    start = b'{"operationName": "StartContactCenterSession", "channels": ["voice"], "pad": "'
+    largest = start + b"x" * (MAX_BODY - len(start) - 2) + b'"}'
+    assert len(largest) == MAX_BODY
+    answer = client.post("/api/v2/me", content=largest, headers={"X-CSRF-TOKEN": token})
+    assert answer.json() == {"statusCode": 0}
+
+    def chunked(data: bytes):  # no content-length: the size is counted as the body streams
+        for at in range(0, len(data), 65_536):
+            yield data[at:at + 65_536]
+
+    over_by_one = largest[:-2] + b'x"}'
+    for content in (over_by_one, chunked(over_by_one)):
+        over = client.post("/api/v2/me", content=content, headers={"X-CSRF-TOKEN": token})
+        assert (over.status_code, over.json()["statusCode"]) == (413, 10)
+        assert over.json()["statusMessage"] == f"Input validation error: the body is over {MAX_BODY} bytes"
