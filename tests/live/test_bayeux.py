@@ -131,3 +131,72 @@ def test_a_connect_returns_what_is_queued_and_the_first_one_at_once():
     server.close()  # the session ends: a connect with nothing queued answers at once
     (reply,) = handle(server, "agent1", connect)
     assert reply["successful"]
+
+
+@pytest.mark.parametrize("handshake, error", [
+    ({"version": "1.0"}, "400::Bad handshake: supportedConnectionTypes is a list of connection types"),
+    ({"supportedConnectionTypes": ["long-polling"]}, "400::Bad handshake: no version"),
+    ({"version": "", "supportedConnectionTypes": ["long-polling"]}, "400::Bad handshake: no version"),
+    ({"version": "1.0", "supportedConnectionTypes": ["websocket"]},
+     "400::Bad handshake: no connection type in common (this server: long-polling)"),
+])
+def test_a_bad_handshake_is_refused_in_so_many_words(handshake, error):
+    server = BayeuxServer(Clock())
+    (reply,) = handle(server, "agent1", {"channel": "/meta/handshake", **handshake})
+    assert reply == {"channel": "/meta/handshake", "successful": False, "error": error, "version": "1.0",
+                     "supportedConnectionTypes": ["long-polling"], "advice": {"reconnect": "none"}}
+    assert server.clients == {}
+
+
+def test_a_batch_is_answered_message_by_message_whatever_comes_first():
+    server = BayeuxServer(Clock(), timeout_ms=50)
+    client_id = joined(server, "agent1", "/v2/me/calls")
+    connect = {"channel": "/meta/connect", "clientId": client_id, "connectionType": "long-polling"}
+    subscribe = {"channel": "/meta/subscribe", "clientId": client_id, "subscription": "/v2/me/devices"}
+    replies = handle(server, "agent1", "junk", connect, subscribe, {"channel": "/meta/connect", "clientId": []})
+    assert [r["channel"] for r in replies] == ["/meta/unknown", "/meta/subscribe", "/meta/connect", "/meta/connect"]
+    assert replies[1]["successful"] and replies[1]["clientId"] == client_id and replies[3]["clientId"] == client_id
+    assert replies[2]["error"] == "402::Unknown client"  # a clientId that is not a string: unknown, not a crash
+    assert server.clients[client_id].subscriptions == {"/v2/me/calls", "/v2/me/devices"}
+    replies = handle(server, "agent1", subscribe, connect)  # the subscribe's answer is kept beside the connect's
+    assert [r["channel"] for r in replies] == ["/meta/subscribe", "/meta/connect"]
+
+
+def test_a_held_connect_delivers_what_arrives_while_it_waits_and_close_answers_it():
+    async def scenario() -> None:
+        server = BayeuxServer(Clock(), timeout_ms=60_000)
+        client_id = (await server.handle("agent1", [HANDSHAKE]))[0]["clientId"]
+        await server.handle("agent1", [{"channel": "/meta/subscribe", "clientId": client_id,
+                                        "subscription": "/v2/me/calls"}])
+        connect = {"channel": "/meta/connect", "clientId": client_id, "connectionType": "long-polling"}
+        await server.handle("agent1", [connect])  # the first: at once
+        held = asyncio.create_task(server.handle("agent1", [connect]))
+        await asyncio.sleep(0.05)
+        assert not held.done()
+        server.publish("agent1", {"channel": "/v2/me/calls", "data": {"n": 1}})
+        *delivered, reply = await asyncio.wait_for(held, 2)
+        assert delivered == [{"channel": "/v2/me/calls", "data": {"n": 1}}] and reply["clientId"] == client_id
+        held = asyncio.create_task(server.handle("agent1", [connect]))
+        await asyncio.sleep(0.05)
+        server.close()
+        (reply,) = await asyncio.wait_for(held, 2)  # the session ends: answered now, not in a minute
+        assert reply["successful"]
+        (reply,) = await asyncio.wait_for(server.handle("agent1", [connect]), 2)  # and later ones at once
+        assert reply["successful"]
+
+    asyncio.run(scenario())
+
+
+def test_a_client_that_never_connects_is_forgotten_too_and_long_errors_are_cut():
+    clock = Clock()
+    server = BayeuxServer(clock, timeout_ms=1000)
+    (shake,) = handle(server, "agent1", HANDSHAKE)
+    clock.now = 12
+    server.sweep()
+    assert shake["clientId"] not in server.clients
+    client_id = joined(server, "agent1", "/v2/me/calls")
+    (reply,) = handle(server, "agent1", {"channel": "/" + "x" * 300, "clientId": client_id})
+    assert len(reply["error"]) == 200 and reply["error"].startswith("403::Publishing to /xxx")
+    (reply,) = handle(server, "agent1", {"channel": "/meta/subscribe", "clientId": client_id,
+                                         "subscription": "y" * 300})
+    assert len(reply["error"]) == 200
