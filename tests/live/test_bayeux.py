@@ -21,7 +21,8 @@ class Clock:
 
 
 def handle(server: BayeuxServer, user: str | None, *messages: dict) -> list[dict]:
-    return asyncio.run(server.handle(user, list(messages)))
+    """One batch, answered within 5 s (a connect that should answer at once but waits fails here)."""
+    return asyncio.run(asyncio.wait_for(server.handle(user, list(messages)), 5))
 
 
 def joined(server: BayeuxServer, user: str, *channels: str) -> str:
@@ -169,7 +170,7 @@ def test_a_held_connect_delivers_what_arrives_while_it_waits_and_close_answers_i
         await server.handle("agent1", [{"channel": "/meta/subscribe", "clientId": client_id,
                                         "subscription": "/v2/me/calls"}])
         connect = {"channel": "/meta/connect", "clientId": client_id, "connectionType": "long-polling"}
-        await server.handle("agent1", [connect])  # the first: at once
+        await asyncio.wait_for(server.handle("agent1", [connect]), 2)  # the first: at once
         held = asyncio.create_task(server.handle("agent1", [connect]))
         await asyncio.sleep(0.05)
         assert not held.done()

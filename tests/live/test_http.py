@@ -177,3 +177,16 @@ def test_a_body_of_the_largest_size_is_read_and_one_byte_more_is_refused(live):
         over = client.post("/api/v2/me", content=content, headers={"X-CSRF-TOKEN": token})
         assert (over.status_code, over.json()["statusCode"]) == (413, 10)
         assert over.json()["statusMessage"] == f"Input validation error: the body is over {MAX_BODY} bytes"
+
+
+def test_a_body_that_is_not_utf8_is_refused_on_every_surface(live):
+    client, token = login(live)
+    for path, headers in (("/api/v2/me", {"X-CSRF-TOKEN": token}), ("/api/v2/notifications", {}),
+                          ("/sim/steps", {"X-Tsim-Token": TOKEN})):
+        answer = client.post(path, content=b'{"a": "\xff\xfe"}', headers=headers)
+        assert (answer.status_code, answer.json()) == (400, {"statusCode": 10, "statusMessage": "Input validation "
+                                                             "error: the body is not UTF-8 text"}), path
+    empty = client.post("/sim/steps", content=b"", headers={"X-Tsim-Token": TOKEN})
+    assert empty.status_code == 400 and empty.json()["error"].startswith("there is no body: ")
+    (reply,) = client.post("/api/v2/notifications", content=b"").json()
+    assert reply["error"] == "400::Bad request: there is no body"
