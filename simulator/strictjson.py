@@ -31,7 +31,8 @@ _DEPTH_STEP = str.maketrans({"[": "\x01", "{": "\x01", "]": "\x00", "}": "\x00"}
 
 
 class JsonRefused(ValueError):
-    """A body that is not the JSON tsim reads; the message says why, for the sender."""
+    """A body that is not the JSON tsim reads; the message says why, for the sender
+    (it reads after "the body is …")."""
 
 
 def depth(text: str) -> int:
@@ -41,19 +42,19 @@ def depth(text: str) -> int:
 
 
 def _constant(name: str) -> Any:
-    raise JsonRefused(f"{name} is not a JSON number")
+    raise JsonRefused(f"not JSON: {name} is not a number")
 
 
 def _float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise JsonRefused(f"the number {text[:40]} is out of range")
+        raise JsonRefused(f"not JSON tsim reads: the number {text[:40]} is out of range")
     return value
 
 
 def _int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise JsonRefused(f"a number of {len(text.lstrip('-'))} digits is more than {MAX_INT_DIGITS}")
+        raise JsonRefused(f"not JSON tsim reads: a number of {len(text.lstrip('-'))} digits (at most {MAX_INT_DIGITS})")
     return int(text)
 
 
@@ -71,5 +72,5 @@ def loads(text: str) -> Any:
     try:
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
-        raise JsonRefused("a string holds a lone surrogate (\\ud800–\\udfff), which is not Unicode text") from None
+        raise JsonRefused("not Unicode text: a string holds a lone surrogate (\\ud800–\\udfff)") from None
     return value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from simulator import strictjson
@@ -12,17 +14,17 @@ from simulator.strictjson import MAX_DEPTH, JsonRefused, loads
     ("[" * 100_000 + "]" * 100_000, "nested 100000 levels deep"),
     ('{"a": ' * 500 + "1" + "}" * 500, "nested 500 levels deep"),
     ("[" * 100_000, "nested 100000 levels deep"),  # not even closed: refused before parsing
-    ('{"x": NaN}', "NaN is not a JSON number"),
-    ('{"x": Infinity}', "Infinity is not a JSON number"),
-    ('{"x": -Infinity}', "-Infinity is not a JSON number"),
+    ('{"x": NaN}', "not JSON: NaN is not a number"),
+    ('{"x": Infinity}', "not JSON: Infinity is not a number"),
+    ('{"x": -Infinity}', "not JSON: -Infinity is not a number"),
     ('{"x": 1e999}', "the number 1e999 is out of range"),
-    ('{"x": ' + "9" * 4301 + "}", "a number of 4301 digits"),
+    ('{"x": ' + "9" * 4301 + "}", "a number of 4301 digits (at most 20)"),
     ('{"x": "\\ud800"}', "lone surrogate"),
     ('{"\\udfff": 1}', "lone surrogate"),
     ('{"x": ', "not valid JSON"),
 ])
 def test_bodies_tsim_refuses_and_why(text, reason):
-    with pytest.raises(JsonRefused, match=reason.replace("(", r"\(")):
+    with pytest.raises(JsonRefused, match=re.escape(reason)):
         loads(text)
 
 
