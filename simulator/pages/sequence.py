@@ -463,7 +463,8 @@ def _spread(lanes: list[Lane], arrows: list[Arrow], marks: list[Mark],
             bands: list[Band]) -> tuple[list[Lane], list[Band], float]:
     """Move the lanes apart until every label fits between two lifelines, and place it there.
 
-    An arrow's label sits in the first gap its arrow crosses (beside the sender); a mark's
+    An arrow's label sits in the first gap its arrow crosses (beside the sender; an arrow to
+    a desktop, beside the desktop, which may be far from Web Services); a mark's
     and T-Server's side of a band to the right of their lane; Web Services' side of a band
     to its left. Each gap is as wide as its longest label (at least ``LANE``), so no label
     sits on a lifeline or runs off the drawing. Returns the lanes, bands and width."""
@@ -478,7 +479,10 @@ def _spread(lanes: list[Lane], arrows: list[Arrow], marks: list[Mark],
     gaps: list[int] = []
     for arrow in arrows:
         start, end = index[arrow.x1], index[arrow.x2]
-        gap = start if end > start else start - 1 if end < start else -1
+        if lanes[end].kind == DESKTOP:  # towards a desktop: beside it, where the reader of that desktop looks
+            gap = end if start > end else end - 1 if start < end else -1
+        else:
+            gap = start if end > start else start - 1 if end < start else -1
         gaps.append(gap)
         fits(gap, len(arrow.text) * CHAR_WIDTH)
     for mark in marks:

@@ -59,3 +59,12 @@ def test_an_arrow_label_sits_beside_its_sender_and_on_its_line():
     share = (to_reporting.label_x - to_reporting.x1) / (to_reporting.x2 - to_reporting.x1)
     on_line = to_reporting.y1 + share * (to_reporting.y2 - to_reporting.y1)
     assert to_reporting.label_y == pytest.approx(on_line - 4)
+
+
+def test_an_arrow_to_a_desktop_is_labelled_beside_that_desktop():
+    diagram = _diagram("transfers-to-support")  # many desktops: some far from Web Services
+    lanes = sorted(lane.x for lane in diagram.lanes)
+    for arrow in diagram.arrows:
+        if arrow.kind in ("cometd", "http") and arrow.x2 < arrow.x1:  # Web Services → a desktop
+            beside = lanes[lanes.index(arrow.x2) + 1]
+            assert arrow.x2 < arrow.label_x < beside, arrow.label

@@ -66,6 +66,11 @@ def test_every_link_to_a_message_reaches_the_page_that_draws_it(long_run):
             assert int(seq) in anchors[target or name], (name, target, seq)
             checked += 1
     assert checked > 1000
+    for name, page in pages.items():  # and every other link within a page has its target there
+        ids = set(re.findall(r' id="([^"]+)"', page))
+        targets = set(re.findall(r'href="#([^"m][^"]*)"', page))
+        assert targets <= ids, (name, targets - ids)
+        assert 'href="index.html#expectations"' in page or name == "index.html"
     # the main page's table: a disposition clicked late in the run links to its window
     records = [json.loads(line) for line in (long_run / "dispositions.jsonl").read_text().splitlines()]
     last = records[-1]["request"]
