@@ -10,14 +10,14 @@ GET       /sim/journal, /sim/dispositions the run so far (``X-Tsim-Token``)
 POST      /sim/steps                      a scenario step, now (``X-Tsim-Token``)
 ========  ==============================  ============================================
 
-Answers   n the GWS paths are the bytes batch mode journals: the same statusCode
-and body   Refusals at the edge answer as GWS documents them: 401 with statusCode
-20 witho  t valid credentials, 403 "Missing or invalid Csrf token" without the
-token, 4  3 for a body over ``MAX_BODY`` bytes, statusCode 10 for a body that is
-not JSON  (``strictjson``: nesting, numbers and strings within its limits). HEAD is
-answered  as GET (and journaled as the GET it is), without the CSRF token; a method
-the v2 v  ice paths do not have (PUT, DELETE, PATCH, OPTIONS) answers 405 with
-``Allow`   and reaches nothing.
+Answers on the GWS paths are the bytes batch mode journals: the same statusCode
+and body. Refusals at the edge answer as GWS documents them: 401 with statusCode
+20 without valid credentials, 403 "Missing or invalid Csrf token" without the
+token, 413 for a body over ``MAX_BODY`` bytes, statusCode 10 for a body that is
+not JSON (``strictjson``: nesting, numbers and strings within its limits). HEAD is
+answered as GET (and journaled as the GET it is), without the CSRF token; a method
+the v2 voice paths do not have (PUT, DELETE, PATCH, OPTIONS) answers 405 with
+``Allow`` and reaches nothing.
 """
 
 from __future__ import annotations
@@ -129,8 +129,8 @@ def create_app(engine: LiveEngine, passwords: dict[str, str], control_token: str
         if refusal is not None:
             return refusal
         answer = engine.http(user, method, request.url.path, body)
-        if method == "POST" and answer.body.get("statusCode") == status.SUCCESS and _ends_session(body) \
-                and request.url.path.rstrip("/") == "/api/v2/me":
+        if method == "POST" and request.url.path.rstrip("/") == "/api/v2/me" \
+                and answer.body.get("statusCode") == status.SUCCESS and _ends_session(body):
             sessions.end(session_id)  # Genesys: it "also invalidates the client HTTP session"
         return _json(answer.body, answer.status, headers)
 

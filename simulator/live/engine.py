@@ -51,7 +51,6 @@ class LiveEngine:
     recent: deque[J.Entry] = field(default_factory=lambda: deque(maxlen=RECENT_ENTRIES))
     complete: deque[DispositionRecord] = field(default_factory=lambda: deque(maxlen=RECENT_RECORDS))
     _names: set[tuple[str, str | None]] = field(default_factory=set)  # (kind, name) given in the session
-    _control_steps: int = 0
     _control: list[Step] = field(default_factory=list)  # the control steps so far, at their times
     _started: float = field(init=False)
 
@@ -94,13 +93,13 @@ class LiveEngine:
     def http(self, user: str, method: str, path: str, body: Any) -> HttpAnswer:
         """A desktop's request, handled at the current simulated time."""
         self.advance()
-        self.spool.add(self.world.env.now, session_file.request_step(self.world.env.now, user, method, path, body))
+        self.spool.add_request(self.world.env.now, user, method, path, body)
         return self.world.gws.http(user, method, path, body)
 
     def step(self, step: dict[str, Any]) -> dict[str, Any]:
         """A scenario step (without ``at``), played now: the trainer's control. Raises ScenarioError."""
         self.advance()
-        index = len(self.loaded.scenario.steps) + self._control_steps
+        index = len(self.loaded.scenario.steps) + len(self._control)
         try:
             model = Step.model_validate({**step, "at": 0})
         except ValidationError as exc:
@@ -113,7 +112,6 @@ class LiveEngine:
         self._check_replayable(model)
         run_step(self.world, index, model, model.action, None)
         self.spool.add(self.world.env.now, step)
-        self._control_steps += 1
         self._control.append(model.model_copy(update={"at": self.world.env.now}))
         result = next((e.payload.result for e in reversed(self.world.journal.entries) if e.kind == J.STEP), None)
         return {"at": self.world.env.now / US_PER_SECOND, "step": step, "result": result}

@@ -37,8 +37,8 @@ def escaped(value: Any) -> Any:
     return value
 
 
-def request_step(at: int, user: str, method: str, path: str, body: Any) -> dict[str, Any]:
-    """The scenario step that replays a desktop's request, at µs ``at``."""
+def request_step(user: str, method: str, path: str, body: Any) -> dict[str, Any]:
+    """The scenario step (without its ``at``) that replays a desktop's request."""
     step: dict[str, Any] = {"user": user, method.lower(): escaped(path)}
     if isinstance(body, RawBody):
         try:
@@ -47,25 +47,40 @@ def request_step(at: int, user: str, method: str, path: str, body: Any) -> dict[
             step["raw"] = body.text
     elif body is not None:
         step["body"] = escaped(body)
-    return {"at": f"{at}us", "gws": step}
+    return {"gws": step}
 
 
 class Spool:
-    """The session's steps as they happen, in a temporary file (removed when closed)."""
+    """The session's steps as they happen, in a temporary file (removed when closed). A
+    request is kept as it came and becomes its step when the file is read back, so the
+    request's own path does no more than write one line."""
 
     def __init__(self) -> None:
         self._file: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed by close()
-        self.count = 0
 
     def add(self, at: int, step: dict[str, Any]) -> None:
-        self._file.write(json.dumps({**step, "at": f"{at}us"}, ensure_ascii=False) + "\n")
-        self.count += 1
+        """A control step, played at µs ``at``."""
+        self._file.write(json.dumps({"at": at, "step": step}, ensure_ascii=False) + "\n")
+
+    def add_request(self, at: int, user: str, method: str, path: str, body: Any) -> None:
+        """A desktop's request, as Web Services got it at µs ``at``."""
+        raw = body.text if isinstance(body, RawBody) else None
+        kept = {"at": at, "request": [user, method, path], "raw": raw, "body": None if raw is not None else body}
+        self._file.write(json.dumps(kept, ensure_ascii=False) + "\n")
 
     def steps(self) -> Iterator[dict[str, Any]]:
+        """The spooled steps, in the order they happened, each with its ``at``."""
         self._file.flush()
         self._file.seek(0)
         for line in self._file:
-            yield json.loads(line)
+            kept = json.loads(line)
+            if "request" in kept:
+                body = RawBody(kept["raw"]) if kept["raw"] is not None else kept["body"]
+                user, method, path = kept["request"]
+                step = request_step(user, method, path, body)
+            else:
+                step = kept["step"]
+            yield {"at": f"{kept['at']}us", **step}
         self._file.seek(0, 2)
 
     def close(self) -> None:
@@ -81,7 +96,7 @@ _NOT_YAML_TEXT = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")  # brea
 
 def flow(step: dict[str, Any]) -> str:
     """A step as one line of YAML: JSON, with the characters YAML reads as line breaks or
-    refuses written as ``\\uXXXX`` escapes (both languages read those the same way)."""
+    refuses written as ``\\u`` escapes of four hex digits (both languages read those alike)."""
     text = json.dumps(step, ensure_ascii=False)
     return _NOT_YAML_TEXT.sub(lambda match: f"\\u{ord(match.group(0)):04x}", text)
 

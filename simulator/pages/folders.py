@@ -56,12 +56,14 @@ def run_pages(manifest: dict[str, Any], lines: list[str], records: list[dict[str
               source: Path | None = None) -> dict[str, str]:
     """A run's pages (file name → text): its own page, and one page per further window of its
     journal (``windows``); ``lines`` are ``journal.jsonl``'s lines, read from ``source``."""
+    whole = list(_parsed(lines, 0, source)) if len(lines) <= windows.WINDOW else None  # one window: read once
     cutter = windows.Cutter()
-    index = story.JournalIndex(cutter.through(_parsed(lines, 0, source)))
+    index = story.JournalIndex(cutter.through(whole if whole is not None else _parsed(lines, 0, source)))
     cut = cutter.windows()
     pages = {}
     for here in cut.stretches or (None,):
-        journal = list(_parsed(lines[here.first_line:here.end_line], here.first_line, source)) if here else []
+        journal = (whole if whole is not None else
+                   list(_parsed(lines[here.first_line:here.end_line], here.first_line, source))) if here else []
         shown = records if here is None or here.number == 1 else \
             [r for r in records if cut.of(index.requests.get(r["request"])) == here]
         pages[here.page if here else windows.FIRST_PAGE] = render.run_page(

@@ -68,11 +68,6 @@ class JournalIndex:
         return self.released.get((conn_id, dn))
 
 
-def build(records: Iterable[dict[str, Any]], journal: Iterable[dict[str, Any]]) -> list[Story]:
-    index = JournalIndex(journal)
-    return [story(record, index) for record in records]
-
-
 def story(record: dict[str, Any], index: JournalIndex) -> Story:
     moments: list[Moment] = []
     user, dn, at = record["user"], record.get("dn"), record["requestedAt"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 WINDOW = 4_000  # journal entries one page draws at most
@@ -48,6 +49,10 @@ class Windows:
     stretches: tuple[Stretch, ...]
     total: int  # journal entries
 
+    @cached_property
+    def _firsts(self) -> list[int]:
+        return [stretch.first_seq for stretch in self.stretches]
+
     @property
     def cut(self) -> bool:
         return len(self.stretches) > 1
@@ -56,8 +61,7 @@ class Windows:
         """The stretch that draws journal entry ``seq`` (None: no such entry)."""
         if seq is None or not self.stretches:
             return None
-        firsts = [stretch.first_seq for stretch in self.stretches]
-        found = self.stretches[max(0, bisect.bisect_right(firsts, seq) - 1)]
+        found = self.stretches[max(0, bisect.bisect_right(self._firsts, seq) - 1)]
         return found if seq >= found.first_seq else None
 
     def href(self, seq: int, here: Stretch | None) -> str:
