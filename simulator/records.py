@@ -54,16 +54,93 @@ RecordSink = Callable[[DispositionRecord, "Leaving", int], None]  # (record, whe
 
 
 @dataclass(slots=True, eq=False)
+class _Row:
+    """A call row while its call is followed (a mapping only when it is handed on: an hour of
+    calls is kept, so each keeps only its values)."""
+
+    conn_id: str
+    call_uuid: str
+    call_type: Any
+    ani: Any
+    dnis: Any
+    first_event_at: int  # µs
+
+    def handed_on(self, released_at: float | None) -> CallRow:
+        return {"name": None, "connId": self.conn_id, "callUuid": self.call_uuid, "callType": self.call_type,
+                "ani": self.ani, "dnis": self.dnis, "firstEventAt": seconds(self.first_event_at),
+                "releasedAt": released_at}
+
+
+@dataclass(frozen=True, slots=True)
+class _Final:
+    """What reporting held when it closed the call (``reporting.final``): whether the call
+    had ended, its user data, and where Info Mart maps the disposition key, by which rule,
+    what each agent's leg keeps (``kept``, empty when the call had no agent leg)."""
+
+    ended: bool
+    user_data: dict[str, Any]
+    key: str | None
+    rule: str | None
+    kept: dict[str, Any]
+
+    @staticmethod
+    def of(payload: dict[str, Any]) -> _Final:
+        legs = payload.get("legs") or _NOTHING
+        return _Final(bool(payload["ended"]), _shared(payload["userData"]), legs.get("key"), legs.get("rule"),
+                      _shared(legs.get("kept") or _NOTHING))
+
+
+_NOTHING: dict[str, Any] = {}  # shared, never changed
+_SHARED: dict[tuple[tuple[Any, Any], ...], dict[str, Any]] = {}
+_SHARED_AT_MOST = 4096
+
+
+def _shared(data: dict[str, Any]) -> dict[str, Any]:
+    """One dict for each small content a closed call keeps (never changed after): most calls
+    end holding the same few values, and an hour of them is kept. Bounded: the table starts
+    again when full."""
+    if not data:
+        return _NOTHING
+    if len(data) > 4 or not all(value is None or type(value) is str for value in data.values()):
+        return data  # (only text is shared: 1, 1.0 and True are equal, and would be written alike)
+    content = tuple(data.items())
+    found = _SHARED.get(content)
+    if found is not None:
+        return found
+    if len(_SHARED) >= _SHARED_AT_MOST:
+        _SHARED.clear()
+    _SHARED[content] = data
+    return data
+
+
+@dataclass(slots=True, eq=False)
 class _Conn:
     """What the builder knows of one ConnID: its row (until it is handed on when
     reporting closes the call), each party's state, what reporting holds."""
 
-    row: CallRow | None = None
+    row: _Row | None = None
     released_at: float | None = None  # seconds, as the row says
-    states: dict[str, str] = field(default_factory=dict)  # DN → the party's state
-    first_release: dict[str, int] = field(default_factory=dict)  # DN → when its party was first released
-    final: tuple[bool, dict[str, Any], dict[str, Any]] | None = None  # reporting.final: (ended, userData, legs)
+    parties: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    # DN → (the party's state, when it was first released): one small dict, as an hour of calls is kept
+    final: _Final | None = None  # what reporting held when it closed the call
     waiting: list[_Pending] | None = None  # records waiting for the final
+
+    def state(self, dn: Any) -> str | None:
+        party = self.parties.get(dn)
+        return party[0] if party is not None else None
+
+    def first_release(self, dn: Any) -> int | None:
+        party = self.parties.get(dn)
+        return party[1] if party is not None else None
+
+    def set_state(self, dn: str, state: str, now: int | None) -> None:
+        """The party's state changed (at ``now``: its first release is kept; None: a state it
+        brought from another call, no release of its own)."""
+        party = self.parties.get(dn)
+        released = party[1] if party is not None else None
+        if released is None and state == tlib.RELEASED and now is not None:
+            released = now
+        self.parties[dn] = (state, released)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +157,25 @@ class Leaving:
 def _leaving(conn: _Conn | None, dn: Any) -> Leaving:
     if conn is None:
         return Leaving(None)
-    left = conn.first_release.get(dn) if isinstance(dn, str) else None
+    left = conn.first_release(dn) if isinstance(dn, str) else None
     if left is None:
         return Leaving(conn.released_at)
-    ended = conn.final is not None and bool(conn.final[0])
+    ended = conn.final is not None and conn.final.ended
     return Leaving(seconds(left), not ended or (conn.released_at is not None and seconds(left) < conn.released_at))
+
+
+@dataclass(frozen=True, slots=True)
+class _Taken:
+    """What reporting made of a user event (its ``reporting`` entry): taken or not, why not,
+    and the keys ICON's EventData section left out."""
+
+    accepted: bool
+    reason: str | None
+    ignored_keys: tuple[str, ...]
+
+    @staticmethod
+    def of(payload: dict[str, Any]) -> _Taken:
+        return _Taken(payload["accepted"], payload.get("reason"), tuple(payload.get("ignoredKeys") or ()))
 
 
 @dataclass(slots=True, eq=False)
@@ -97,18 +188,44 @@ class _Ref:
     released_at: int | None = None  # the party's first release, if it came before the request reached T-Server
     outcome: tuple[str, int, int, Any, Any] | None = None  # (event, at, EventSequenceNumber, ErrorCode, ErrorMessage)
     at_gws: int | None = None  # when the answer reached Web Services
-    cometd: list[tuple[str, int]] = field(default_factory=list)  # (message name, when at the desktop)
-    reporting: dict[str, Any] | None = None  # reporting's entry for the user event
+    cometd: list[tuple[str, int]] | None = None  # (message name, when at the desktop), once one came
+    reporting: _Taken | None = None  # what reporting made of the user event
+
+
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    """What a record needs of Web Services' decision (its ``gws.disposition`` entry)."""
+
+    request: str
+    user: str
+    dn: str | None
+    call_id: str
+    conn_id: str | None
+    call_uuid: str | None
+    disposition: Any
+    key: str | None
+    view: str | None
+    path: str
+
+    @staticmethod
+    def of(d: dict[str, Any]) -> _Decision:
+        return _Decision(d["request"], d["user"], d.get("dn"), d["callId"], d["connId"], d["callUuid"],
+                         d["disposition"], d["key"], d["view"], d["path"])
+
+    def so_far(self) -> dict[str, Any]:
+        """The decision as a running session shows it."""
+        return {"request": self.request, "user": self.user, "dn": self.dn, "connId": self.conn_id,
+                "disposition": self.disposition, "key": self.key, "view": self.view, "path": self.path}
 
 
 @dataclass(slots=True, eq=False)
 class _Pending:
     order: int  # the decision's journal seq: records are listed in request order
-    decision: dict[str, Any]
+    decision: _Decision
     sent_at: int
     at_gws: int
     tserver_state: str | None
-    response: HttpAnswer | None = None
+    response: tuple[int, int, str | None] | None = None  # the HTTP answer: (status, statusCode, statusMessage)
     ref: _Ref | None = None
     fallback: _Ref | None = None
     fallback_at: int | None = None
@@ -135,7 +252,8 @@ class RecordBuilder:
         self._answering: dict[str, _Pending] = {}  # records whose HTTP answer is due, by request name
         self._conns: dict[str, _Conn] = {}
         self._refs: dict[int, _Ref] = {}
-        self._closed: deque[tuple[int, str]] = deque()  # (when reporting closed it, ConnID)
+        self._closed_at: deque[int] = deque()  # when reporting closed each call, in order
+        self._closed: deque[str] = deque()  # … and its ConnID (two deques: no tuple per call)
         self._handlers = self.handlers()
 
     # -- feeding --------------------------------------------------------------------
@@ -150,13 +268,11 @@ class RecordBuilder:
         for conn in self._conns.values():
             for waiting in conn.waiting or ():
                 pending[id(waiting)] = waiting
-        keys = ("request", "user", "dn", "connId", "disposition", "key", "view", "path")
 
         def so_far(p: _Pending) -> dict[str, Any]:
             ref = p.fallback or p.ref
             answered = {"event": ref.outcome[0], "errorCode": ref.outcome[3]} if ref and ref.outcome else None
-            return {**{key: p.decision.get(key) for key in keys}, "requestedAt": seconds(p.sent_at),
-                    "tserver": answered, "state": "open"}
+            return {**p.decision.so_far(), "requestedAt": seconds(p.sent_at), "tserver": answered, "state": "open"}
 
         return [so_far(p) for p in sorted(pending.values(), key=lambda p: p.order)]
 
@@ -177,6 +293,8 @@ class RecordBuilder:
         found = self._refs.get(ref) if ref is not None else None
         if found is not None:
             message = entry.payload
+            if found.cometd is None:
+                found.cometd = []
             found.cometd.append((message.notification_type or message.message_type, entry.t))
 
     def _http_request(self, entry: J.Entry) -> None:
@@ -188,8 +306,7 @@ class RecordBuilder:
         pending = self._answering.pop(name, None)
         if pending is not None:
             body = entry.payload["body"]  # only what the record says: the rest is freed now
-            pending.response = HttpAnswer(status=entry.payload["status"], statusCode=body["statusCode"],
-                                          statusMessage=body.get("statusMessage"))
+            pending.response = (entry.payload["status"], body["statusCode"], body.get("statusMessage"))
             self._check(pending)
 
     def _tlib_request(self, entry: J.Entry) -> None:
@@ -198,9 +315,9 @@ class RecordBuilder:
         if found is not None:
             found.request = (request.name, entry.t)
             d = found.pending.decision
-            conn = self._conns.get(d["connId"]) if d["connId"] is not None else None
-            dn = d.get("dn")
-            found.released_at = conn.first_release.get(dn) if conn is not None and dn is not None else None
+            conn = self._conns.get(d.conn_id) if d.conn_id is not None else None
+            dn = d.dn
+            found.released_at = conn.first_release(dn) if conn is not None and dn is not None else None
 
     def _gws_outcome(self, entry: J.Entry) -> None:
         found = self._refs.get(entry.payload["referenceId"])
@@ -212,7 +329,7 @@ class RecordBuilder:
         ref = (entry.meta or {}).get("referenceId")
         found = self._refs.get(ref) if ref is not None else None
         if found is not None:
-            found.reporting = entry.payload
+            found.reporting = _Taken.of(entry.payload)
             self._check(found.pending)
 
     def add_all(self, entries: Iterable[J.Entry]) -> None:
@@ -230,7 +347,7 @@ class RecordBuilder:
         if self.on_call is not None:
             for conn in self._conns.values():
                 if conn.row is not None:
-                    self.on_call(conn.row)
+                    self.on_call(conn.row.handed_on(conn.released_at))
         self._conns.clear()
 
     # -- entries ----------------------------------------------------------------------
@@ -247,13 +364,10 @@ class RecordBuilder:
                 return
             conn = self._conns[conn_id] = _Conn()
         if conn.row is None and "CallUuid" in attrs:
-            conn.row = {"name": None, "connId": conn_id, "callUuid": attrs["CallUuid"],
-                        "callType": attrs.get("CallType"), "ani": attrs.get("ANI"), "dnis": attrs.get("DNIS"),
-                        "firstEventAt": seconds(entry.t), "releasedAt": None}
+            conn.row = _Row(conn_id, attrs["CallUuid"], attrs.get("CallType"), attrs.get("ANI"), attrs.get("DNIS"),
+                            entry.t)
         if name == "EventReleased" or name == "EventAbandoned":
             conn.released_at = seconds(entry.t)
-            if conn.row is not None:
-                conn.row["releasedAt"] = conn.released_at
         ref = attrs.get("ReferenceID")
         if ref is not None and name in OUTCOME_EVENTS and "gws" in event.recipients:
             found = self._refs.get(ref)
@@ -263,12 +377,10 @@ class RecordBuilder:
         state = EVENT_STATE.get(name)
         dn = attrs["ThisDN"]
         if state is not None:
-            conn.states[dn] = state
-            if state == tlib.RELEASED:
-                conn.first_release.setdefault(dn, entry.t)
+            conn.set_state(dn, state, entry.t)
         elif "PreviousConnID" in attrs:  # the party moved here from a consult call, as it was
             before = self._conns.get(attrs["PreviousConnID"])
-            conn.states[dn] = (before.states.get(dn) if before is not None else None) or tlib.ESTABLISHED
+            conn.set_state(dn, (before.state(dn) if before is not None else None) or tlib.ESTABLISHED, None)
 
     def _decision(self, entry: J.Entry) -> None:
         d = entry.payload
@@ -283,8 +395,8 @@ class RecordBuilder:
             return
         request = self._http[d["request"]]
         conn = self._conns.get(d["connId"]) if d["connId"] is not None else None
-        pending = _Pending(entry.seq, d, (request.meta or {}).get("sentAt", request.t), request.t,
-                           conn.states.get(d.get("dn")) if conn is not None else None)
+        pending = _Pending(entry.seq, _Decision.of(d), (request.meta or {}).get("sentAt", request.t), request.t,
+                           conn.state(d.get("dn")) if conn is not None else None)
         if ref_id is not None:
             pending.ref = self._refs[ref_id] = _Ref(pending, ref_id)
         self._answering[d["request"]] = pending
@@ -295,22 +407,23 @@ class RecordBuilder:
         conn = self._conns.get(conn_id)
         if conn is None:
             conn = self._conns[conn_id] = _Conn()
-        conn.final = (payload["ended"], payload["userData"], payload.get("legs") or {})
+        conn.final = _Final.of(payload)
         waiting, conn.waiting = conn.waiting, None
         for pending in waiting or ():
             self._check(pending)
         if conn.row is not None and self.on_call is not None:
-            self.on_call(conn.row)
+            self.on_call(conn.row.handed_on(conn.released_at))
         conn.row = None  # handed on: what stays is what a later disposition needs
-        self._closed.append((entry.t, conn_id))
+        self._closed_at.append(entry.t)
+        self._closed.append(conn_id)
         self._forget(entry.t)
 
     def _forget(self, now: int) -> None:
         """Forget the calls reporting closed more than ``forget_after`` ago."""
-        closed = self._closed
-        while closed and closed[0][0] + self.forget_after < now:
-            _, conn_id = closed.popleft()
-            self._conns.pop(conn_id, None)
+        closed_at, closed = self._closed_at, self._closed
+        while closed_at and closed_at[0] + self.forget_after < now:
+            closed_at.popleft()
+            self._conns.pop(closed.popleft(), None)
 
     # -- completeness ----------------------------------------------------------------
     def _check(self, pending: _Pending) -> None:
@@ -327,7 +440,7 @@ class RecordBuilder:
                 return
             if event == "EventError" and ref is pending.ref and self.fallback and pending.fallback is None:
                 return
-        conn_id = pending.decision["connId"]
+        conn_id = pending.decision.conn_id
         conn = self._conns.get(conn_id) if conn_id is not None else None
         if conn is not None and conn.final is None:
             if conn.waiting is None:
@@ -341,11 +454,10 @@ class RecordBuilder:
         for ref in (pending.ref, pending.fallback):
             if ref is not None:
                 self._refs.pop(ref.ref_id, None)
-        self._answering.pop(pending.decision["request"], None)
-        conn_id = pending.decision["connId"]
+        self._answering.pop(pending.decision.request, None)
+        conn_id = pending.decision.conn_id
         conn = self._conns.get(conn_id) if conn_id is not None else None
-        self.on_record(_record(pending, conn, self.history), _leaving(conn, pending.decision.get("dn")),
-                       pending.order)
+        self.on_record(_record(pending, conn, self.history), _leaving(conn, pending.decision.dn), pending.order)
         pending.ref = pending.fallback = None  # no cycle left: freed now, though the run pauses the collector
 
 
@@ -364,22 +476,23 @@ def disposition_records(entries: Iterable[J.Entry], fallback: bool = True, forge
 def _record(pending: _Pending, conn: _Conn | None, history: Callable[[str], str]) -> DispositionRecord:
     d = pending.decision
     response = pending.response
-    path = DispositionPath(d["path"])
+    path = DispositionPath(d.path)
     tserver = _tserver_outcome(pending.ref)
-    cometd = pending.ref.cometd if pending.ref is not None else []
+    cometd = (pending.ref.cometd if pending.ref is not None else None) or []
     fallback = None
     if pending.fallback is not None:
         assert pending.fallback_at is not None, "a fallback is journaled with its time"
         fallback = Fallback(path=DispositionPath.USER_EVENT, at=pending.fallback_at,
                             tserver=_tserver_outcome(pending.fallback))
     assert response is not None, "a record is built once its request was answered"
-    http = response
-    asked = _Asked(dn=d.get("dn"), conn_id=d["connId"], key=d["key"], disposition=d["disposition"],
-                   view=d["view"], path=path, http=http, tserver=tserver, fallback=fallback,
-                   history=history(d["key"]) if isinstance(d["key"], str) else "all")
+    status, status_code, status_message = response
+    http = HttpAnswer(status=status, statusCode=status_code, statusMessage=status_message)
+    asked = _Asked(dn=d.dn, conn_id=d.conn_id, key=d.key, disposition=d.disposition,
+                   view=d.view, path=path, http=http, tserver=tserver, fallback=fallback,
+                   history=history(d.key) if isinstance(d.key, str) else "all")
     return DispositionRecord(
-        request=d["request"], user=d["user"], dn=asked.dn, callId=d["callId"], connId=asked.conn_id,
-        callUuid=d["callUuid"], disposition=asked.disposition, key=asked.key, requestedAt=pending.sent_at,
+        request=d.request, user=d.user, dn=asked.dn, callId=d.call_id, connId=asked.conn_id,
+        callUuid=d.call_uuid, disposition=asked.disposition, key=asked.key, requestedAt=pending.sent_at,
         gwsView=asked.view, tserverState=pending.tserver_state, path=path, http=http, tserver=tserver,
         cometd=tuple(name for name, _ in cometd), times=_times(pending, cometd), fallback=fallback,
         reporting=_reporting(asked, conn, pending.ref, pending.fallback))
@@ -433,14 +546,14 @@ def _reporting(asked: _Asked, conn: _Conn | None, ref: _Ref | None, fallback: _R
     Mart keeps it."""
     final = conn.final if conn is not None else None
     key = asked.key
-    legs = final[2] if final is not None else {}
-    kept = legs.get("kept", {})
-    on_leg = asked.dn in kept and key == legs.get("key")  # Info Mart maps this key: the agent's own leg decides
-    holds = kept[asked.dn] if on_leg else final[1].get(key) if (final is not None and key) else None
-    ended = bool(final[0]) if final is not None else None
-    fate, reason, icon = _fate(asked, ref, fallback, legs, on_leg, holds)
+    kept = final.kept if final is not None else _NOTHING
+    mapped = final is not None and key == final.key  # Info Mart maps this key
+    on_leg = asked.dn in kept and mapped  # then the agent's own leg decides
+    holds = kept[asked.dn] if on_leg else final.user_data.get(key) if (final is not None and key) else None
+    ended = final.ended if final is not None else None
+    fate, reason, icon = _fate(asked, ref, fallback, final.rule if final is not None else None, on_leg, holds)
     place = None
-    if kept and key == legs.get("key"):  # the call had agent legs, and Info Mart maps this key
+    if kept and mapped:  # the call had agent legs, and Info Mart maps this key
         place = _place(asked, kept) if icon else InfoMartPlace.NO_LEG
         if place is InfoMartPlace.ANOTHER_LEG:
             others = ", ".join(f"{dn}'s" for dn, value in kept.items() if dn != asked.dn and value == asked.disposition)
@@ -458,10 +571,10 @@ def _place(asked: _Asked, kept: dict[Any, Any]) -> InfoMartPlace:
     return InfoMartPlace.ANOTHER_LEG if other else InfoMartPlace.NO_LEG
 
 
-def _fate(asked: _Asked, ref: _Ref | None, fallback: _Ref | None, legs: dict[str, Any], on_leg: bool,
+def _fate(asked: _Asked, ref: _Ref | None, fallback: _Ref | None, rule: str | None, on_leg: bool,
           holds: Any) -> tuple[Fate, str | None, bool]:
-    """(fate, why, whether ICON stored it)."""
-    key, rule = asked.key, legs.get("rule")
+    """(fate, why, whether ICON stored it; ``rule``: Info Mart's propagation rule of the key)."""
+    key = asked.key
     arrived, why_not = _arrived(asked, asked.path, ref, asked.tserver)
     if not arrived and fallback is not None and asked.fallback is not None:
         arrived, fallback_why = _arrived(asked, DispositionPath.USER_EVENT, fallback, asked.fallback.tserver)
@@ -512,9 +625,9 @@ def _arrived(asked: _Asked, path: DispositionPath, ref: _Ref | None,
     seen = ref.reporting
     if seen is None:
         return False, "reporting never received the user event"
-    if not seen["accepted"]:
-        return False, f"reporting ignored the user event: {seen['reason']}"
-    if asked.key in seen.get("ignoredKeys", ()):
+    if not seen.accepted:
+        return False, f"reporting ignored the user event: {seen.reason}"
+    if asked.key in seen.ignored_keys:
         return False, (f"reporting stored the user event without {asked.key}: ICON store-event-data is conf and "
                        f"its EventData section does not list {asked.key}")
     return True, None

@@ -126,7 +126,8 @@ class ReportingSink:
         self.calls: dict[str, CallRecord] = {}  # the calls not closed, by ConnID
         self.closed: dict[str, int] = {}  # ConnID → when it ended, for a closed call still remembered
         self._ended: deque[CallRecord] = deque()  # calls that ended and are not closed, by end time
-        self._closed_order: deque[tuple[int, str]] = deque()
+        self._closed_at: deque[int] = deque()  # when each closed call ended, in closing order
+        self._closed_ids: deque[str] = deque()  # … and its ConnID (two deques: no tuple per call)
         self._due_after: float = math.inf  # past this instant, _close_due has something to do
         self.agents: set[str] = set()  # the DNs an agent is logged in on
         self._changes = 0  # orders the key's changes that share an instant
@@ -142,13 +143,14 @@ class ReportingSink:
             del self.calls[call.conn_id]
             self._final(call)
             self.closed[call.conn_id] = call.ended_at  # type: ignore[assignment]
-            self._closed_order.append((call.ended_at, call.conn_id))  # type: ignore[arg-type]
-        order = self._closed_order
-        while order and order[0][0] + TOMBSTONE_TIMEOUTS * timeout < now:
-            _, conn_id = order.popleft()
-            self.closed.pop(conn_id, None)
+            self._closed_at.append(call.ended_at)  # type: ignore[arg-type]
+            self._closed_ids.append(call.conn_id)
+        closed_at = self._closed_at
+        while closed_at and closed_at[0] + TOMBSTONE_TIMEOUTS * timeout < now:
+            closed_at.popleft()
+            self.closed.pop(self._closed_ids.popleft(), None)
         self._due_after = min(ended[0].ended_at + timeout if ended else math.inf,  # type: ignore[operator]
-                              order[0][0] + TOMBSTONE_TIMEOUTS * timeout if order else math.inf)
+                              closed_at[0] + TOMBSTONE_TIMEOUTS * timeout if closed_at else math.inf)
 
     def on_event(self, event: tlib.TEvent) -> None:
         if self.env.now > self._due_after:

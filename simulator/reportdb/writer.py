@@ -21,7 +21,7 @@ from typing import Any
 
 from .schema import BY_NAME, TABLES, ddl
 
-BATCH = 20_000  # rows held before one insert per table
+BATCH = 5_000  # rows held before one insert per table (a few MB: a day keeps its memory target)
 LOOKUP_INDEXES = (
     "CREATE INDEX IF NOT EXISTS tsim_g_call_connid ON g_call (connid)",
     "CREATE INDEX IF NOT EXISTS tsim_g_party_callid ON g_party (callid, endpointdn)",
