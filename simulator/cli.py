@@ -437,10 +437,9 @@ def schema(record: bool, reporting: str | None) -> None:
     if record:
         click.echo(json.dumps(record_schema(), indent=2))
         return
-    document = Scenario.model_json_schema(by_alias=True)
-    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    document["title"] = "tsim scenario"
-    click.echo(json.dumps(document, indent=2))
+    from .scenario.checks import published_schema
+
+    click.echo(json.dumps(published_schema(), indent=2))
 
 
 def _to_reporting_db(url: str, result: RunResult, folder: Path, path: Path, quiet: bool) -> bool:

@@ -17,7 +17,7 @@ from .schema_documents import documents
 COUNTER = itertools.count()
 
 
-@settings(max_examples=200, derandomize=True, database=None, deadline=None,
+@settings(max_examples=150, derandomize=True, database=None, deadline=None,
           suppress_health_check=list(HealthCheck))
 @given(text=documents())
 def test_generated_documents_never_reach_an_internal_error(text, tmp_path_factory, capsys):
