@@ -549,7 +549,8 @@ def _reporting(asked: _Asked, conn: _Conn | None, ref: _Ref | None, fallback: _R
     kept = final.kept if final is not None else _NOTHING
     mapped = final is not None and key == final.key  # Info Mart maps this key
     on_leg = asked.dn in kept and mapped  # then the agent's own leg decides
-    holds = kept[asked.dn] if on_leg else final.user_data.get(key) if (final is not None and key) else None
+    holds = kept[asked.dn] if on_leg and asked.dn is not None else \
+        final.user_data.get(key) if (final is not None and key) else None
     ended = final.ended if final is not None else None
     fate, reason, icon = _fate(asked, ref, fallback, final.rule if final is not None else None, on_leg, holds)
     place = None
