@@ -130,6 +130,7 @@ def stated_check(message: str) -> Check | None:
 def _published() -> str:
     document = Scenario.model_json_schema(by_alias=True)
     _keys_as_checked(document)
+    _bounds_as_json_schema(document)
     definitions = document["$defs"]
     for check in CHECKS:
         part = document if check.definition == "Scenario" else definitions[check.definition]
@@ -152,6 +153,24 @@ def _keys_as_checked(part: Any) -> None:
     elif isinstance(part, list):
         for value in part:
             _keys_as_checked(value)
+
+
+_BOUNDS = {"gt": "exclusiveMinimum", "ge": "minimum", "lt": "exclusiveMaximum", "le": "maximum"}
+
+
+def _bounds_as_json_schema(part: Any) -> None:
+    """A bound pydantic leaves in its own words (``gt``, ``le``: on an optional number it also
+    checks before validation) in JSON Schema's, so editors and generators see it."""
+    if isinstance(part, dict):
+        if part.get("type") in ("number", "integer"):
+            for ours, theirs in _BOUNDS.items():
+                if ours in part:
+                    part.setdefault(theirs, part.pop(ours))
+        for value in part.values():
+            _bounds_as_json_schema(value)
+    elif isinstance(part, list):
+        for value in part:
+            _bounds_as_json_schema(value)
 
 
 def published_schema() -> dict[str, Any]:

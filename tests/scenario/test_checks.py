@@ -27,6 +27,14 @@ def test_every_check_is_stated_where_it_belongs():
         assert check.sentence in part["x-checked-on-load"], check
 
 
+def test_bounds_are_in_json_schema_words():
+    text = json.dumps(published_schema())
+    for word in ('"gt"', '"ge"', '"lt"', '"le"'):
+        assert word not in text
+    rate = published_schema()["$defs"]["Traffic"]["properties"]["rate"]["anyOf"][0]
+    assert rate["exclusiveMinimum"] == 0 and rate["maximum"] == 10_000
+
+
 def test_user_names_are_checked_by_the_schema_as_by_the_loader():
     validator = _validator()
     base = {"version": 1, "name": "n", "description": "d"}
