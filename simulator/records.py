@@ -253,7 +253,7 @@ class RecordBuilder:
         self._conns: dict[str, _Conn] = {}
         self._refs: dict[int, _Ref] = {}
         self._closed_at: deque[int] = deque()  # when reporting closed each call, in order
-        self._closed: deque[str] = deque()  # … and its ConnID (two deques: no tuple per call)
+        self._closed_ids: deque[str] = deque()  # … and its ConnID (two deques: no tuple per call)
         self._handlers = self.handlers()
 
     # -- feeding --------------------------------------------------------------------
@@ -415,15 +415,15 @@ class RecordBuilder:
             self.on_call(conn.row.handed_on(conn.released_at))
         conn.row = None  # handed on: what stays is what a later disposition needs
         self._closed_at.append(entry.t)
-        self._closed.append(conn_id)
+        self._closed_ids.append(conn_id)
         self._forget(entry.t)
 
     def _forget(self, now: int) -> None:
         """Forget the calls reporting closed more than ``forget_after`` ago."""
-        closed_at, closed = self._closed_at, self._closed
+        closed_at = self._closed_at
         while closed_at and closed_at[0] + self.forget_after < now:
             closed_at.popleft()
-            self._conns.pop(closed.popleft(), None)
+            self._conns.pop(self._closed_ids.popleft(), None)
 
     # -- completeness ----------------------------------------------------------------
     def _check(self, pending: _Pending) -> None:

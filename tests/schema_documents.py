@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from functools import cache
 from typing import Any
 
@@ -17,6 +16,7 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
 from simulator.scenario.checks import published_schema
+from simulator.scenario.schema import DN_NUMBER
 
 JUNK = ["", "x", "-1", "0", "1e400", ".inf", ".nan", "1" + "0" * 40, "[]", "{}", "null", "true", "'{c9}'",
         '"15000"', "99999", "1h", "0.0000001", "{dist: normal, mean: 1ms, sd: -1ms}", "agent1", "Released",
@@ -65,9 +65,6 @@ def documents(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         text = mutate(draw(st.randoms(use_true_random=False)), text)
     return text
-
-
-DN_NUMBER = re.compile(r"^\+?[0-9A-Za-z_.-]{1,64}$")
 
 
 def repaired(data: dict[str, Any]) -> dict[str, Any]:

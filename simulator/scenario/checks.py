@@ -129,8 +129,7 @@ def stated_check(message: str) -> Check | None:
 @cache
 def _published() -> str:
     document = Scenario.model_json_schema(by_alias=True)
-    _keys_as_checked(document)
-    _bounds_as_json_schema(document)
+    _as_the_loader_checks(document)
     definitions = document["$defs"]
     for check in CHECKS:
         part = document if check.definition == "Scenario" else definitions[check.definition]
@@ -142,35 +141,26 @@ def _published() -> str:
     return json.dumps(document)
 
 
-def _keys_as_checked(part: Any) -> None:
-    """A mapping whose keys pydantic checks against a pattern (user names) has no other keys:
-    pydantic's schema gives ``patternProperties`` and leaves other keys allowed."""
-    if isinstance(part, dict):
-        if "patternProperties" in part and "additionalProperties" not in part:
-            part["additionalProperties"] = False
-        for value in part.values():
-            _keys_as_checked(value)
-    elif isinstance(part, list):
-        for value in part:
-            _keys_as_checked(value)
-
-
 _BOUNDS = {"gt": "exclusiveMinimum", "ge": "minimum", "lt": "exclusiveMaximum", "le": "maximum"}
 
 
-def _bounds_as_json_schema(part: Any) -> None:
-    """A bound pydantic leaves in its own words (``gt``, ``le``: on an optional number it also
-    checks before validation) in JSON Schema's, so editors and generators see it."""
+def _as_the_loader_checks(part: Any) -> None:
+    """Say in JSON Schema what pydantic checks but publishes loosely, throughout ``part``:
+    a mapping whose keys it checks against a pattern (user names) has no other keys
+    (pydantic gives ``patternProperties`` and leaves other keys allowed); a bound it leaves in
+    its own words (``gt``, ``le`` on an optional number) is JSON Schema's."""
     if isinstance(part, dict):
+        if "patternProperties" in part and "additionalProperties" not in part:
+            part["additionalProperties"] = False
         if part.get("type") in ("number", "integer"):
             for ours, theirs in _BOUNDS.items():
                 if ours in part:
                     part.setdefault(theirs, part.pop(ours))
         for value in part.values():
-            _bounds_as_json_schema(value)
+            _as_the_loader_checks(value)
     elif isinstance(part, list):
         for value in part:
-            _bounds_as_json_schema(value)
+            _as_the_loader_checks(value)
 
 
 def published_schema() -> dict[str, Any]:

@@ -58,17 +58,17 @@ Duration = Annotated[
         "description": DURATION_HELP,
     }),
 ]
-_NUMBER = re.compile(r"^\+?[0-9A-Za-z_.-]{1,64}$")
+DN_NUMBER = re.compile(r"^\+?[0-9A-Za-z_.-]{1,64}$")  # a DN or phone number
 
 
 def _dn_or_number(value: str) -> str:
-    if not _NUMBER.match(value):
+    if not DN_NUMBER.match(value):
         raise ValueError(f"a DN or phone number is 1 to 64 digits, letters and + . _ -, not {value!r}"[:200])
     return value
 
 
 Number = Annotated[str, BeforeValidator(_number_as_text), AfterValidator(_dn_or_number),
-                   WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\+?[0-9A-Za-z_.-]{1,64}$"},
+                   WithJsonSchema({"anyOf": [{"type": "string", "pattern": DN_NUMBER.pattern},
                                              {"type": "integer", "minimum": 0}],  # YAML reads 15000 as a number
                                    "description": "a DN or a phone number"})]
 def _not_reserved(name: str) -> str:
