@@ -26,6 +26,8 @@ def main() -> None:
     parser.add_argument("paths", nargs="+", help="files or folders to mutate, e.g. simulator/live/")
     parser.add_argument("--tests", nargs="+", required=True, help="the test folders or files to run against them")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--only", nargs="*", default=[],
+                        help="mutant names to run, with wildcards, e.g. 'simulator.live.auth*' (default: all)")
     parser.add_argument("--ignore", nargs="*", default=["tests/live/test_openapi_fuzz.py"],
                         help="test files left out (the OpenAPI fuzz test's module-wide server does not survive "
                              "mutmut's forked runs)")
@@ -44,7 +46,8 @@ def main() -> None:
         node = ROOT / "tests" / "live" / "node" / "node_modules"
         if node.is_dir():  # the official CometD client's tests need it
             (work / "tests" / "live" / "node" / "node_modules").symlink_to(node)
-        run = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(args.jobs)], cwd=work)
+        run = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(args.jobs), *args.only],
+                             cwd=work)
         results = subprocess.run([sys.executable, "-m", "mutmut", "results"], cwd=work, capture_output=True,
                                  text=True)
         print(results.stdout)

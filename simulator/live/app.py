@@ -38,7 +38,7 @@ from .. import strictjson
 from ..gws import status
 from ..gws.bodies import MAX_BODY, RawBody
 from ..scenario.loader import ScenarioError
-from .auth import COOKIE, CSRF_HEADER, CSRF_TOKEN, Session, Sessions
+from .auth import COOKIE, CSRF_HEADER, CSRF_TOKEN, Sessions, csrf_passes
 from .bayeux import BayeuxServer
 from .engine import LiveEngine
 from .openapi import document
@@ -101,30 +101,22 @@ def create_app(engine: LiveEngine, passwords: dict[str, str], control_token: str
     bayeux = BayeuxServer(clock=time.monotonic)
     engine.world.gws.desktop_listeners.append(lambda message: bayeux.publish(message.user, message.message()))
 
-    def who(request: Request) -> tuple[str | None, str | None, Session | None, dict[str, str]]:
-        """The session's user and id (from the cookie, or Basic credentials that start one) and cookies to set."""
-        session_id, session = sessions.from_cookie(request.cookies.get(COOKIE))
-        if session is not None:
-            return session.user, session_id, session, {}
-        user = sessions.from_basic(request.headers.get("authorization"))
-        if user is None:
-            return None, None, None, {}
-        session_id, session = sessions.start(user)
-        return user, session_id, session, {"set-cookie": f"{COOKIE}={session_id}; Path=/; HttpOnly; SameSite=Lax"}
-
     async def gws(request: Request) -> Response:
         if request.method not in GWS_METHODS:  # (inference) GWS's Spring edge answers 405; the body is tsim's
             return _refusal(405, status.FORBIDDEN, f"Operation forbidden: {request.method} is not a method of "
                                                    f"{request.url.path}", {"allow": ", ".join(GWS_METHODS)})
-        user, session_id, session, headers = who(request)
-        if user is None or session is None or session_id is None:
+        identified = sessions.identify(request.cookies.get(COOKIE), request.headers.get("authorization"))
+        if identified is None:
             return _refusal(401, status.NOT_AUTHENTICATED, "User not authenticated",
                             {"www-authenticate": 'Basic realm="tsim"'})
+        session_id, session, started = identified
+        user = session.user
+        headers = {"set-cookie": f"{COOKIE}={session_id}; Path=/; HttpOnly; SameSite=Lax"} if started else {}
         method = "GET" if request.method == "HEAD" else request.method  # HEAD: a GET's answer without its body
+        if not csrf_passes(method, session, request.headers.get(CSRF_TOKEN)):
+            return _refusal(403, status.FORBIDDEN, "Missing or invalid Csrf token", headers)
         if method == "GET":
             headers.update({CSRF_HEADER: CSRF_TOKEN, CSRF_TOKEN: session.csrf})
-        elif request.headers.get(CSRF_TOKEN) != session.csrf:
-            return _refusal(403, status.FORBIDDEN, "Missing or invalid Csrf token", headers)
         body, refusal = await _body(request)
         if refusal is not None:
             return refusal

@@ -77,6 +77,18 @@ class Sessions:
                 return
             del self.by_id[session_id]
 
+    def identify(self, cookie: str | None, authorization: str | None) -> tuple[str, Session, bool] | None:
+        """The session a request proves: its cookie's, or one its Basic credentials start (True: a new one,
+        whose cookie the answer sets). None: the request proves no user."""
+        session_id, session = self.from_cookie(cookie)
+        if session_id is not None and session is not None:
+            return session_id, session, False
+        user = self.from_basic(authorization)
+        if user is None:
+            return None
+        session_id, session = self.start(user)
+        return session_id, session, True
+
     def from_basic(self, authorization: str | None) -> str | None:
         """The user a ``Basic`` Authorization header proves, or None."""
         if not authorization or not authorization.lower().startswith("basic "):
@@ -97,3 +109,11 @@ class Sessions:
         session_id = secrets.token_hex(16).upper()
         session = self.by_id[session_id] = Session(user, used=self.clock())
         return session_id, session
+
+
+def csrf_passes(method: str, session: Session, sent: str | None) -> bool:
+    """The CSRF rule (§1.10): a GET needs no token (its answer hands the session's out); any other method
+    must send the session's own token back, compared in constant time."""
+    if method == "GET":
+        return True
+    return sent is not None and hmac.compare_digest(sent.encode(), session.csrf.encode())
