@@ -32,7 +32,7 @@ from typing import Any
 from .. import journal as J
 from .. import tlib
 from . import bodies, status
-from .service import Pending, User, WebServices, require_view
+from .state import Pending, ServiceState, User, require_view
 from .status import GwsError
 
 USER_DATA = "userData"
@@ -49,7 +49,7 @@ PATH_BY_VIEW: dict[str, str] = {
 """The rule, as a table: the call's state in Web Services' view → the path."""
 
 
-def set_call_disposition(gws: WebServices, user: User, call_id: str, raw: Any, rid: str) -> int:
+def set_call_disposition(gws: ServiceState, user: User, call_id: str, raw: Any, rid: str) -> int:
     decision: dict[str, Any] = {
         "request": rid, "user": user.name, "dn": user.dn, "callId": call_id, "connId": None, "callUuid": None,
         "disposition": raw.get("disposition") if isinstance(raw, dict) else None,
@@ -81,7 +81,7 @@ def set_call_disposition(gws: WebServices, user: User, call_id: str, raw: Any, r
     return ref
 
 
-def fall_back(gws: WebServices, user: User, failed: Pending, failed_reference: int) -> None:
+def fall_back(gws: ServiceState, user: User, failed: Pending, failed_reference: int) -> None:
     """After EventError on the userData path: send the disposition as a user event."""
     asked = failed.disposition
     assert asked is not None, "only a SetCallDisposition falls back"
@@ -96,7 +96,7 @@ def fall_back(gws: WebServices, user: User, failed: Pending, failed_reference: i
     _send_user_event(gws, user, ref, retry, asked["key"], asked["value"])
 
 
-def _send_user_event(gws: WebServices, user: User, ref: int, pending: Pending, key: str, value: str) -> None:
+def _send_user_event(gws: ServiceState, user: User, ref: int, pending: Pending, key: str, value: str) -> None:
     """The user event names the call by the ids it had when the disposition was
     asked for: the call may have been completed in Web Services since."""
     content = {"ConnID": pending.conn_id, "CallUuid": pending.call_uuid, "UserData": {key: value}}

@@ -8,7 +8,7 @@ the owner of the conference call or a supervisor during monitoring"); the
 call's situation in GWS's view offers the operation among its
 ``capabilities`` (else 2). Then the request goes to T-Server and the answer is
 statusCode 0. ``SetCallDisposition`` and ``Complete`` are not capabilities:
-they have rules of their own (``disposition``, ``WebServices.complete``).
+they have rules of their own (``disposition``, ``ServiceState.complete``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 from .. import tlib
 from . import bodies, status
-from .service import Pending, User, WebServices, require_view
+from .state import Pending, ServiceState, User, require_view
 from .status import GwsError
 from .view import CallView
 
@@ -79,7 +79,7 @@ def operation_name(body: Any) -> str:
     return name
 
 
-def call_operation(gws: WebServices, user: User, name: str, call_id: str, raw: Any, rid: str) -> int:
+def call_operation(gws: ServiceState, user: User, name: str, call_id: str, raw: Any, rid: str) -> int:
     if name in CONSULT_COMPLETIONS:
         return complete_consult(gws, user, name, call_id, raw, rid)
     operation = OPERATIONS.get(name)
@@ -102,7 +102,7 @@ def call_operation(gws: WebServices, user: User, name: str, call_id: str, raw: A
     return ref
 
 
-def _require_offered(gws: WebServices, user: User, view: CallView, name: str) -> None:
+def _require_offered(gws: ServiceState, user: User, view: CallView, name: str) -> None:
     """StatusCode 2 unless the call's capabilities, in its situation now, include ``name``."""
     offered = gws.offers(user, view)
     if name not in offered:
@@ -137,7 +137,7 @@ def _call_id(uri: str) -> str:
     return uri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def dial(gws: WebServices, user: User, raw: Any, rid: str) -> int:
+def dial(gws: ServiceState, user: User, raw: Any, rid: str) -> int:
     name = operation_name(raw)
     if name != "Dial":
         raise GwsError(status.INPUT_VALIDATION, f"Input validation error: {name!r} is not an operation on "
@@ -157,7 +157,7 @@ VOICE_CHANNEL_OPERATIONS = ("AfterCallWork", "AuxWork", "Ready", "NotReady")
 WORK_MODES = {"AfterCallWork": "AgentAfterCallWork", "AuxWork": "AgentAuxWork"}
 
 
-def voice_channel(gws: WebServices, user: User, raw: Any, rid: str) -> int:
+def voice_channel(gws: ServiceState, user: User, raw: Any, rid: str) -> int:
     """``POST /api/v2/me/channels/voice``: the agent's state (facts §1.5 and §4).
 
     ``AfterCallWork`` and ``AuxWork`` send RequestAgentNotReady with that work
@@ -180,7 +180,7 @@ def voice_channel(gws: WebServices, user: User, raw: Any, rid: str) -> int:
     return ref
 
 
-def complete_consult(gws: WebServices, user: User, name: str, call_id: str, raw: Any, rid: str) -> int:
+def complete_consult(gws: ServiceState, user: User, name: str, call_id: str, raw: Any, rid: str) -> int:
     """CompleteTransfer / CompleteConference, sent on either of two calls of the user,
     one of them Held (the original of a consult and its consult call, or two calls
     swapped with SwapCalls). The other call: ``consultCallUri``, else the consult

@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .. import journal as J
-from ..gws.service import HttpAnswer
+from ..gws import HttpAnswer
 from ..record import DispositionRecord
 from ..run import RunResult, RunSinks, close_run, start_run
 from ..scenario.loader import LoadedScenario, ScenarioError, check_model

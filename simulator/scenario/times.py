@@ -9,12 +9,19 @@ to microseconds, and a sweep that moves the anchor moves it too.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from ..timeunits import DURATION_HELP, MAX_DURATION, format_delta, parse_duration
 
-if TYPE_CHECKING:
-    from .schema import Step
+
+class TimedStep(Protocol):
+    """What step times need of a scenario step (``schema.Step``)."""
+
+    id: str | None
+    gws: Any  # its request, if any: a relative time may name the request's ``name``
+    at: Any  # microseconds once resolved, or a RelativeAt
+    relative: tuple[str, int] | None
 
 _RELATIVE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9._-]*)\s*(?:([+-])\s*(\S.*?))?\s*$")
 AT_HELP = f"{DURATION_HELP}; or another step's id with an offset: 'hangup + 2s', 'hangup - 50ms'"
@@ -55,7 +62,7 @@ class TimeError(ValueError):
         self.index = index
 
 
-def anchors(steps: list[Step]) -> dict[str, int]:
+def anchors(steps: Sequence[TimedStep]) -> dict[str, int]:
     """Step ids and gws request names → step index."""
     out: dict[str, int] = {}
     for index, step in enumerate(steps):
@@ -66,7 +73,7 @@ def anchors(steps: list[Step]) -> dict[str, int]:
     return out
 
 
-def resolve_times(steps: list[Step]) -> None:
+def resolve_times(steps: Sequence[TimedStep]) -> None:
     """Turn every relative ``at`` into microseconds (in place), following anchors.
 
     A step's relative time is kept (``Step.relative``) so that it can be

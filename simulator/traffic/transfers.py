@@ -14,16 +14,26 @@ call with the agent: the caller hangs up a talk's length after the attempt.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .. import timing, tlib
 from ..links import later
 from ..scenario.schema import TransferHabit
 from ..tserver import calls
+from ..world import World
 from .draws import delay
 
-if TYPE_CHECKING:
-    from .source import TrafficSource
+
+class Desks(Protocol):
+    """What a transfer needs of the traffic that plays the agents (``source.TrafficSource``)."""
+
+    world: World
+
+    def send(self, user: str, call_id: str, operation: str, extra: dict[str, Any]) -> None:
+        """The agent clicks ``operation`` on the call ``call_id`` at their desktop."""
+
+    def after_call(self, dn: str, call_id: str, leaves_in: int) -> None:
+        """The agent's disposition and Done, planned ``leaves_in`` before the agent leaves the call."""
 
 RETRIEVE_AFTER = 1_000_000
 """An agent giving up a consult call clicks Retrieve this long (µs) after Hangup."""
@@ -43,7 +53,7 @@ class Transfer:
 
 
 class Transfers:
-    def __init__(self, source: TrafficSource, habit: TransferHabit):
+    def __init__(self, source: Desks, habit: TransferHabit):
         seed = source.world.seed
         self.source, self.habit = source, habit
         self.after = delay(seed, "traffic:transfer-after", habit.after)

@@ -27,7 +27,7 @@ from ..links import later
 from ..timeunits import US_PER_SECOND
 from .model import Agent, TError
 from .routing import distribute
-from .server import TServer
+from .switch import Switch
 
 WORK_MODES = {tlib.AFTER_CALL_WORK: "AgentAfterCallWork", tlib.NOT_READY: "AgentManualIn",
               tlib.AUX_WORK: "AgentAuxWork"}
@@ -35,14 +35,14 @@ WORK_MODES = {tlib.AFTER_CALL_WORK: "AgentAfterCallWork", tlib.NOT_READY: "Agent
 BY_WORK_MODE = {mode: state for state, mode in WORK_MODES.items()}
 
 
-def _agent(ts: TServer, dn: str) -> Agent:
+def _agent(ts: Switch, dn: str) -> Agent:
     agent = ts.dn(dn).agent
     if agent is None:
         raise TError(tlib.TERR_INVALID_ATTR, f"No agent is logged in on DN {dn}")
     return agent
 
 
-def _agent_event(ts: TServer, name: str, agent: Agent, reference_id: int | None, **extra: Any) -> None:
+def _agent_event(ts: Switch, name: str, agent: Agent, reference_id: int | None, **extra: Any) -> None:
     attrs: dict[str, Any] = {"ThisDN": agent.dn, "AgentID": agent.agent_id}
     if reference_id is not None:
         attrs["ReferenceID"] = reference_id
@@ -50,7 +50,7 @@ def _agent_event(ts: TServer, name: str, agent: Agent, reference_id: int | None,
     ts.emit(name, agent.dn, attrs)
 
 
-def login(ts: TServer, dn: str, agent_id: str, reference_id: int | None = None) -> None:
+def login(ts: Switch, dn: str, agent_id: str, reference_id: int | None = None) -> None:
     place = ts.dn(dn)
     if place.agent is not None:
         raise TError(tlib.TERR_IN_SAME_STATE, f"Agent {place.agent.agent_id} is already logged in on {dn}")
@@ -58,7 +58,7 @@ def login(ts: TServer, dn: str, agent_id: str, reference_id: int | None = None) 
     _agent_event(ts, "EventAgentLogin", place.agent, reference_id)
 
 
-def logout(ts: TServer, dn: str, reference_id: int | None = None) -> None:
+def logout(ts: Switch, dn: str, reference_id: int | None = None) -> None:
     """The agent logs out of ``dn``: no more calls are routed to it."""
     agent = _agent(ts, dn)
     agent.change += 1  # a wrap-up timer still running is stale now
@@ -66,7 +66,7 @@ def logout(ts: TServer, dn: str, reference_id: int | None = None) -> None:
     _agent_event(ts, "EventAgentLogout", agent, reference_id)
 
 
-def shift_over(ts: TServer, dn: str) -> None:
+def shift_over(ts: Switch, dn: str) -> None:
     """The agent's shift ends: log out now if free, else once the work at hand is done."""
     agent = ts.dns[dn].agent
     if agent is not None:
@@ -74,7 +74,7 @@ def shift_over(ts: TServer, dn: str) -> None:
         logout_if_due(ts, dn)
 
 
-def logout_if_due(ts: TServer, dn: str) -> None:
+def logout_if_due(ts: Switch, dn: str) -> None:
     """Log out an agent whose shift is over, if on no call and not in after-call work."""
     place = ts.dns.get(dn)  # (a caller's number is no DN)
     agent = place.agent if place is not None else None
@@ -83,7 +83,7 @@ def logout_if_due(ts: TServer, dn: str) -> None:
         logout(ts, dn)
 
 
-def set_state(ts: TServer, dn: str, state: str, reference_id: int | None = None,
+def set_state(ts: Switch, dn: str, state: str, reference_id: int | None = None,
               wrap_up: int | None = None) -> None:
     """Ready, NotReady or AfterCallWork (for ``wrap_up`` µs, then Ready). An agent whose
     shift is over logs out instead of becoming Ready by itself (a wrap-up's or a
@@ -115,7 +115,7 @@ def set_state(ts: TServer, dn: str, state: str, reference_id: int | None = None,
         _agent_event(ts, "EventAgentNotReady", agent, reference_id, AgentWorkMode=WORK_MODES[state], **extra)
 
 
-def after_call(ts: TServer, dn: str) -> None:
+def after_call(ts: Switch, dn: str) -> None:
     """A party of ``dn`` was released: start its agent's automatic after-call work."""
     place = ts.dns.get(dn)
     agent = place.agent if place is not None else None

@@ -7,11 +7,11 @@ from .. import tlib
 from .agents import after_call, logout_if_due
 from .model import EXTENSION, ROLE_ORIGINATION, Call, Party, TError
 from .routing import check_route, deliver, distribute
-from .server import TServer
 from .states import require, transition
+from .switch import Switch
 
 
-def make_call(ts: TServer, this_dn: str, destination: str, user_data: dict | None = None,
+def make_call(ts: Switch, this_dn: str, destination: str, user_data: dict | None = None,
               reference_id: int | None = None) -> Call:
     """RequestMakeCall from an extension: Internal to a configured DN, else Outbound."""
     dn = ts.dn(this_dn)
@@ -30,7 +30,7 @@ def make_call(ts: TServer, this_dn: str, destination: str, user_data: dict | Non
     return call
 
 
-def inbound_call(ts: TServer, caller: str, destination: str, user_data: dict | None = None) -> Call:
+def inbound_call(ts: Switch, caller: str, destination: str, user_data: dict | None = None) -> Call:
     """A call from the network (an external caller) arrives at ``destination``."""
     ts.dn(destination)
     check_route(ts, destination)
@@ -42,7 +42,7 @@ def inbound_call(ts: TServer, caller: str, destination: str, user_data: dict | N
     return call
 
 
-def answer(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -> None:
+def answer(ts: Switch, dn: str, call: Call, reference_id: int | None = None) -> None:
     party = ts.party_on(call, dn)
     party.state, event = transition("answer", party.state)
     party.had_answered = True
@@ -54,19 +54,19 @@ def answer(ts: TServer, dn: str, call: Call, reference_id: int | None = None) ->
             ts.call_event("EventEstablished", call, other.dn)
 
 
-def hold(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -> None:
+def hold(ts: Switch, dn: str, call: Call, reference_id: int | None = None) -> None:
     party = ts.party_on(call, dn)
     party.state, event = transition("hold", party.state)
     ts.call_event(event, call, dn, reference_id=reference_id)
 
 
-def retrieve(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -> None:
+def retrieve(ts: Switch, dn: str, call: Call, reference_id: int | None = None) -> None:
     party = ts.party_on(call, dn)
     party.state, event = transition("retrieve", party.state)
     ts.call_event(event, call, dn, reference_id=reference_id)
 
 
-def send_dtmf(ts: TServer, dn: str, call: Call, digits: object, reference_id: int | None = None) -> None:
+def send_dtmf(ts: Switch, dn: str, call: Call, digits: object, reference_id: int | None = None) -> None:
     """RequestSendDTMF: an Established party sends digits; EventDTMFSent confirms them."""
     party = ts.party_on(call, dn)
     if party.state != tlib.ESTABLISHED:
@@ -76,13 +76,13 @@ def send_dtmf(ts: TServer, dn: str, call: Call, digits: object, reference_id: in
     ts.call_event("EventDTMFSent", call, dn, reference_id=reference_id, DTMFDigits=digits)
 
 
-def release(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -> None:
+def release(ts: Switch, dn: str, call: Call, reference_id: int | None = None) -> None:
     """A party hangs up; with fewer than two parties left, the call ends."""
     party = release_party(ts, call, dn, reference_id=reference_id)
     end_if_alone(ts, call, leavers=(party,))
 
 
-def release_party(ts: TServer, call: Call, dn: str, reference_id: int | None = None,
+def release_party(ts: Switch, call: Call, dn: str, reference_id: int | None = None,
                   quiet_others: bool = False) -> Party:
     """Release one party; if two or more remain, they hear EventPartyDeleted
     (``party_deleted``: the party that left deleted itself)."""
@@ -96,7 +96,7 @@ def release_party(ts: TServer, call: Call, dn: str, reference_id: int | None = N
     return party
 
 
-def party_deleted(ts: TServer, call: Call, receiver: str, deleted: str, deleted_by: str,
+def party_deleted(ts: Switch, call: Call, receiver: str, deleted: str, deleted_by: str,
                   reference_id: int | None = None) -> None:
     """EventPartyDeleted: ``OtherDN`` the party that left (RoleDeletedParty),
     ``ThirdPartyDN`` who removed it (RoleDeletedBy, facts §5). (inference) When
@@ -106,7 +106,7 @@ def party_deleted(ts: TServer, call: Call, receiver: str, deleted: str, deleted_
                   ThirdPartyDN=deleted_by, ThirdPartyDNRole=tlib.ROLE_DELETED_BY)
 
 
-def end_if_alone(ts: TServer, call: Call, leavers: tuple[Party, ...] = ()) -> None:
+def end_if_alone(ts: Switch, call: Call, leavers: tuple[Party, ...] = ()) -> None:
     """End a call left with fewer than two parties, then start after-call work
     for the agents who talked on it and let queues distribute. A caller left
     alone on a call that waits in a queue (a single-step transfer to a queue
@@ -129,7 +129,7 @@ def end_if_alone(ts: TServer, call: Call, leavers: tuple[Party, ...] = ()) -> No
         distribute(ts)
 
 
-def _end(ts: TServer, call: Call) -> None:
+def _end(ts: Switch, call: Call) -> None:
     """The call is over: it leaves its queue and frees its ConnID."""
     if call.waiting and call.queue is not None:
         queue = ts.dns[call.queue]
@@ -140,7 +140,7 @@ def _end(ts: TServer, call: Call) -> None:
     ts.call_ended(call)
 
 
-def alternate(ts: TServer, dn: str, active: Call, held_conn_id: object, reference_id: int | None = None) -> None:
+def alternate(ts: Switch, dn: str, active: Call, held_conn_id: object, reference_id: int | None = None) -> None:
     """RequestAlternateCall (SwapCalls): hold the active call, retrieve the held one.
 
     ConnID names the active call and PreviousConnID the held one, as Platform
@@ -158,7 +158,7 @@ def alternate(ts: TServer, dn: str, active: Call, held_conn_id: object, referenc
     ts.call_event(event, held, dn)
 
 
-def mute(ts: TServer, dn: str, call: Call, on: bool, reference_id: int | None = None) -> None:
+def mute(ts: Switch, dn: str, call: Call, on: bool, reference_id: int | None = None) -> None:
     """RequestSetMuteOn / RequestSetMuteOff: an Established party mutes or unmutes
     (EventMuteOn / EventMuteOff to it)."""
     party = ts.party_on(call, dn)
@@ -170,7 +170,7 @@ def mute(ts: TServer, dn: str, call: Call, on: bool, reference_id: int | None = 
     ts.call_event("EventMuteOn" if on else "EventMuteOff", call, dn, reference_id=reference_id)
 
 
-def clear(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -> None:
+def clear(ts: Switch, dn: str, call: Call, reference_id: int | None = None) -> None:
     """RequestClearCall: the call ends for every party (EventReleased to each)."""
     ts.party_on(call, dn)
     leavers = []
@@ -182,7 +182,7 @@ def clear(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -> 
     end_if_alone(ts, call, leavers=tuple(leavers))
 
 
-def delete_from_conference(ts: TServer, dn: str, call: Call, participant: object,
+def delete_from_conference(ts: Switch, dn: str, call: Call, participant: object,
                            reference_id: int | None = None) -> None:
     """RequestDeleteFromConference (RemoveParticipantFromConference): ``dn``
     removes another party; those left hear EventPartyDeleted naming who went

@@ -8,9 +8,9 @@ from .. import tlib
 from ..timeunits import US_PER_SECOND
 from . import agents, calls, transfers, userdata
 from .model import TError
-from .server import TServer
+from .switch import Switch
 
-Handler = Callable[[TServer, tlib.TRequest], None]
+Handler = Callable[[Switch, tlib.TRequest], None]
 
 
 def _dn(req: tlib.TRequest) -> str:
@@ -29,41 +29,41 @@ def _destination(req: tlib.TRequest) -> str:
 
 
 def _on_call(operation: Callable[..., None]) -> Handler:
-    def handler(ts: TServer, req: tlib.TRequest) -> None:
+    def handler(ts: Switch, req: tlib.TRequest) -> None:
         call = ts.live_call(req.attrs.get("ConnID"))
         operation(ts, _dn(req), call, reference_id=req.reference_id)
     return handler
 
 
-def _make_call(ts: TServer, req: tlib.TRequest) -> None:
+def _make_call(ts: Switch, req: tlib.TRequest) -> None:
     calls.make_call(ts, _dn(req), _destination(req), req.attrs.get("UserData"),
                     reference_id=req.reference_id)
 
 
 def _user_data(operation: Callable[..., None]) -> Handler:
-    def handler(ts: TServer, req: tlib.TRequest) -> None:
+    def handler(ts: Switch, req: tlib.TRequest) -> None:
         call = ts.live_call(req.attrs.get("ConnID"))
         operation(ts, _dn(req), call, req.attrs.get("UserData"), reference_id=req.reference_id)
     return handler
 
 
-def _delete_pair(ts: TServer, req: tlib.TRequest) -> None:
+def _delete_pair(ts: Switch, req: tlib.TRequest) -> None:
     call = ts.live_call(req.attrs.get("ConnID"))
     userdata.delete_pair(ts, _dn(req), call, req.attrs.get("Key"), reference_id=req.reference_id)
 
 
-def _send_dtmf(ts: TServer, req: tlib.TRequest) -> None:
+def _send_dtmf(ts: Switch, req: tlib.TRequest) -> None:
     call = ts.live_call(req.attrs.get("ConnID"))
     calls.send_dtmf(ts, _dn(req), call, req.attrs.get("DTMFDigits"), reference_id=req.reference_id)
 
 
-def _user_event(ts: TServer, req: tlib.TRequest) -> None:
+def _user_event(ts: Switch, req: tlib.TRequest) -> None:
     userdata.distribute_user_event(ts, _dn(req), req.attrs.get("UserEvent"),
                                    reference_id=req.reference_id)
 
 
 def _agent_state(state: str) -> Handler:
-    def handler(ts: TServer, req: tlib.TRequest) -> None:
+    def handler(ts: Switch, req: tlib.TRequest) -> None:
         mode = req.attrs.get("AgentWorkMode")
         wanted = agents.BY_WORK_MODE.get(mode, state) if state == tlib.NOT_READY and isinstance(mode, str) else state
         wrap_up = (req.attrs.get("Extensions") or {}).get("WrapUpTime")
@@ -75,7 +75,7 @@ def _agent_state(state: str) -> Handler:
 
 
 def _initiate(link: str) -> Handler:
-    def handler(ts: TServer, req: tlib.TRequest) -> None:
+    def handler(ts: Switch, req: tlib.TRequest) -> None:
         call = ts.live_call(req.attrs.get("ConnID"))
         transfers.initiate(ts, _dn(req), call, _destination(req), link,
                            req.attrs.get("UserData"), reference_id=req.reference_id)
@@ -83,32 +83,32 @@ def _initiate(link: str) -> Handler:
 
 
 def _complete(operation: Callable[..., None], link: str) -> Handler:
-    def handler(ts: TServer, req: tlib.TRequest) -> None:
+    def handler(ts: Switch, req: tlib.TRequest) -> None:
         call = ts.live_call(req.attrs.get("ConnID"))
         operation(ts, _dn(req), call, req.attrs.get(link), reference_id=req.reference_id)
     return handler
 
 
 def _single_step(operation: Callable[..., None]) -> Handler:
-    def handler(ts: TServer, req: tlib.TRequest) -> None:
+    def handler(ts: Switch, req: tlib.TRequest) -> None:
         call = ts.live_call(req.attrs.get("ConnID"))
         operation(ts, _dn(req), call, _destination(req), reference_id=req.reference_id)
     return handler
 
 
-def _alternate(ts: TServer, req: tlib.TRequest) -> None:
+def _alternate(ts: Switch, req: tlib.TRequest) -> None:
     call = ts.live_call(req.attrs.get("ConnID"))
     calls.alternate(ts, _dn(req), call, req.attrs.get("PreviousConnID"), reference_id=req.reference_id)
 
 
 def _mute(on: bool) -> Handler:
-    def handler(ts: TServer, req: tlib.TRequest) -> None:
+    def handler(ts: Switch, req: tlib.TRequest) -> None:
         call = ts.live_call(req.attrs.get("ConnID"))
         calls.mute(ts, _dn(req), call, on, reference_id=req.reference_id)
     return handler
 
 
-def _delete_from_conference(ts: TServer, req: tlib.TRequest) -> None:
+def _delete_from_conference(ts: Switch, req: tlib.TRequest) -> None:
     call = ts.live_call(req.attrs.get("ConnID"))
     calls.delete_from_conference(ts, _dn(req), call, req.attrs.get("OtherDN"), reference_id=req.reference_id)
 

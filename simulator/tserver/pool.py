@@ -22,29 +22,28 @@ queue that seldom hands out calls does not gather stale entries all day.
 from __future__ import annotations
 
 import heapq
-from typing import TYPE_CHECKING
 
 from .. import tlib
-
-if TYPE_CHECKING:
-    from .server import TServer
+from .model import ACD_QUEUE, DN, Call
 
 Key = tuple[int, int]  # (ready since µs, configuration order)
 REBUILD_FACTOR = 4  # a heap is rebuilt when it holds this many times the free agents (plus a margin)
 
 
 class FreeAgents:
-    def __init__(self, ts: TServer):
-        self.ts = ts
-        self.order = {number: i for i, number in enumerate(ts.dns)}
-        self.heaps: dict[str, list[tuple[Key, str]]] = {queue.number: [] for queue in ts.queues}
+    def __init__(self, dns: dict[str, DN], live: dict[str, Call], on_calls: dict[str, set[str]]):
+        """``live``: the switch's live calls by ConnID; ``on_calls``: each DN's live ConnIDs (both the
+        switch's own tables, read as they change)."""
+        self.dns, self.live, self.on_calls = dns, live, on_calls
+        self.order = {number: i for i, number in enumerate(dns)}
+        self.heaps: dict[str, list[tuple[Key, str]]] = {dn.number: [] for dn in dns.values() if dn.type == ACD_QUEUE}
         self.keys: dict[str, Key] = {}  # the free agents now, with their key
         self.touched: set[str] = set()
 
     def busy(self, number: str) -> bool:
         """Does ``number`` have a live party on a live call?"""
-        live = self.ts.live
-        for conn_id in self.ts.on_calls.get(number, ()):
+        live = self.live
+        for conn_id in self.on_calls.get(number, ()):
             call = live.get(conn_id)
             party = call.parties.get(number) if call is not None else None
             if party is not None and party.state != tlib.RELEASED:
@@ -58,7 +57,7 @@ class FreeAgents:
             self._reconsider(number)
 
     def _reconsider(self, number: str) -> None:
-        dn = self.ts.dns.get(number)
+        dn = self.dns.get(number)
         agent = dn.agent if dn is not None else None
         if agent is None or agent.state != tlib.READY or self.busy(number):
             self.keys.pop(number, None)
@@ -75,7 +74,7 @@ class FreeAgents:
 
     def _rebuild(self, queue: str) -> None:
         """The queue's heap again, from the free agents who take its calls (stale entries dropped)."""
-        dns = self.ts.dns
+        dns = self.dns
         heap = [(key, number) for number, key in self.keys.items()
                 if (served := dns[number].agent) is not None and (served.queues is None or queue in served.queues)]
         heapq.heapify(heap)

@@ -21,12 +21,12 @@ from .model import (
     Party,
     TError,
 )
-from .server import TServer
+from .switch import Switch
 
 MAX_ROUTE_HOPS = 8
 
 
-def check_route(ts: TServer, destination: str) -> None:
+def check_route(ts: Switch, destination: str) -> None:
     """Refuse, before anything changes, a destination whose routing points never
     reach a destination (a loop, or a chain of more than MAX_ROUTE_HOPS)."""
     hops = 0
@@ -38,7 +38,7 @@ def check_route(ts: TServer, destination: str) -> None:
         dn = ts.dns.get(dn.route_target or "")
 
 
-def deliver(ts: TServer, call: Call, destination: str, hops: int = 0) -> None:
+def deliver(ts: Switch, call: Call, destination: str, hops: int = 0) -> None:
     """Put ``call`` on its way to ``destination`` (``check_route`` has passed)."""
     dn = ts.dns.get(destination)
     if dn is None:
@@ -62,12 +62,12 @@ def deliver(ts: TServer, call: Call, destination: str, hops: int = 0) -> None:
         deliver(ts, call, target, hops + 1)
 
 
-def ring(ts: TServer, call: Call, destination: str) -> None:
+def ring(ts: Switch, call: Call, destination: str) -> None:
     ts.add_party(call, Party(destination, tlib.RINGING, ROLE_DESTINATION, internal=True, had_ringing=True))
     ts.call_event("EventRinging", call, destination, other_dn=call.ani)
 
 
-def distribute(ts: TServer) -> None:
+def distribute(ts: Switch) -> None:
     """Deliver waiting queue calls to free Ready agents who take them, the call that
     has waited longest first, across the queues (ties: the queue configured first);
     ``pool``: each hand-over costs O(log n) in the agents, not a scan of every DN

@@ -41,14 +41,14 @@ from .. import tlib
 from .calls import end_if_alone, release_party
 from .model import INHERITED, JOINT, ROLE_ORIGINATION, Call, Party, TError
 from .routing import check_route, deliver
-from .server import TServer
 from .states import require, transition
+from .switch import Switch
 
 TRANSFER = "TransferConnID"
 CONFERENCE = "ConferenceConnID"
 
 
-def initiate(ts: TServer, dn: str, call: Call, destination: str, link: str,
+def initiate(ts: Switch, dn: str, call: Call, destination: str, link: str,
              user_data: dict | None = None, reference_id: int | None = None) -> Call:
     """InitiateTransfer / InitiateConference: hold the call (unless it is held
     already), dial the consult call."""
@@ -73,7 +73,7 @@ def initiate(ts: TServer, dn: str, call: Call, destination: str, link: str,
     return consult
 
 
-def _consult_user_data(ts: TServer, call: Call, consult: Call) -> None:
+def _consult_user_data(ts: Switch, call: Call, consult: Call) -> None:
     """The consult call's user data, by the consult-user-data option."""
     if ts.consult_user_data == INHERITED:
         consult.user_data.update(call.user_data)
@@ -83,7 +83,7 @@ def _consult_user_data(ts: TServer, call: Call, consult: Call) -> None:
         call.joint.append(consult.conn_id)
 
 
-def _pair(ts: TServer, dn: str, call: Call, other_conn_id: object, request: str) -> Call:
+def _pair(ts: Switch, dn: str, call: Call, other_conn_id: object, request: str) -> Call:
     """The other call of a completion: a live call ``dn`` is on besides ``call``,
     one of the two Held (T-Library's completions take any such pair)."""
     other = ts.live_call(other_conn_id)
@@ -95,7 +95,7 @@ def _pair(ts: TServer, dn: str, call: Call, other_conn_id: object, request: str)
     return other
 
 
-def _move(ts: TServer, consult: Call, call: Call, dn: str) -> list[Party]:
+def _move(ts: Switch, consult: Call, call: Call, dn: str) -> list[Party]:
     """Move every party but ``dn`` from the consult call onto ``call``."""
     movers = [p for p in consult.live_parties() if p.dn != dn]
     for party in movers:
@@ -104,7 +104,7 @@ def _move(ts: TServer, consult: Call, call: Call, dn: str) -> list[Party]:
     return movers
 
 
-def _moved(ts: TServer, call: Call, movers: list[Party], consult: Call, dn: str, call_state: int,
+def _moved(ts: Switch, call: Call, movers: list[Party], consult: Call, dn: str, call_state: int,
            role: str) -> None:
     """Each moved party hears EventPartyChanged with PreviousConnID, ``dn`` as ThirdPartyDN in ``role``."""
     for party in movers:
@@ -112,7 +112,7 @@ def _moved(ts: TServer, call: Call, movers: list[Party], consult: Call, dn: str,
                       ThirdPartyDN=dn, ThirdPartyDNRole=role)
 
 
-def complete_transfer(ts: TServer, dn: str, call: Call, consult_conn_id: object,
+def complete_transfer(ts: Switch, dn: str, call: Call, consult_conn_id: object,
                       reference_id: int | None = None) -> None:
     """The other party moves onto ``call``; then the agent leaves ``call`` first
     and the other call second (the order the CompleteTransfer page shows the
@@ -130,7 +130,7 @@ def complete_transfer(ts: TServer, dn: str, call: Call, consult_conn_id: object,
     end_if_alone(ts, call, leavers=(leaver,))
 
 
-def complete_conference(ts: TServer, dn: str, call: Call, consult_conn_id: object,
+def complete_conference(ts: Switch, dn: str, call: Call, consult_conn_id: object,
                         reference_id: int | None = None) -> None:
     consult = _pair(ts, dn, call, consult_conn_id, "CompleteConference")
     release_party(ts, consult, dn, reference_id=reference_id, quiet_others=True)
@@ -150,7 +150,7 @@ def complete_conference(ts: TServer, dn: str, call: Call, consult_conn_id: objec
     end_if_alone(ts, call)
 
 
-def _transferred(ts: TServer, call: Call, receiver: str, new_party: str, transferred_by: str) -> None:
+def _transferred(ts: Switch, call: Call, receiver: str, new_party: str, transferred_by: str) -> None:
     """EventPartyChanged to a party that stays on a transferred call: ``OtherDN`` the new
     party, ``ThirdPartyDN`` the agent who transferred (RoleTransferredBy),
     ``PreviousConnID`` the call's own ConnID (it did not move; facts §5)."""
@@ -159,7 +159,7 @@ def _transferred(ts: TServer, call: Call, receiver: str, new_party: str, transfe
                   ThirdPartyDNRole=tlib.ROLE_TRANSFERRED_BY)
 
 
-def _party_added(ts: TServer, call: Call, receiver: str, new_party: str, added_by: str,
+def _party_added(ts: Switch, call: Call, receiver: str, new_party: str, added_by: str,
                  reference_id: int | None = None) -> None:
     """EventPartyAdded: OtherDN the new party, ThirdPartyDN the agent who added it (facts §5)."""
     ts.call_event("EventPartyAdded", call, receiver, other_dn=new_party, reference_id=reference_id,
@@ -167,7 +167,7 @@ def _party_added(ts: TServer, call: Call, receiver: str, new_party: str, added_b
                   ThirdPartyDN=added_by, ThirdPartyDNRole=tlib.ROLE_ADDED_BY)
 
 
-def single_step_transfer(ts: TServer, dn: str, call: Call, destination: str,
+def single_step_transfer(ts: Switch, dn: str, call: Call, destination: str,
                          reference_id: int | None = None) -> None:
     party = ts.party_on(call, dn)
     if party.state not in (tlib.ESTABLISHED, tlib.HELD):
@@ -183,7 +183,7 @@ def single_step_transfer(ts: TServer, dn: str, call: Call, destination: str,
     end_if_alone(ts, call, leavers=(party,))
 
 
-def single_step_conference(ts: TServer, dn: str, call: Call, destination: str,
+def single_step_conference(ts: Switch, dn: str, call: Call, destination: str,
                            reference_id: int | None = None) -> None:
     party = ts.party_on(call, dn)
     if party.state not in (tlib.ESTABLISHED, tlib.HELD):

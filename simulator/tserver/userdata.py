@@ -23,10 +23,10 @@ from typing import Any
 
 from .. import tlib
 from .model import Call, TError
-from .server import TServer
+from .switch import Switch
 
 
-def _changed(ts: TServer, call: Call, requester: str, reference_id: int | None) -> None:
+def _changed(ts: Switch, call: Call, requester: str, reference_id: int | None) -> None:
     """EventAttachedDataChanged to the requester first, then to the other live parties;
     then to the live parties of the calls that share the data (joint)."""
     for party in sorted(call.live_parties(), key=lambda p: p.dn != requester):
@@ -41,25 +41,25 @@ def _changed(ts: TServer, call: Call, requester: str, reference_id: int | None) 
                 ts.call_event("EventAttachedDataChanged", partner, party.dn, ThirdPartyDN=requester)
 
 
-def attach(ts: TServer, dn: str, call: Call, data: dict[str, Any], reference_id: int | None = None) -> None:
+def attach(ts: Switch, dn: str, call: Call, data: dict[str, Any], reference_id: int | None = None) -> None:
     ts.party_on(call, dn)
     _require_pairs(data)
     call.user_data.update(data)
     _changed(ts, call, dn, reference_id)
 
 
-def update(ts: TServer, dn: str, call: Call, data: dict[str, Any], reference_id: int | None = None) -> None:
+def update(ts: Switch, dn: str, call: Call, data: dict[str, Any], reference_id: int | None = None) -> None:
     """RequestUpdateUserData: with a mapping, adding and overwriting are the same change."""
     attach(ts, dn, call, data, reference_id)
 
 
-def delete_all(ts: TServer, dn: str, call: Call, reference_id: int | None = None) -> None:
+def delete_all(ts: Switch, dn: str, call: Call, reference_id: int | None = None) -> None:
     ts.party_on(call, dn)
     call.user_data.clear()
     _changed(ts, call, dn, reference_id)
 
 
-def delete_pair(ts: TServer, dn: str, call: Call, key: Any, reference_id: int | None = None) -> None:
+def delete_pair(ts: Switch, dn: str, call: Call, key: Any, reference_id: int | None = None) -> None:
     ts.party_on(call, dn)
     if not isinstance(key, str) or key not in call.user_data:
         # (inference) no source gives the code for deleting an absent key.
@@ -68,7 +68,7 @@ def delete_pair(ts: TServer, dn: str, call: Call, key: Any, reference_id: int | 
     _changed(ts, call, dn, reference_id)
 
 
-def distribute_user_event(ts: TServer, dn: str, content: Any, reference_id: int | None = None) -> None:
+def distribute_user_event(ts: Switch, dn: str, content: Any, reference_id: int | None = None) -> None:
     ts.dn(dn)
     if not isinstance(content, dict):
         raise TError(tlib.TERR_INVALID_ATTR, "UserEvent must be a list of attributes")

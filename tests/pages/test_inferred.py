@@ -27,7 +27,7 @@ def test_the_view_lag_page_marks_the_error_and_its_error_message_with_their_reas
 def test_a_message_sent_because_of_an_inference_carries_its_reason_in_the_journal(tmp_path):
     """After a consult from a held call, the held call's StatusChange is sent again: an
     inference (no EventHeld comes), marked on the page from the journal's meta."""
-    from simulator.gws.service import RESENT_HELD
+    from simulator.gws.state import RESENT_HELD
 
     result = run_scenario(SCENARIOS / "consult-from-a-held-call.yaml")
     resent = [e for e in result.journal.of_kind("cometd") if (e.meta or {}).get("inference") == RESENT_HELD]
