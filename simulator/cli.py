@@ -26,7 +26,7 @@ from .output.streamed import StreamedReports
 from .output.summary import console
 from .pages.folders import checked_pages, run_folders, write_index
 from .record import record_schema
-from .run import JOURNAL_MODES, RunResult, run_scenario
+from .run import JOURNAL_MODES, RunResult, no_cyclic_gc, run_scenario
 from .scenario.discovery import scenario_files
 from .scenario.loader import LoadedScenario, ScenarioError, load_scenario
 from .scenario.schema import Scenario
@@ -162,7 +162,8 @@ def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str
     if update_golden and golden is None:
         raise click.UsageError("--update-golden needs --golden DIR")
     _check_executor(executor, scheduler)
-    loaded, bad = _load_all(scenarios)
+    with no_cyclic_gc():
+        loaded, bad = _load_all(scenarios)
     failed = 0
     results, golden_failures = [], {}
     for item in loaded:
@@ -172,8 +173,9 @@ def run(scenarios: tuple[Path, ...], out: Path, seed: int | None, tie_break: str
             bad += 1
             continue
         try:
-            result, out_dir = _run_and_write(item, out / item.scenario.name, mode, seed, tie_break,
-                                             reporting_tables)
+            with no_cyclic_gc():
+                result, out_dir = _run_and_write(item, out / item.scenario.name, mode, seed, tie_break,
+                                                 reporting_tables)
         except ReportsError as exc:
             _error(f"{item.path}: the reports cannot be written: {exc}")
             bad += 1
@@ -355,7 +357,8 @@ def report(folder: Path) -> None:
     if not folder.is_dir():
         raise click.UsageError(f"{folder}: no such folder")
     try:
-        _report(folder)
+        with no_cyclic_gc():
+            _report(folder)
     except ReportsError as exc:
         _error(str(exc))
         raise SystemExit(EXIT_BAD_INPUT) from None

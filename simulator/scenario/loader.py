@@ -323,7 +323,8 @@ def references(request: GwsStep) -> Iterator[str]:
                 raise ValueError(f"bad reference {match.group(0)}: write {{c1}}, {{c1.connId}}, {{c1.uri}} or "
                                  "{device}; {{ and }} stand for a literal { and }")
             yield ref.group(1)
-        if REFERENCE.sub("", text).count("{") or REFERENCE.sub("", text).count("}"):
+        left = REFERENCE.sub("", text) if "{" in text or "}" in text else ""
+        if "{" in left or "}" in left:
             raise ValueError(f"a lone brace in {text!r}: write {{{{ for {{ and }}}} for }}")
 
 
