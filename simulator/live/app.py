@@ -127,7 +127,7 @@ def create_app(engine: LiveEngine, passwords: dict[str, str], control_token: str
         return _json(answer.body, answer.status, headers)
 
     async def notifications(request: Request) -> Response:
-        _, session = sessions.from_cookie(request.cookies.get(COOKIE))
+        session = sessions.from_cookie(request.cookies.get(COOKIE))
         body, refusal = await _body(request)
         if refusal is not None:
             return refusal

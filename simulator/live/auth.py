@@ -50,19 +50,18 @@ class Sessions:
         self.limit = limit
         self.by_id: OrderedDict[str, Session] = OrderedDict()
 
-    def from_cookie(self, session_id: str | None) -> tuple[str | None, Session | None]:
-        if not session_id:
-            return None, None
-        session = self.by_id.get(session_id)
-        if session is None:
-            return None, None
+    def from_cookie(self, session_id: str | None) -> Session | None:
+        """The open session a ``JSESSIONID`` names (now its most recently used), or None."""
+        session = self.by_id.get(session_id) if session_id else None
+        if session_id is None or session is None:
+            return None
         now = self.clock()
         if now - session.used > self.idle_timeout:
             del self.by_id[session_id]
-            return None, None
+            return None
         session.used = now
         self.by_id.move_to_end(session_id)
-        return session_id, session
+        return session
 
     def end(self, session_id: str) -> None:
         """Invalidate a session: its cookie and token no longer prove anything."""
@@ -80,9 +79,9 @@ class Sessions:
     def identify(self, cookie: str | None, authorization: str | None) -> tuple[str, Session, bool] | None:
         """The session a request proves: its cookie's, or one its Basic credentials start (True: a new one,
         whose cookie the answer sets). None: the request proves no user."""
-        session_id, session = self.from_cookie(cookie)
-        if session_id is not None and session is not None:
-            return session_id, session, False
+        session = self.from_cookie(cookie)
+        if cookie is not None and session is not None:
+            return cookie, session, False
         user = self.from_basic(authorization)
         if user is None:
             return None

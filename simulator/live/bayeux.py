@@ -69,7 +69,7 @@ class BayeuxServer:
     # -- Web Services → clients ------------------------------------------------------
     def publish(self, user: str, message: dict[str, Any]) -> None:
         """Queue a message (``{"channel", "data"}``) for every matching client of ``user``."""
-        channel = message.get("channel", "")
+        channel = message["channel"]  # Web Services' messages always name theirs
         for client in self.clients.values():
             if client.user == user and any(matches(s, channel) for s in client.subscriptions):
                 if len(client.queue) < QUEUE_LIMIT:
@@ -93,8 +93,7 @@ class BayeuxServer:
     async def handle(self, user: str | None, messages: list[Any]) -> list[dict[str, Any]]:
         """Answer a batch of Bayeux messages from a client whose HTTP session is ``user``."""
         replies: list[dict[str, Any]] = []
-        held: BayeuxClient | None = None
-        connect_reply: dict[str, Any] | None = None
+        held: tuple[BayeuxClient, dict[str, Any]] | None = None  # a connect and its reply, answered last
         for message in messages:
             if not isinstance(message, dict) or not isinstance(message.get("channel"), str):
                 replies.append({"successful": False, "error": "400::Bad message", "channel": "/meta/unknown"})
@@ -115,7 +114,7 @@ class BayeuxServer:
                     reply["clientId"] = client.client_id
                     if channel == "/meta/connect":
                         reply.update(successful=True, advice=self.advice())
-                        held, connect_reply = client, reply
+                        held = client, reply
                         continue  # answered after the wait, with what the client has
                     if channel in ("/meta/subscribe", "/meta/unsubscribe"):
                         reply.update(self._subscription(client, channel, message.get("subscription")))
@@ -126,8 +125,9 @@ class BayeuxServer:
                     else:
                         reply.update(error=f"403::Publishing to {channel} is not allowed"[:200])
             replies.append(reply)
-        if held is not None and connect_reply is not None:
-            replies += await self._connect(held, first=not held.connected)
+        if held is not None:
+            client, connect_reply = held
+            replies += await self._connect(client, first=not client.connected)
             replies.append(connect_reply)
         return replies
 

@@ -25,8 +25,8 @@ def test_an_idle_session_expires_and_a_used_one_does_not():
     used, _ = sessions.start("a")
     for _ in range(3):
         clock.now += 40
-        assert sessions.from_cookie(used)[1] is not None
-    assert sessions.from_cookie(idle) == (None, None)  # 120 s without a request
+        assert sessions.from_cookie(used) is not None
+    assert sessions.from_cookie(idle) is None  # 120 s without a request
     clock.now += 61
     sessions.sweep()
     assert sessions.by_id == {}
@@ -86,5 +86,41 @@ def test_ending_a_session_twice_or_an_unknown_one_is_harmless():
     sessions.end(session_id)
     sessions.end(session_id)
     sessions.end("nobody")
-    assert sessions.from_cookie(session_id) == (None, None) and sessions.from_cookie(None) == (None, None)
-    assert sessions.from_cookie("") == (None, None)
+    assert sessions.from_cookie(session_id) is None and sessions.from_cookie(None) is None
+    assert sessions.from_cookie("") is None
+
+
+def test_a_session_lasts_the_whole_idle_timeout_and_not_a_moment_more():
+    clock = Clock()
+    sessions = Sessions({"a": "pw"}, clock, idle_timeout=60)
+    first, _ = sessions.start("a")
+    second, _ = sessions.start("a")
+    clock.now = 60.0  # exactly the timeout since the first's last request: still open
+    sessions.sweep()
+    assert list(sessions.by_id) == [first, second]
+    assert sessions.from_cookie(first) is not None
+    clock.now = 60.0 + 1e-6  # the second: a microsecond past it
+    assert sessions.from_cookie(second) is None
+    clock.now = 120.0  # the first was used at 60 s: exactly the timeout again
+    sessions.sweep()
+    assert list(sessions.by_id) == [first]
+    clock.now = 120.0 + 1e-6
+    sessions.sweep()
+    assert sessions.by_id == {}
+
+
+def test_a_request_with_its_cookie_keeps_the_session_and_sets_no_new_cookie():
+    import base64
+
+    sessions = Sessions({"a": "pw"}, Clock())
+    basic = "Basic " + base64.b64encode(b"a:pw").decode()
+    found = sessions.identify(None, basic)
+    assert found is not None
+    session_id, session, started = found
+    assert started and session.user == "a"
+    assert sessions.identify(session_id, None) == (session_id, session, False)
+    assert sessions.identify(session_id, basic) == (session_id, session, False)  # the cookie wins: no new session
+    assert len(sessions.by_id) == 1
+    assert sessions.identify("stale", None) is None
+    again = sessions.identify("stale", basic)  # a stale cookie with credentials: a new session
+    assert again is not None and again[2] and again[0] != session_id

@@ -115,6 +115,9 @@ def test_a_client_that_stops_reading_keeps_at_most_the_queue_limit_and_is_forgot
     clock.now = 1 + 10 - 0.001  # the long-poll timeout plus MAX_INTERVAL, not yet passed
     server.sweep()
     assert client_id in server.clients
+    clock.now = 1 + 10  # exactly: not passed either
+    server.sweep()
+    assert client_id in server.clients
     clock.now = 1 + 10 + 0.001
     server.sweep()
     assert client_id not in server.clients
