@@ -43,3 +43,8 @@ def test_the_scripted_benchmark_runs_both_formats():
     for form in ("json", "yaml"):
         out = run("bench_scripted.py", "--calls", "200", "--format", form, "--journal", "records")
         assert "ratio load/parse" in out and "200 dispositions" in out
+
+
+def test_the_agents_benchmark_prices_a_call_at_each_size():
+    out = run("bench_agents.py", "--sizes", "5", "50", "--calls", "200", "--repeat", "1")
+    assert "    50 agents: tsim" in out and "5 → 50 agents: tsim's cost per call" in out

@@ -21,6 +21,7 @@ a writer asks, so long runs stay cheap.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from abc import ABC, abstractmethod
 from typing import Any
@@ -47,6 +48,7 @@ DEVICE_CAPABILITIES = ("ForwardCallsOn",)  # the agent-state samples' device cap
 _TSIM_NAMESPACE = uuid.UUID("6f1b7e0e-1c52-4f0e-9a57-2f8b6a3c0d15")
 
 
+@functools.cache
 def user_state_id(state: str, work_mode: str | None) -> str:
     """The GUID of an agent state (``USER_STATE_IDS``)."""
     name = work_mode or state
@@ -54,6 +56,7 @@ def user_state_id(state: str, work_mode: str | None) -> str:
     return known if known is not None else str(uuid.uuid5(_TSIM_NAMESPACE, f"user-state:{name}")).upper()
 
 
+@functools.cache
 def voice_environment_uri(base_uri: str) -> str:
     """The device's ``voiceEnvironmentUri``: one voice environment per Web Services (inference: its id)."""
     return f"{base_uri}/api/v2/voice-environments/{uuid.uuid5(_TSIM_NAMESPACE, 'voice-environment')}"
@@ -218,12 +221,18 @@ class DeviceStateChange(CometdMessage):
         self.channel = DEVICES_CHANNEL
         self.message_type = "DeviceStateChangeMessage"
         self.notification_type = None
+        self._device = (device_id, phone_number, base_uri)  # the body is built when someone reads it
+
+    def device(self) -> dict[str, Any]:
+        """The message's device, as the samples show it."""
+        device_id, phone_number, base_uri = self._device
+        state, work_mode = self.state, self.work_mode
         name = work_mode or state
         user_state: dict[str, Any] = {"id": user_state_id(state, work_mode),
                                       "displayName": DISPLAY_NAMES.get(name, name), "state": state}
         if work_mode:
             user_state["workMode"] = work_mode
-        self._device = {
+        return {
             "id": device_id,
             "deviceState": "Active",
             "userState": user_state,
@@ -236,5 +245,5 @@ class DeviceStateChange(CometdMessage):
         }
 
     def message(self) -> dict[str, Any]:
-        return {"data": {"messageType": self.message_type, "devices": [dict(self._device)]},
+        return {"data": {"messageType": self.message_type, "devices": [self.device()]},
                 "channel": self.channel}

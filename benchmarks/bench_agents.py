@@ -1,0 +1,53 @@
+"""Cost per call against the number of agents: the same M/M/c load per agent
+(``bench_mmc``'s queue, 0.8 Erlang each), 10 to 10,000 agents, about the same
+number of calls at every size.
+
+Each size is timed as CPU seconds per call offered, tsim beside bare simpy on the
+same queue (interleaved, best of ``--repeat``), and printed as tsim's cost per
+call relative to the smallest size: flat means a call costs the same however
+many agents could take it (the free agents are kept in heaps, not scanned).
+
+    python benchmarks/bench_agents.py [--sizes 10 100 1000 10000] [--calls 12000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import time
+
+from bench_mmc import LOAD, TALK_S, run_simpy, run_tsim, tsim_model
+
+from simulator.scenario.loader import check_model
+
+
+def cpu_per_call(run) -> float:
+    gc.collect()
+    start = time.process_time()
+    count = run()
+    return (time.process_time() - start) / count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000, 10_000])
+    parser.add_argument("--calls", type=int, default=12_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    rows = []
+    for agents in args.sizes:
+        rate = LOAD * agents / TALK_S
+        seconds = int(args.calls / rate + 3 * TALK_S)  # plus three talks: the first calls end, the queue settles
+        model = check_model(tsim_model(agents, rate, seconds)).scenario
+        tsim = min(cpu_per_call(lambda: run_tsim(model)) for _ in range(args.repeat))
+        simpy = min(cpu_per_call(lambda: run_simpy(agents, rate, seconds)) for _ in range(args.repeat))
+        rows.append((agents, tsim, simpy))
+        print(f"{agents:>6} agents: tsim {tsim * 1e6:6.0f} µs/call, simpy {simpy * 1e6:5.1f} µs/call, "
+              f"tsim/simpy speed {simpy / tsim:.3f}", flush=True)
+    base = rows[0][1]
+    for agents, tsim, _ in rows[1:]:
+        print(f"{rows[0][0]} → {agents} agents: tsim's cost per call {tsim / base - 1:+.1%}")
+
+
+if __name__ == "__main__":
+    main()
