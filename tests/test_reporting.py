@@ -157,3 +157,41 @@ def test_a_call_waiting_in_a_queue_after_a_transfer_has_not_ended_for_reporting(
     assert ends == [40_005_000]  # the hang-up, 5 ms down the link to reporting
     (final,) = [e.payload for e in result.journal.of_kind("reporting.final")]
     assert final["userData"]["DispositionCode"] == "Sale"
+
+
+def test_what_reporting_holds_of_each_key_follows_its_history():
+    """ICON's history of a key (``CallRecord.attached_changed``): none keeps nothing,
+    first keeps the first value (a later change or removal does not touch it), last
+    and all keep the last value and drop a key removed while it still held it."""
+    from simulator.reporting import CallRecord
+
+    histories = {"N": "none", "F": "first", "L": "last", "A": "all"}
+    call = CallRecord("c", "u")
+    call.attached_changed({"N": "1", "F": "1", "L": "1", "A": "1"}, histories.__getitem__)
+    assert call.holds == {"F": "1", "L": "1", "A": "1"}
+    call.attached_changed({"N": "2", "F": "2", "L": "2", "A": "2"}, histories.__getitem__)
+    assert call.holds == {"F": "1", "L": "2", "A": "2"}
+    call.attached_changed({"N": "2"}, histories.__getitem__)  # F, L and A removed
+    assert call.holds == {"F": "1"}
+    call.attached_changed({"N": "2", "F": "3", "L": "3"}, histories.__getitem__)  # F again: still the first
+    assert call.holds == {"F": "1", "L": "3"}
+
+
+def test_store_event_data_conf_stores_the_listed_keys_of_a_user_event_and_names_the_rest():
+    world = make_world()
+    world.reporting.settings.store_event_data = "conf"
+    world.reporting.settings.event_data = ["DispositionCode"]
+    call = talking(world)
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    for data in ({"DispositionCode": "Sale", "Campaign": "X"}, {"Campaign": "Y", "Agent": "Z"}, {}):
+        user_event(world, call, data)
+        advance(world, 1)
+    entries = [e.payload for e in world.journal.of_kind(J.REPORTING) if e.payload["what"] == "user-event"]
+    assert [(e["accepted"], e.get("ignoredKeys"), e.get("reason")) for e in entries] == [
+        (True, ["Campaign"], None),
+        (False, ["Agent", "Campaign"], "G_CUSTOM_DATA_S has no row: ICON store-event-data is conf and its "
+                                       "EventData section lists none of the keys Agent, Campaign"),
+        (False, None, "G_CUSTOM_DATA_S has no row: ICON store-event-data is conf and its EventData section "
+                      "lists none of the keys (none sent)"),
+    ]
+    assert finals(world)[call.conn_id]["userData"] == {"DispositionCode": "Sale"}

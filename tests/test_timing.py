@@ -7,7 +7,7 @@ import pytest
 import simpy
 
 from simulator import parse_scenario, run_scenario
-from simulator.links import Link, later
+from simulator.links import Link, after_deliveries, later, link
 from simulator.scenario.schema import DelaySpec
 from simulator.timing import constant, describe, environment, sampler, stream
 
@@ -160,3 +160,87 @@ def test_a_link_never_reorders_across_a_delay_change():
     assert names.index("EventAgentNotReady") < names.index("EventAgentReady")
     times = dict((name, t) for t, name in seen)
     assert times["EventAgentReady"] >= times["EventAgentNotReady"]
+
+
+def test_every_delay_is_described_as_a_person_reads_it():
+    assert describe(5000) == "5ms"
+    assert describe(spec(dist="fixed", value="2ms")) == "2ms"
+    assert describe(spec(dist="uniform", low="1ms", high="3ms")) == "uniform 1ms–3ms"
+    assert describe(spec(dist="exponential", mean="10ms")) == "exponential, mean 10ms"
+
+
+def test_an_exponential_delay_of_mean_zero_is_always_zero():
+    assert set(draws(spec(dist="exponential", mean=0), 50)) == {0}
+
+
+def test_the_unknown_policy_is_named_with_the_known_ones():
+    with pytest.raises(ValueError, match=r"^tie-break must be one of fifo, random$"):
+        environment("lifo")
+
+
+def test_under_the_random_policy_an_event_triggered_now_happens_now():
+    env = environment("random", random.Random(4))
+    seen = []
+    later(env, 7, lambda: env.event().succeed().callbacks.append(lambda _: seen.append(env.now)))
+    env.run()
+    assert seen == [7]
+
+
+def test_the_random_policy_without_a_stream_of_its_own_is_still_seeded():
+    def order() -> list[int]:
+        env = environment("random")
+        got: list[int] = []
+        for n in range(20):
+            later(env, 5, lambda n=n: got.append(n))
+        env.run()
+        return got
+
+    first = order()
+    assert first == order() and first != list(range(20))
+
+
+def test_a_step_due_with_messages_runs_at_its_instant_after_them():
+    """(links.after_deliveries) A step waits behind what is due at its instant, but
+    not a microsecond longer."""
+    env = environment()
+    got: list[tuple[str, int]] = []
+    link = Link(env, 10, lambda m: got.append((m, env.now)))
+    link.send("message")
+    later(env, 10, lambda: after_deliveries(env, lambda: got.append(("step", env.now))))
+    later(env, 10, lambda: link.send("second"))  # (a send at the step's instant is not waited for)
+    env.run()
+    assert got[:2] == [("message", 10), ("step", 10)]
+
+
+def test_a_varying_link_that_draws_zero_delivers_inside_the_send():
+    env = environment()
+    got: list[str] = []
+    link = Link(env, lambda: 0, got.append)
+
+    def act() -> None:
+        link.send("now")
+        got.append("after the send")
+
+    later(env, 3, act)
+    env.run()
+    assert got == ["now", "after the send"]
+    env0 = environment()  # a fresh link at time 0 delivers at 0, too
+    at_start = Link(env0, lambda: 0, lambda m: got.append(f"{m}@{env0.now}"))
+    at_start.send("first")
+    assert got[-1] == "first@0"
+
+
+def test_a_constant_link_keeps_its_order_under_the_random_policy():
+    """Events due at one instant run in a random order; a link's own messages must not."""
+    for seed in range(5):
+        env = environment("random", random.Random(seed))
+        got: list[int] = []
+        one_link = link(env, 5_000, got.append, "tserver→gws")
+        later(env, 1, lambda one_link=one_link: [one_link.send(n) for n in range(30)])
+        env.run()
+        assert got == list(range(30))
+
+
+def test_a_negative_delay_is_refused_naming_the_link():
+    with pytest.raises(ValueError, match=r"^link tserver→gws: negative delay -1$"):
+        Link(environment(), -1, print, "tserver→gws")

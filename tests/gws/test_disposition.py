@@ -171,3 +171,23 @@ def test_fallback_after_the_call_was_completed_still_sends_the_user_event():
     assert completed, "the call was completed on release"
     after = [e.payload.message_type for e in result.journal.of_kind(J.COMETD) if e.seq > completed[0].seq]
     assert "ErrorMessage" not in after  # nothing about a call the desktop no longer has
+
+
+@pytest.mark.parametrize("uri,accepted", [
+    ("http://127.0.0.1:8080/api/v2/calls/{id}/", True),  # a trailing slash names the same call
+    ("/api/v2/me/calls/{id}", True),
+    ("http://127.0.0.1:8080/api/v2/calls/{id}/calls/OTHER", False),  # the last segment is the call
+    ("http://127.0.0.1:8080/api/v2/calls/OTHER/calls/{id}", True),
+    ("http://127.0.0.1:8080/api/v2/calls/{id}x", False),
+])
+def test_the_call_uri_names_its_call_by_its_last_segment(uri, accepted):
+    world = make_world()
+    call = talking(world)
+    named = uri.format(id=call.call_uuid)
+    answer = dispose(world, call, callUri=named)
+    if accepted:
+        assert answer.body == {"statusCode": 0}
+    else:
+        assert answer.body["statusCode"] == 10
+        assert answer.body["statusMessage"] == (f"Input validation error: callUri {named} names another call "
+                                                f"than {call.call_uuid}")
