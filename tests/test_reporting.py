@@ -195,3 +195,19 @@ def test_store_event_data_conf_stores_the_listed_keys_of_a_user_event_and_names_
                       "lists none of the keys (none sent)"),
     ]
     assert finals(world)[call.conn_id]["userData"] == {"DispositionCode": "Sale"}
+
+
+def test_a_user_event_during_the_call_is_not_undone_by_a_later_change_of_another_key():
+    """The last change of each key wins: a user event's DispositionCode stays when the
+    attached data changes later in another key only."""
+    world = make_world()
+    call = talking(world)
+    world.tserver.phone(lambda: userdata.update(world.tserver, "15000", call, {"DispositionCode": "Attached"}))
+    advance(world, 1)
+    user_event(world, call, {"DispositionCode": "FromEvent"})
+    advance(world, 1)
+    world.tserver.phone(lambda: userdata.update(world.tserver, "15000", call, {"Note": "later"}))
+    advance(world, 1)
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    advance(world, 1)
+    assert finals(world)[call.conn_id]["userData"] == {"DispositionCode": "FromEvent", "Note": "later"}
