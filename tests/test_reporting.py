@@ -211,3 +211,36 @@ def test_a_user_event_during_the_call_is_not_undone_by_a_later_change_of_another
     world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
     advance(world, 1)
     assert finals(world)[call.conn_id]["userData"] == {"DispositionCode": "FromEvent", "Note": "later"}
+
+
+def test_the_disposition_key_kept_for_a_leg_is_text_and_its_removal_is_null():
+    world = make_world()
+    call = talking(world)
+    world.tserver.phone(lambda: userdata.update(world.tserver, "15000", call, {"DispositionCode": 5}))
+    advance(world, 1)
+    assert finals(world)[call.conn_id]["legs"]["kept"] == {"15000": "5"}  # ICON stores every value as text
+    world = make_world()
+    call = talking(world)
+    world.tserver.phone(lambda: userdata.update(world.tserver, "15000", call, {"DispositionCode": "A"}))
+    advance(world, 1)
+    world.tserver.phone(lambda: userdata.delete_pair(world.tserver, "15000", call, "DispositionCode"))
+    advance(world, 1)
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    advance(world, 1)
+    final = finals(world)[call.conn_id]
+    assert final["userData"] == {} and final["legs"]["kept"] == {"15000": None}  # the last change: removed
+
+
+def test_a_dn_whose_agent_logged_out_has_no_leg():
+    """Legs are an agent's: once the agent on 15000 logs out, a call there is the DN's only."""
+    from simulator.tserver import agents
+
+    world = make_world()
+    world.tserver.phone(lambda: agents.logout(world.tserver, "15000"))
+    advance(world, 1)
+    call = talking(world)
+    world.tserver.phone(lambda: userdata.update(world.tserver, "15000", call, {"DispositionCode": "A"}))
+    advance(world, 1)
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    advance(world, 1)
+    assert "legs" not in finals(world)[call.conn_id]  # (a call with no agent leg has none to show)
