@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gc
 import time
+from functools import partial
 
 from bench_mmc import LOAD, TALK_S, run_simpy, run_tsim, tsim_model
 
@@ -39,8 +40,8 @@ def main() -> None:
         rate = LOAD * agents / TALK_S
         seconds = int(args.calls / rate + 3 * TALK_S)  # plus three talks: the first calls end, the queue settles
         model = check_model(tsim_model(agents, rate, seconds)).scenario
-        tsim = min(cpu_per_call(lambda: run_tsim(model)) for _ in range(args.repeat))
-        simpy = min(cpu_per_call(lambda: run_simpy(agents, rate, seconds)) for _ in range(args.repeat))
+        tsim = min(cpu_per_call(partial(run_tsim, model)) for _ in range(args.repeat))
+        simpy = min(cpu_per_call(partial(run_simpy, agents, rate, seconds)) for _ in range(args.repeat))
         rows.append((agents, tsim, simpy))
         print(f"{agents:>6} agents: tsim {tsim * 1e6:6.0f} µs/call, simpy {simpy * 1e6:5.1f} µs/call, "
               f"tsim/simpy speed {simpy / tsim:.3f}", flush=True)
