@@ -9,6 +9,12 @@ from .gws.test_disposition import talking
 from .helpers import SCENARIOS, advance, events, make_world
 
 
+def set_user_data(world, call, data):
+    """The agent's desktop updates the call's user data; a second passes."""
+    world.tserver.phone(lambda: userdata.update(world.tserver, "15000", call, data))
+    advance(world, 1)
+
+
 def finals(world):
     world.reporting.finish()
     return {e.payload["connId"]: e.payload for e in world.journal.of_kind(J.REPORTING_FINAL)}
@@ -202,12 +208,10 @@ def test_a_user_event_during_the_call_is_not_undone_by_a_later_change_of_another
     attached data changes later in another key only."""
     world = make_world()
     call = talking(world)
-    world.tserver.phone(lambda: userdata.update(world.tserver, "15000", call, {"DispositionCode": "Attached"}))
-    advance(world, 1)
+    set_user_data(world, call, {"DispositionCode": "Attached"})
     user_event(world, call, {"DispositionCode": "FromEvent"})
     advance(world, 1)
-    world.tserver.phone(lambda: userdata.update(world.tserver, "15000", call, {"Note": "later"}))
-    advance(world, 1)
+    set_user_data(world, call, {"Note": "later"})
     world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
     advance(world, 1)
     assert finals(world)[call.conn_id]["userData"] == {"DispositionCode": "FromEvent", "Note": "later"}
@@ -216,13 +220,11 @@ def test_a_user_event_during_the_call_is_not_undone_by_a_later_change_of_another
 def test_the_disposition_key_kept_for_a_leg_is_text_and_its_removal_is_null():
     world = make_world()
     call = talking(world)
-    world.tserver.phone(lambda: userdata.update(world.tserver, "15000", call, {"DispositionCode": 5}))
-    advance(world, 1)
+    set_user_data(world, call, {"DispositionCode": 5})
     assert finals(world)[call.conn_id]["legs"]["kept"] == {"15000": "5"}  # ICON stores every value as text
     world = make_world()
     call = talking(world)
-    world.tserver.phone(lambda: userdata.update(world.tserver, "15000", call, {"DispositionCode": "A"}))
-    advance(world, 1)
+    set_user_data(world, call, {"DispositionCode": "A"})
     world.tserver.phone(lambda: userdata.delete_pair(world.tserver, "15000", call, "DispositionCode"))
     advance(world, 1)
     world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
@@ -239,8 +241,7 @@ def test_a_dn_whose_agent_logged_out_has_no_leg():
     world.tserver.phone(lambda: agents.logout(world.tserver, "15000"))
     advance(world, 1)
     call = talking(world)
-    world.tserver.phone(lambda: userdata.update(world.tserver, "15000", call, {"DispositionCode": "A"}))
-    advance(world, 1)
+    set_user_data(world, call, {"DispositionCode": "A"})
     world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
     advance(world, 1)
     assert "legs" not in finals(world)[call.conn_id]  # (a call with no agent leg has none to show)
