@@ -245,3 +245,23 @@ def test_a_dn_whose_agent_logged_out_has_no_leg():
     world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
     advance(world, 1)
     assert "legs" not in finals(world)[call.conn_id]  # (a call with no agent leg has none to show)
+
+
+def test_the_legs_are_listed_in_the_order_they_began():
+    """15002 answers first and transfers to 15000: 15002's leg comes first though its DN sorts last."""
+    from simulator.tserver import transfers
+
+    world = make_world()
+    made = []
+    world.tserver.phone(lambda: made.append(calls.make_call(world.tserver, "15001", "15002")))
+    call = made[0]
+    world.tserver.phone(lambda: calls.answer(world.tserver, "15002", call))
+    set_user_data(world, call, {"DispositionCode": "First"})
+    world.tserver.phone(lambda: transfers.single_step_transfer(world.tserver, "15002", call, "15000"))
+    advance(world, 1)
+    world.tserver.phone(lambda: calls.answer(world.tserver, "15000", call))
+    set_user_data(world, call, {"DispositionCode": "Second"})
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    advance(world, 1)
+    kept = finals(world)[call.conn_id]["legs"]["kept"]
+    assert list(kept.items()) == [("15002", "Second"), ("15000", "Second")]  # (rule CALL: the call's last value)
