@@ -191,3 +191,20 @@ def test_the_call_uri_names_its_call_by_its_last_segment(uri, accepted):
         assert answer.body["statusCode"] == 10
         assert answer.body["statusMessage"] == (f"Input validation error: callUri {named} names another call "
                                                 f"than {call.call_uuid}")
+
+
+def test_the_fallback_is_tracked_as_the_same_disposition_until_its_answer():
+    """While the user event is on its way, Web Services expects its answer as the same
+    user's SetCallDisposition on the same call (an EventError then reaches that desktop)."""
+    from simulator.gws.state import Pending
+
+    world = make_world(up="50ms", down="50ms", fallback=True)
+    call = talking(world)
+    advance(world, 0.1)
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    advance(world, 0.01)
+    answer = dispose(world, call)
+    advance(world, 0.12)  # the EventError is back (100 ms), the user event not yet answered
+    assert list(world.gws.pending.values()) == [
+        Pending("agent1", "SetCallDisposition", call.call_uuid, call.conn_id, answer.request,
+                call_uuid=call.call_uuid)]
