@@ -265,3 +265,16 @@ def test_the_legs_are_listed_in_the_order_they_began():
     advance(world, 1)
     kept = finals(world)[call.conn_id]["legs"]["kept"]
     assert list(kept.items()) == [("15002", "Second"), ("15000", "Second")]  # (rule CALL: the call's last value)
+
+
+def test_the_disposition_keys_own_history_decides_what_its_legs_keep():
+    """ICON's attached-data spec gives DispositionCode the history ``first``: the legs keep
+    the first code, though every other key keeps all its changes."""
+    world = make_world()
+    world.reporting.settings.attached_data = {"DispositionCode": "first"}
+    call = talking(world)
+    set_user_data(world, call, {"DispositionCode": "A"})
+    set_user_data(world, call, {"DispositionCode": "B"})
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    advance(world, 1)
+    assert finals(world)[call.conn_id]["legs"]["kept"] == {"15000": "A"}
