@@ -31,9 +31,10 @@ import re
 from typing import Any
 
 from .. import journal as J
+from ..timing import Environment
 from . import disposition, operations, session, status
 from .bodies import RawBody
-from .state import CLIENT, GwsSettings, HttpAnswer, Pending, ServiceState, User, require_view
+from .state import CLIENT, GwsSettings, HttpAnswer, ServiceState, User, require_view
 from .status import GwsError
 from .view import CallView
 
@@ -49,6 +50,9 @@ _DEVICES = "/api/v2/me/devices"
 
 class WebServices(ServiceState):
     """Web Services with its HTTP routes on top: the GWS v2 paths, each to its operation."""
+
+    def __init__(self, env: Environment, journal: J.Journal, settings: GwsSettings, users: list[User]):
+        super().__init__(env, journal, settings, users, disposition.fall_back)
 
     # -- HTTP -----------------------------------------------------------------
     def http(self, user_name: str, method: str, path: str, body: Any = None,
@@ -125,6 +129,3 @@ class WebServices(ServiceState):
 
     def _resource(self, user: User, view: CallView) -> dict[str, Any]:
         return self._call_message(user, "StatusChange", view).message()["data"]["call"]
-
-    def fall_back(self, user: User, failed: Pending, failed_reference: int) -> None:
-        disposition.fall_back(self, user, failed, failed_reference)

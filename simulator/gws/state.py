@@ -109,13 +109,21 @@ class HttpAnswer:
     reference_id: int | None = None
 
 
+FallBack = Callable[["ServiceState", User, Pending, int], None]
+"""(Web Services, the user, the failed request, its ReferenceID) → the disposition sent again."""
+
+
 class ServiceState:
     """Web Services' state: its users, their views of calls (kept from the events that cross the
     link), the requests it has sent T-Server and not yet had an answer for; and the primitives the
     operations build on: send a request, complete a call, publish to a desktop."""
 
-    def __init__(self, env: Environment, journal: J.Journal, settings: GwsSettings, users: list[User]):
+    def __init__(self, env: Environment, journal: J.Journal, settings: GwsSettings, users: list[User],
+                 fall_back: FallBack):
+        """``fall_back``: the disposition's second try after EventError on the userData path, with
+        ``fallback_to_user_event`` (the disposition operation's, given by the layer above)."""
         self.env = env
+        self.fall_back = fall_back
         self.journal = journal
         self.settings = settings
         self.users = {u.name: u for u in users}
@@ -268,12 +276,7 @@ class ServiceState:
                                     attrs["ErrorMessage"], pending.call_id, pending.conn_id, attrs["ReferenceID"]),
                          meta)
         if pending.disposition is not None and self.settings.fallback_to_user_event:
-            self.fall_back(user, pending, attrs["ReferenceID"])
-
-    def fall_back(self, user: User, failed: Pending, failed_reference: int) -> None:
-        """After EventError on the userData path (``fallback_to_user_event``): the disposition's
-        second try. The disposition operation says how (``service.WebServices``)."""
-        raise NotImplementedError
+            self.fall_back(self, user, pending, attrs["ReferenceID"])
 
     # -- call completion -------------------------------------------------------
     def _released(self, user: User, view: CallView) -> None:
