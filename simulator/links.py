@@ -23,16 +23,12 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from .lane import Lane
 from .timing import FIFO, Environment, Sampler
 
 
 def _run_action(event: Any) -> None:
     event.value()  # a timeout whose value is the action to run
-
-
-def _deliver(event: Any) -> None:
-    deliver, message = event.value  # a timeout whose value is a delivery
-    deliver(message)
 
 
 def later(env: Environment, delay: int, action: Callable[[], None]) -> None:
@@ -121,23 +117,41 @@ class ConstantLink(Link):
         return now + self.delay  # type: ignore[operator]  # link() gives this class an int
 
 
-class ConstantFifoLink(Link):
-    """A constant delay under the ``fifo`` policy: simpy's own order keeps the
-    messages in order, so each one simply travels in its own event."""
+class LaneLink(Link):
+    """A link under the ``fifo`` policy: its messages wait in the link's own lane
+    (``lane``), which holds one place in the clock's queue for the oldest of them;
+    each message still arrives exactly where its own event would have."""
 
-    __slots__ = ()
-    delay: int
+    __slots__ = ("_lane",)
 
-    def send(self, message: Any) -> None:
-        self.env.timeout(self.delay, (self.deliver, message)).callbacks.append(_deliver)
+    def __init__(self, env: Environment, delay: int | Sampler, deliver: Callable[[Any], None],
+                 name: str = ""):
+        super().__init__(env, delay, deliver, name)
+        self._lane = Lane(env)
 
-    def send_all(self, messages: list[Any]) -> None:
-        self.env.timeout(self.delay, (self._arrive_all, messages)).callbacks.append(_deliver)
+    def _send(self, payload: Any, batch: bool) -> None:
+        now = self.env.now
+        due = self._due(now)
+        lane = self._lane
+        if due == now and not lane:
+            self._arrive(payload, batch)
+            return
+        self._last_due = due
+        lane.add(due - now, self._arrive_all if batch else self.deliver, payload)
 
     def _arrive_all(self, messages: list[Any]) -> None:
         deliver = self.deliver
         for message in messages:
             deliver(message)
+
+
+class ConstantLaneLink(LaneLink):
+    """A lane link whose delay never varies: no draw, due times never go backwards."""
+
+    __slots__ = ()
+
+    def _due(self, now: int) -> int:
+        return now + self.delay  # type: ignore[operator]  # link() gives this class an int
 
 
 class DirectLink(Link):
@@ -160,5 +174,11 @@ def link(env: Environment, delay: int | Sampler, deliver: Callable[[Any], None],
         if delay == 0:
             return DirectLink(env, delay, deliver, name)
         fifo = getattr(env, "tie_break", FIFO) == FIFO
-        return (ConstantFifoLink if fifo else ConstantLink)(env, delay, deliver, name)
-    return Link(env, delay, deliver, name)
+        return (ConstantLaneLink if fifo else ConstantLink)(env, delay, deliver, name)
+    return ordered_link(env, delay, deliver, name)
+
+
+def ordered_link(env: Environment, delay: int | Sampler, deliver: Callable[[Any], None], name: str = "") -> Link:
+    """A link that keeps its messages in order whatever ``delay`` draws (and may be
+    told to start behind another's messages: ``_last_due``)."""
+    return (LaneLink if getattr(env, "tie_break", FIFO) == FIFO else Link)(env, delay, deliver, name)

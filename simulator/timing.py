@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from heapq import heappush
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -102,6 +103,16 @@ class Environment(simpy.Environment):
 
     def __init__(self) -> None:
         super().__init__(initial_time=0)
+
+    def place(self, delay: int) -> tuple[int, int]:
+        """The place an event scheduled now, ``delay`` µs ahead, takes in the clock's
+        order: (when it is due, its number in simpy's own event counter). Taking the
+        number uses it up, exactly as scheduling the event would (``lane``)."""
+        return self.now + delay, next(self._eid)
+
+    def take_place(self, due: int, place: int, event: Any) -> None:
+        """Put ``event`` in the clock's queue at a place ``place()`` reserved earlier."""
+        heappush(self._queue, (due, NORMAL, place, event))
 
     if TYPE_CHECKING:
         @property

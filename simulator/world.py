@@ -23,7 +23,7 @@ from . import timing
 from .gws import CLIENT as GWS_CLIENT
 from .gws import GwsSettings, User, WebServices
 from .ids import IdAllocator
-from .links import Link, later
+from .links import Link, later, ordered_link
 from .links import link as make_link
 from .reporting import CLIENT as REPORTING_CLIENT
 from .reporting import ReportingSettings, ReportingSink
@@ -87,7 +87,7 @@ def change_delay(world: World, name: str, spec: Any) -> None:
 
     def replace(old: Link | None, deliver: Callable[[Any], None]) -> Link:
         fixed = timing.constant(spec)
-        new = Link(env, fixed if fixed is not None else timing.sampler(spec, draws), deliver, name)
+        new = ordered_link(env, fixed if fixed is not None else timing.sampler(spec, draws), deliver, name)
         new._last_due = _in_flight_until(env, old)  # noqa: SLF001 - the new link starts behind the old one
         return new
 

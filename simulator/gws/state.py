@@ -16,7 +16,8 @@ from typing import Any
 
 from .. import journal as J
 from .. import tlib
-from ..links import Link, later
+from ..lane import lane
+from ..links import Link
 from ..timeunits import format_time
 from ..timing import Environment
 from . import status
@@ -135,6 +136,7 @@ class ServiceState:
         self._refs = 0
         self._requests = 0
         self._completed: deque[tuple[int, User, str]] = deque()  # (when, whose, call id), oldest first
+        self._retention = lane(env)  # released calls waiting for their retention to pass
 
     # -- towards T-Server -----------------------------------------------------
     def next_reference(self) -> int:
@@ -283,11 +285,13 @@ class ServiceState:
         mode = self.settings.call_completion
         if mode == ON_RELEASE:
             self.complete(user, view)
-        elif mode == AFTER_RETENTION:
-            def expire() -> None:
-                if user.calls.get(view.id) is view and view.state == tlib.RELEASED:
-                    self.complete(user, view)
-            later(self.env, self.settings.retention, expire)
+        elif mode == AFTER_RETENTION:  # one fixed delay: the timers ride one lane, in order
+            self._retention.add(self.settings.retention, self._retention_over, (user, view))
+
+    def _retention_over(self, whose: tuple[User, CallView]) -> None:
+        user, view = whose
+        if user.calls.get(view.id) is view and view.state == tlib.RELEASED:
+            self.complete(user, view)
 
     def complete(self, user: User, view: CallView, by_agent: bool = False) -> None:
         """The call leaves Web Services: later requests on it answer statusCode 6,
