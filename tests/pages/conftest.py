@@ -39,7 +39,7 @@ def chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # not the session: its event loop must stop before other tests run asyncio
 def browser():
     executable = chromium_path()
     if executable is None:
