@@ -9,29 +9,42 @@ from collections.abc import Iterable
 from typing import Any
 
 ICON_ROWS = """
-select 'G_USERDATA_HISTORY', id, added_ts from g_userdata_history
- where callid = ? and keyname = ? and value = ? and endpointdn = ?
+select callid, keyname, value, endpointdn, 'G_USERDATA_HISTORY', id, added_ts from g_userdata_history
+ where keyname in ({keys})
 union all
-select 'G_CUSTOM_DATA_S', id, added_ts from g_custom_data_s
- where callid = ? and keyname = ? and value = ? and endpointdn = ?
-order by 3, 1, 2"""
+select callid, keyname, value, endpointdn, 'G_CUSTOM_DATA_S', id, added_ts from g_custom_data_s
+ where keyname in ({keys})
+order by 7, 5, 6"""
 LEG_ROWS = """
-select irf.interaction_resource_ordinal, irf.resource_name, irf.endpointdn, u.custom_data_1
+select f.media_server_ixn_guid, irf.interaction_resource_ordinal, irf.resource_name, irf.endpointdn, u.custom_data_1
   from interaction_fact f join interaction_resource_fact irf using (interaction_id)
   join irf_user_data_cust_1 u using (interaction_resource_id)
- where f.media_server_ixn_guid = ? order by 1"""
+ order by 2"""
 
 
 def disposition_rows(connection: sqlite3.Connection, records: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """request → {"icon": [(table, row id)], "legs": [(agent, DN, value kept, the record's own)]}."""
+    """request → {"icon": [(table, row id)], "legs": [(agent, DN, value kept, the record's own)]}.
+
+    ICON's rows that carry a disposition are those of its call, key, value and agent DN,
+    in the order they were added; its legs are its call's. The tables are read once, not
+    once per record (the tables have no index on these columns: a query per record made
+    a run of 10,000 dispositions scan them 20,000 times)."""
+    wanted = [record for record in records if record.get("callUuid") is not None and record.get("key") is not None]
+    if not wanted:
+        return {}
+    keys = sorted({record["key"] for record in wanted})
+    icon: dict[tuple[Any, ...], list[tuple[str, int]]] = {}
+    for call, key, value, dn, table, row_id, _ in connection.execute(
+            ICON_ROWS.format(keys=", ".join("?" * len(keys))), keys * 2):
+        icon.setdefault((call, key, value, dn), []).append((table, row_id))
+    legs: dict[str, list[tuple[Any, ...]]] = {}
+    for guid, _, agent, leg_dn, kept in connection.execute(LEG_ROWS):
+        legs.setdefault(guid, []).append((agent, leg_dn, kept))
     found: dict[str, dict[str, Any]] = {}
-    for record in records:
-        call, key, value, dn = record.get("callUuid"), record.get("key"), record.get("disposition"), record.get("dn")
-        if call is None or key is None:
-            continue
+    for record in wanted:
+        call, key, value, dn = record["callUuid"], record["key"], record.get("disposition"), record.get("dn")
         text = value if isinstance(value, str) else str(value)
-        icon = [(table, row_id) for table, row_id, _ in
-                connection.execute(ICON_ROWS, (call, key, text, dn, call, key, text, dn))]
-        legs = [(agent, leg_dn, kept, leg_dn == dn) for _, agent, leg_dn, kept in connection.execute(LEG_ROWS, (call,))]
-        found[record["request"]] = {"icon": icon, "legs": legs}
+        found[record["request"]] = {
+            "icon": list(icon.get((call, key, text, dn), ())) if dn is not None else [],  # SQL: NULL matches nothing
+            "legs": [(agent, leg_dn, kept, leg_dn == dn) for agent, leg_dn, kept in legs.get(call, ())]}
     return found
