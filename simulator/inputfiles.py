@@ -74,3 +74,13 @@ def read_text(path: str | Path, limit: int = MAX_BYTES) -> str:
     """The UTF-8 text of ``path`` (``UnicodeDecodeError`` if it is not), within ``limit`` bytes."""
     text = read_bytes(path, limit).decode("utf-8")
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text  # as Path.read_text
+
+
+def jsonl_lines(text: str) -> list[str]:
+    """The lines of a JSON-lines text. Only ``\\n`` ends a line (a ``\\r`` before it is
+    dropped): JSON leaves U+2028, U+0085 and the like unescaped inside strings, and
+    ``str.splitlines`` would cut a line at them."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]

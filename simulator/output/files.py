@@ -9,18 +9,20 @@ byte-identical files.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from .. import journal as J
-from ..pages.folders import run_pages_from_texts
+from ..pages.folders import each_run_page, run_pages_from_texts
+from ..reportdb.explain import disposition_rows
 from ..run import RunResult
 from ..timeunits import format_duration, format_time
 from ..timing import describe
 from . import statistics
-from .folders import write_folder
+from .folders import ReportsError, StagedFolder, describe_os_error
 from .summary import markdown
 
 REPORT_FILES = ("manifest.json", "journal.jsonl", "events.jsonl", "http.jsonl", "cometd.jsonl",
@@ -111,9 +113,70 @@ def reporting_database(result: RunResult) -> bytes:
 
 
 def write_reports(result: RunResult, out_dir: Path) -> Path:
-    """Write every report file of ``result`` as folder ``out_dir``.
+    """Write every report file of ``result`` as folder ``out_dir``, the same bytes as
+    ``report_files`` gives, one file at a time: the journal and its extracts line by
+    line, the pages one window at a time, drawn from the written ``journal.jsonl``. So a
+    long run's reports never hold its whole journal as text, nor all its pages at once.
 
     An existing ``out_dir`` is replaced only if tsim wrote it; what else it
     holds (an earlier sweep) is kept. Raises ``folders.ReportsError``.
     """
-    return write_folder(Path(out_dir), report_files(result))
+    staged = StagedFolder(Path(out_dir))
+    try:
+        try:
+            _write_streamed(result, staged)
+        except OSError as exc:
+            raise ReportsError(staged.path, f"cannot write the reports: {describe_os_error(exc)}") from None
+    except BaseException:
+        staged.abandon()
+        raise
+    return staged.commit()
+
+
+EXTRACTS = {J.TLIB_REQUEST: "events.jsonl", J.TLIB_EVENT: "events.jsonl", J.HTTP_REQUEST: "http.jsonl",
+            J.HTTP_RESPONSE: "http.jsonl", J.COMETD: "cometd.jsonl"}  # journal.jsonl's extracts, by entry kind
+WRITE_BUFFER = 1 << 20  # bytes: a long journal is written in few system calls
+
+
+def _write_streamed(result: RunResult, staged: StagedFolder) -> None:
+    manifest_text = json.dumps(manifest(result), ensure_ascii=False, indent=2) + "\n"
+    with staged.open("manifest.json") as out:
+        out.write(manifest_text.encode("utf-8"))
+    with ExitStack() as files:
+        journal = files.enter_context(staged.open("journal.jsonl", WRITE_BUFFER))
+        extracts = {name: files.enter_context(staged.open(name, WRITE_BUFFER))
+                    for name in dict.fromkeys(EXTRACTS.values())}
+        by_kind = {kind: extracts[name] for kind, name in EXTRACTS.items()}
+        for entry in result.journal:  # each entry is encoded once, for the journal and its extract
+            line = (_encode(entry.to_dict()) + "\n").encode("utf-8")
+            journal.write(line)
+            extract = by_kind.get(entry.kind)
+            if extract is not None:
+                extract.write(line)
+    records = []
+    with staged.open("dispositions.jsonl", WRITE_BUFFER) as out:
+        for record in result.dispositions:
+            text = record.to_json_line()
+            out.write((text + "\n").encode("utf-8"))
+            records.append(json.loads(text))
+    stats_csv = statistics.csv_text(result.figures)
+    small = {"summary.md": markdown(result), "stats.md": statistics.markdown(result.scenario.name, result.figures),
+             "stats.csv": stats_csv}
+    for name, text in small.items():
+        with staged.open(name) as out:
+            out.write(text.encode("utf-8"))
+    tables = result.tables.writer.connection if result.tables else None
+    journal_path = staged.path / "journal.jsonl"
+
+    def journal_lines() -> Iterator[str]:
+        with open(journal_path, encoding="utf-8", newline="\n") as lines:
+            for line in lines:
+                yield line[:-1] if line.endswith("\n") else line
+
+    for name, page in each_run_page(json.loads(manifest_text), journal_lines, records, stats_csv=stats_csv,
+                                    table_rows=disposition_rows(tables, records) if tables is not None else None):
+        with staged.open(name) as out:
+            out.write(page.encode("utf-8"))
+    if result.tables is not None:  # (none when they were turned off)
+        with staged.open(REPORTING_DB) as out:
+            out.write(reporting_database(result))

@@ -112,11 +112,11 @@ class StagedFolder:
             raise ReportsError(parent, f"cannot create the report folder: {describe_os_error(exc)}") from None
         self.names: set[str] = set()
 
-    def open(self, name: str) -> BinaryIO:
+    def open(self, name: str, buffering: int = -1) -> BinaryIO:
         """A new file of the folder, open for writing bytes."""
         self.names.add(name)
         try:
-            return open(self.path / name, "wb")  # noqa: SIM115 - the caller closes it
+            return open(self.path / name, "wb", buffering=buffering)  # noqa: SIM115 - the caller closes it
         except OSError as exc:
             raise ReportsError(self.path, f"cannot write the reports: {describe_os_error(exc)}") from None
 

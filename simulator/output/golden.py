@@ -44,14 +44,14 @@ def compare(result: RunResult, folder: Path) -> GoldenDifference | None:
     if not path.exists() and not path.is_symlink():
         return GoldenDifference(path, None, None, None)
     try:
-        expected = inputfiles.read_text(path).splitlines()
+        expected = inputfiles.jsonl_lines(inputfiles.read_text(path))
     except IsADirectoryError:
         raise ReportsError(path, "is a folder, not a golden journal") from None
     except UnicodeDecodeError:
         raise ReportsError(path, "is not UTF-8 text, so not a golden journal tsim wrote") from None
     except OSError as exc:
         raise ReportsError(path, f"cannot read the golden journal: {describe_os_error(exc)}") from None
-    actual = journal_text(result).splitlines()
+    actual = inputfiles.jsonl_lines(journal_text(result))
     for number, (want, got) in enumerate(zip(expected, actual, strict=False), start=1):
         if want != got:
             return GoldenDifference(path, number, want, got)

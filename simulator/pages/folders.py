@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ def _read(path: Path) -> str:
 
 def _json_lines(path: Path) -> list[dict[str, Any]]:
     rows = []
-    for number, line in enumerate(_read(path).splitlines(), start=1):
+    for number, line in enumerate(inputfiles.jsonl_lines(_read(path)), start=1):
         try:
             rows.append(json.loads(line))
         except ValueError:
@@ -56,23 +56,57 @@ def run_pages(manifest: dict[str, Any], lines: list[str], records: list[dict[str
               source: Path | None = None) -> dict[str, str]:
     """A run's pages (file name → text): its own page, and one page per further window of its
     journal (``windows``); ``lines`` are ``journal.jsonl``'s lines, read from ``source``."""
-    whole = list(_parsed(lines, 0, source)) if len(lines) <= windows.WINDOW else None  # one window: read once
+    return dict(each_run_page(manifest, lambda: lines, records, stats_csv, table_rows, source))
+
+
+def each_run_page(manifest: dict[str, Any], read_lines: Callable[[], Iterable[str]], records: list[dict[str, Any]],
+                  stats_csv: str | None = None, table_rows: dict[str, dict[str, Any]] | None = None,
+                  source: Path | None = None) -> Iterator[tuple[str, str]]:
+    """A run's pages one at a time, (file name, text), so that a long run's pages need not
+    all be held at once. ``read_lines()`` gives ``journal.jsonl``'s lines, and is called
+    twice for a journal longer than one window: once to cut it into windows and index its
+    stories, once to draw each window (only that window's entries are parsed and held)."""
     cutter = windows.Cutter()
-    index = story.JournalIndex(cutter.through(whole if whole is not None else _parsed(lines, 0, source)))
+    whole: list[dict[str, Any]] | None = []  # the entries, while they still fit one window
+
+    def kept(entries: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        nonlocal whole
+        for entry in entries:
+            if whole is not None:
+                whole.append(entry)
+                if len(whole) > windows.WINDOW:
+                    whole = None
+            yield entry
+
+    index = story.JournalIndex(cutter.through(kept(_parsed(read_lines(), 0, source))))
     cut = cutter.windows()
-    pages = {}
-    for here in cut.stretches or (None,):
-        journal = (whole if whole is not None else
-                   list(_parsed(lines[here.first_line:here.end_line], here.first_line, source))) if here else []
+
+    def page(here: windows.Stretch | None, journal: list[dict[str, Any]]) -> tuple[str, str]:
         shown = records if here is None or here.number == 1 else \
             [r for r in records if cut.of(index.requests.get(r["request"])) == here]
-        pages[here.page if here else windows.FIRST_PAGE] = render.run_page(
+        return here.page if here else windows.FIRST_PAGE, render.run_page(
             manifest, journal, shown, stats_csv=stats_csv, table_rows=table_rows, journal_index=index,
             windows=cut, here=here)
-    return pages
+
+    if not cut.stretches:
+        yield page(None, [])
+        return
+    if whole is not None:  # one window: read once
+        yield page(cut.stretches[0], whole)
+        return
+    stretches = iter(cut.stretches)
+    here = next(stretches)
+    held: list[str] = []
+    for number, line in enumerate(read_lines()):
+        if number >= here.end_line:
+            yield page(here, list(_parsed(held, here.first_line, source)))
+            held = []
+            here = next(stretches)
+        held.append(line)
+    yield page(here, list(_parsed(held, here.first_line, source)))
 
 
-def _parsed(lines: list[str], first: int, source: Path | None) -> Iterator[dict[str, Any]]:
+def _parsed(lines: Iterable[str], first: int, source: Path | None) -> Iterator[dict[str, Any]]:
     for number, line in enumerate(lines, start=first + 1):
         try:
             entry = json.loads(line)
@@ -88,8 +122,8 @@ def _parsed(lines: list[str], first: int, source: Path | None) -> Iterator[dict[
 def run_pages_from_texts(files: dict[str, str], tables: sqlite3.Connection | None = None) -> dict[str, str]:
     """A run's pages from its report files' texts (name → text), as ``write_reports`` has them,
     and its reporting tables."""
-    records = [json.loads(line) for line in files["dispositions.jsonl"].splitlines()]
-    return run_pages(json.loads(files["manifest.json"]), files["journal.jsonl"].splitlines(), records,
+    records = [json.loads(line) for line in inputfiles.jsonl_lines(files["dispositions.jsonl"])]
+    return run_pages(json.loads(files["manifest.json"]), inputfiles.jsonl_lines(files["journal.jsonl"]), records,
                      stats_csv=files.get("stats.csv"),
                      table_rows=disposition_rows(tables, records) if tables is not None else None)
 
@@ -124,7 +158,7 @@ def run_pages_from_folder(folder: Path) -> dict[str, str]:
     records = _json_lines(folder / "dispositions.jsonl")
     stats = folder / "stats.csv"
     stats_csv = _read(stats) if stats.exists() else None  # folders written before statistics have none
-    return run_pages(manifest, _read(folder / "journal.jsonl").splitlines(), records, stats_csv=stats_csv,
+    return run_pages(manifest, inputfiles.jsonl_lines(_read(folder / "journal.jsonl")), records, stats_csv=stats_csv,
                      table_rows=_table_rows(folder / "reporting.sqlite", records), source=folder / "journal.jsonl")
 
 

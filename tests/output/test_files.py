@@ -2,8 +2,12 @@
 
 import json
 
+import pytest
+from click.testing import CliRunner
+
 from simulator import run_scenario
-from simulator.output.files import write_reports
+from simulator.cli import cli
+from simulator.output.files import report_files, write_reports
 
 from ..helpers import SCENARIOS
 
@@ -99,3 +103,49 @@ def test_the_console_lists_the_first_calls_and_dispositions_of_a_big_run():
     assert "… and 45 more dispositions (70 in all, 8 lost to reporting)" in text
     assert text.splitlines()[1].startswith("  call vip:")  # named calls first
     assert f"… and {len(result.calls) - CONSOLE_DISPOSITIONS} more calls" in text
+
+
+def _folder_bytes(folder) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.name != ".tsim-reports"}
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in SCENARIOS.glob("*.yaml")))
+def test_the_streamed_writer_writes_exactly_what_report_files_holds(name, tmp_path):
+    """``write_reports`` writes file by file (the journal line by line, the pages one window
+    at a time); ``report_files`` builds them all in memory (the live server): the same bytes."""
+    result = run_scenario(SCENARIOS / name)
+    written = _folder_bytes(write_reports(result, tmp_path / "out"))
+    held = {name: text if isinstance(text, bytes) else text.encode("utf-8")
+            for name, text in report_files(result).items()}
+    assert written.keys() == held.keys()
+    for file_name in held:
+        assert written[file_name] == held[file_name], file_name
+
+
+def test_the_streamed_writer_draws_every_window_page_the_same(tmp_path, monkeypatch):
+    from simulator.pages import windows
+
+    monkeypatch.setattr(windows, "WINDOW", 150)
+    result = run_scenario(SCENARIOS / "transfers-to-support.yaml")
+    written = _folder_bytes(write_reports(result, tmp_path / "out"))
+    held = report_files(result)
+    pages = sorted(name for name in held if name.endswith(".html"))
+    assert len(pages) > 20 and pages == sorted(name for name in written if name.endswith(".html"))
+    for page in pages:
+        assert written[page] == held[page].encode("utf-8"), page
+
+
+def test_a_value_with_a_unicode_line_separator_stays_on_its_journal_line(tmp_path):
+    """JSON leaves U+2028 and U+0085 unescaped: a journal line is ended by "\\n" alone, so
+    the page is drawn from whole lines (``str.splitlines`` would cut such a line in two)."""
+    text = (SCENARIOS / "disposition-while-established.yaml").read_text(encoding="utf-8")
+    assert "disposition: Referred" in text
+    path = tmp_path / "separator.yaml"
+    path.write_text(text.replace("disposition: Referred", 'disposition: "Refer\\u2028red\\x85"'), encoding="utf-8")
+    result = run_scenario(path)
+    folder = write_reports(result, tmp_path / "out")
+    lines = (folder / "journal.jsonl").read_bytes().decode("utf-8").split("\n")
+    assert any("Refer\u2028red\x85" in line for line in lines)
+    assert (folder / "index.html").read_text(encoding="utf-8").count("Refer\u2028red") >= 1
+    assert report_files(result)["index.html"].encode("utf-8") == (folder / "index.html").read_bytes()
+    assert CliRunner().invoke(cli, ["report", str(folder)]).exit_code == 0  # rebuilt from the files

@@ -10,8 +10,8 @@ import pytest
 
 from simulator import run_scenario
 from simulator.output import folders
-from simulator.output.files import write_reports
-from simulator.output.folders import ReportsError, write_file, write_folder
+from simulator.output.files import report_files, write_reports
+from simulator.output.folders import ReportsError, StagedFolder, write_file, write_folder
 
 from ..helpers import SCENARIOS
 
@@ -57,8 +57,51 @@ def test_a_folder_holding_only_sweeps_is_tsims(tmp_path, result):
     assert (folder / "manifest.json").exists() and (folder / "sweep-seed" / "sweep.json").exists()
 
 
-def test_an_interrupted_write_leaves_the_old_reports_whole(tmp_path, result, monkeypatch):
+class _FullDisk:
+    """A file that takes ``writes`` writes, then finds the disk full."""
+
+    def __init__(self, real, writes: int):
+        self.real, self.left = real, writes
+
+    def write(self, data):
+        self.left -= 1
+        if self.left < 0:
+            raise OSError(28, "No space left on device")
+        return self.real.write(data)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.real.close()
+
+
+@pytest.mark.parametrize("failing_file", [1, 2, 6, 10, 11])
+def test_an_interrupted_write_leaves_the_old_reports_whole(tmp_path, result, monkeypatch, failing_file):
+    """The disk fills up in the middle of a file (the journal's lines, a page): the old
+    reports stay as they were, nothing half-written is left beside them."""
     folder = write_reports(result, tmp_path / "v")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    real_open = StagedFolder.open
+    opened = []
+
+    def opening(self, name, *args):
+        opened.append(name)
+        file = real_open(self, name, *args)
+        return _FullDisk(file, 0) if len(opened) == failing_file else file
+
+    monkeypatch.setattr(StagedFolder, "open", opening)
+    with pytest.raises(ReportsError, match="no space left on device"):
+        write_reports(result, folder)
+    monkeypatch.undo()
+    assert len(opened) >= failing_file
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v"]
+
+
+def test_an_interrupted_write_of_files_held_in_memory_leaves_the_old_reports_whole(tmp_path, result, monkeypatch):
+    """The live server writes ``report_files``' texts with ``write_folder``."""
+    folder = write_folder(tmp_path / "v", report_files(result))
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     real = type(folder).write_text
     calls = []
@@ -71,7 +114,7 @@ def test_an_interrupted_write_leaves_the_old_reports_whole(tmp_path, result, mon
 
     monkeypatch.setattr(type(folder), "write_text", failing)
     with pytest.raises(ReportsError, match="no space left on device"):
-        write_reports(result, folder)
+        write_folder(folder, report_files(result))
     monkeypatch.undo()
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v"]
