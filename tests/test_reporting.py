@@ -278,3 +278,33 @@ def test_the_disposition_keys_own_history_decides_what_its_legs_keep():
     world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
     advance(world, 1)
     assert finals(world)[call.conn_id]["legs"]["kept"] == {"15000": "A"}
+
+
+def test_two_changes_of_the_key_at_one_instant_keep_the_order_they_happened_in():
+    """A user event and then an attached-data change of the key, at the same microsecond:
+    the later one wins for the leg, though the two come from different ICON tables."""
+    world = make_world()
+    call = talking(world)
+    user_event(world, call, {"DispositionCode": "First"})
+    world.tserver.phone(lambda: userdata.update(world.tserver, "15000", call, {"DispositionCode": "Second"}))
+    advance(world, 1)
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    advance(world, 1)
+    assert finals(world)[call.conn_id]["legs"]["kept"] == {"15000": "Second"}
+
+
+def test_the_key_resent_unchanged_with_another_keys_change_is_not_a_new_change_of_it():
+    """The key set to Sale, a user event sets Refund, then the desktop sends the whole
+    data again with another key changed (Sale again, an equal string, not the same
+    object): Refund stays the latest change of the key, so the leg keeps it."""
+    world = make_world()
+    call = talking(world)
+    set_user_data(world, call, {"DispositionCode": "".join(["Sa", "le"])})
+    user_event(world, call, {"DispositionCode": "Refund"})
+    advance(world, 1)
+    set_user_data(world, call, {"DispositionCode": "".join(["Sa", "le"]), "Topic": "billing"})
+    world.tserver.phone(lambda: calls.release(world.tserver, "15001", call))
+    advance(world, 1)
+    final = finals(world)[call.conn_id]
+    assert final["userData"] == {"DispositionCode": "Refund", "Topic": "billing"}
+    assert final["legs"]["kept"] == {"15000": "Refund"}

@@ -208,3 +208,15 @@ def test_the_fallback_is_tracked_as_the_same_disposition_until_its_answer():
     assert list(world.gws.pending.values()) == [
         Pending("agent1", "SetCallDisposition", call.call_uuid, call.conn_id, answer.request,
                 call_uuid=call.call_uuid)]
+
+
+@pytest.mark.parametrize("call_id", ["0123456789ABCDEFGHIJKLMNOPQRSTUX", "X", "XX", "AX/"])
+def test_a_call_uri_names_a_call_whose_id_ends_in_x(call_id):
+    """The URI's last segment is compared whole: only a trailing slash is dropped."""
+    from simulator.gws.disposition import _same_call
+    from simulator.gws.status import GwsError
+
+    uri = f"http://127.0.0.1:8080/api/v2/calls/{call_id.rstrip('/')}/"
+    _same_call(call_id.rstrip("/"), call_id.rstrip("/"), uri)
+    with pytest.raises(GwsError):
+        _same_call(call_id.rstrip("/") + "Y", call_id.rstrip("/") + "Y", uri)
