@@ -99,10 +99,27 @@ class Journal:
         self.retain: Callable[[Entry], bool] | None = None
         self._count = 0
         self._by_kind: dict[str, list[Listener]] = {}
+        self._wanted: dict[str, list[Callable[[dict[str, Any] | None], bool] | None]] = {}
 
-    def subscribe(self, kind: str, listener: Listener) -> None:
-        """Hand ``listener`` each entry of ``kind`` as it is made (``listeners`` get every entry)."""
+    def subscribe(self, kind: str, listener: Listener,
+                  wants: Callable[[dict[str, Any] | None], bool] | None = None) -> None:
+        """Hand ``listener`` each entry of ``kind`` as it is made (``listeners`` get every entry).
+        ``wants(meta)``: the only entries of ``kind`` it reads (``reads``); None: all of them."""
         self._by_kind.setdefault(kind, []).append(listener)
+        self._wanted.setdefault(kind, []).append(wants)
+
+    def reads(self, kind: str, meta: dict[str, Any] | None) -> bool:
+        """Whether anyone would read an entry of ``kind`` with ``meta``: a journal that keeps
+        its entries, a listener, the expectations' ``retain``, or a subscriber that wants it.
+        One nobody reads need not be made: ``skip`` numbers it instead."""
+        if self.keep or self.listeners or self.retain is not None:
+            return True
+        return any(wants is None or wants(meta) for wants in self._wanted.get(kind, ()))
+
+    def skip(self) -> None:
+        """An entry nobody reads (``reads``) is numbered but not made: the entries after it
+        keep the numbers they have when everything is made."""
+        self._count += 1
 
     def append(self, kind: str, payload: Any, meta: dict[str, Any] | None = None) -> Entry:
         self._count += 1

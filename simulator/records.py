@@ -231,6 +231,10 @@ class _Pending:
     fallback_at: int | None = None
 
 
+def _answers_a_request(meta: dict[str, Any] | None) -> bool:
+    return meta is not None and "referenceId" in meta
+
+
 class RecordBuilder:
     """Builds disposition records and call rows from journal entries as they come.
 
@@ -283,12 +287,18 @@ class RecordBuilder:
                 J.GWS_DISPOSITION: self._decision, J.GWS_OUTCOME: self._gws_outcome,
                 J.REPORTING: self._reporting_entry, J.REPORTING_FINAL: self._final}
 
+    @staticmethod
+    def wants() -> dict[str, Callable[[dict[str, Any] | None], bool]]:
+        """Of the kinds it reads, the entries it needs (``Journal.subscribe``'s ``wants``):
+        of the CometD messages, only those answering a request (``_cometd``)."""
+        return {J.COMETD: _answers_a_request}
+
     def add(self, entry: J.Entry) -> None:
         handler = self._handlers.get(entry.kind)
         if handler is not None:
             handler(entry)
 
-    def _cometd(self, entry: J.Entry) -> None:
+    def _cometd(self, entry: J.Entry) -> None:  # reads only what ``_answers_a_request``
         ref = (entry.meta or {}).get("referenceId")
         found = self._refs.get(ref) if ref is not None else None
         if found is not None:

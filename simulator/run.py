@@ -171,8 +171,9 @@ class _Outputs:
             self.tables = RunTables.streamed(sinks.tables, journal, world.scenario)
         if not attach:
             return
+        wants = self.builder.wants()
         for kind, handler in self.builder.handlers().items():
-            journal.subscribe(kind, handler)
+            journal.subscribe(kind, handler, wants.get(kind))
         journal.subscribe(J.TLIB_EVENT, self.stats.add_entry)
 
     def _record(self, record: DispositionRecord, leaving: Leaving, order: int) -> None:

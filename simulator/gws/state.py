@@ -183,7 +183,7 @@ class ServiceState:
                 if view.ended_at is None:
                     view.ended_at = self.env.now
                 self._consult_over(user, view)
-            self._cometd(self._call_message(user, "StatusChange", view), meta)
+            self._tell(user, "StatusChange", view, meta)
             if new and view.parent is not None:
                 self._consult_started(user, view, meta)
             if state == tlib.RELEASED:
@@ -192,30 +192,32 @@ class ServiceState:
             view = user.calls.get(attrs["CallUuid"])
             if view is not None:
                 view.muted = name == "EventMuteOn"
-                self._cometd(self._call_message(user, "StatusChange", view), meta)  # (inference) the type
+                self._tell(user, "StatusChange", view, meta)  # (inference) the type
         elif name in PARTY_EVENTS:
             self._party_event(user, event, meta)
         elif name == "EventAttachedDataChanged":
             view = user.calls.get(attrs["CallUuid"])
             if view is not None:
                 view.user_data = attrs.get("UserData") or {}
-                self._cometd(self._call_message(user, "AttachedDataChanged", view), meta)
+                self._tell(user, "AttachedDataChanged", view, meta)
         elif name == "EventDTMFSent":
             view = user.calls.get(attrs["CallUuid"])
             if view is not None:
-                self._cometd(self._call_message(user, "DtmfSent", view), meta)
+                self._tell(user, "DtmfSent", view, meta)
         elif name in ("EventAgentReady", "EventAgentNotReady", "EventAgentLogin"):
             ready = name == "EventAgentReady"
             mode = attrs.get("AgentWorkMode")
             work_mode = WORK_MODES.get(mode) if isinstance(mode, str) else None
             user.agent_state, user.work_mode = (tlib.READY if ready else tlib.NOT_READY), work_mode
-            self._cometd(DeviceStateChange(user.name, user.device_id, user.dn,
-                                           tlib.READY if ready else tlib.NOT_READY, work_mode,
-                                           self.settings.base_uri), meta)
+            if not self._unread(user, meta):
+                self._cometd(DeviceStateChange(user.name, user.device_id, user.dn,
+                                               tlib.READY if ready else tlib.NOT_READY, work_mode,
+                                               self.settings.base_uri), meta)
         elif name == "EventAgentLogout":
             user.agent_state, user.work_mode = LOGGED_OUT, None
-            self._cometd(DeviceStateChange(user.name, user.device_id, user.dn, LOGGED_OUT, None,
-                                           self.settings.base_uri), meta)
+            if not self._unread(user, meta):
+                self._cometd(DeviceStateChange(user.name, user.device_id, user.dn, LOGGED_OUT, None,
+                                               self.settings.base_uri), meta)
 
     @staticmethod
     def _consulted(user: User, attrs: dict[str, Any]) -> str | None:
@@ -233,7 +235,7 @@ class ServiceState:
         original = user.calls.get(consult.parent) if consult.parent is not None else None
         if original is not None and original.consulting is None and consult.consult_link is not None:
             original.consulting = consult.consult_link
-            self._cometd(self._call_message(user, "StatusChange", original), {**meta, "inference": RESENT_HELD})
+            self._tell(user, "StatusChange", original, {**meta, "inference": RESENT_HELD})
 
     @staticmethod
     def _consult_over(user: User, view: CallView) -> None:
@@ -260,14 +262,14 @@ class ServiceState:
             if attrs.get("ThirdPartyDNRole") == tlib.ROLE_CONFERENCED_BY:
                 view.conference_owner = attrs.get("ThirdPartyDN")
             user.calls[view.id] = view
-            self._cometd(self._call_message(user, "StatusChange", view), meta)
+            self._tell(user, "StatusChange", view, meta)
             return
         current = user.calls.get(attrs["CallUuid"])
         if current is not None:
             current.participants = participants_after(current, event)
             if attrs.get("ThirdPartyDNRole") == tlib.ROLE_ADDED_BY and current.conference_owner is None:
                 current.conference_owner = attrs.get("ThirdPartyDN")
-            self._cometd(self._call_message(user, "ParticipantsUpdated", current), meta)
+            self._tell(user, "ParticipantsUpdated", current, meta)
 
     def _on_error(self, event: tlib.TEvent, pending: Pending, meta: dict[str, Any]) -> None:
         attrs = event.attrs
@@ -312,7 +314,7 @@ class ServiceState:
                                               "by": by})
         if self.settings.completion_notice:
             view.state = COMPLETED
-            self._cometd(self._call_message(user, "StatusChange", view), {"completedBy": by})
+            self._tell(user, "StatusChange", view, {"completedBy": by})
 
     def _remember_completed(self, user: User, call_id: str) -> None:
         """Web Services remembers a completed call for ``retention``, then forgets it
@@ -331,6 +333,21 @@ class ServiceState:
         completed.append((now, user, call_id))
 
     # -- towards the desktop ---------------------------------------------------
+    def _unread(self, user: User, meta: dict[str, Any]) -> bool:
+        """Nobody would read this CometD message: a streamed run (``--journal records`` or
+        ``none``) with no expectation and no desktop connected, and the message answers no
+        request (the record builder reads only those). Then it is not made, only numbered
+        in the journal (``Journal.skip``), so every other entry keeps its number."""
+        if self.desktop_listeners or user.name in self.to_desktop or self.journal.reads(J.COMETD, meta):
+            return False
+        self.journal.skip()
+        return True
+
+    def _tell(self, user: User, notification_type: str, view: CallView, meta: dict[str, Any]) -> None:
+        """Tell the desktop about the call as it is now, if anyone would read it (``_unread``)."""
+        if not self._unread(user, meta):
+            self._cometd(self._call_message(user, notification_type, view), meta)
+
     def _call_message(self, user: User, notification_type: str, view: CallView) -> CallStateChange:
         base = self.settings.base_uri
         return CallStateChange(user.name, notification_type, view, user.dn,
