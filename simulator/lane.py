@@ -100,4 +100,4 @@ class ScatteredLane:
 
 def lane(env: Environment) -> Lane | ScatteredLane:
     """A lane for ``env``'s tie-break policy."""
-    return Lane(env) if getattr(env, "tie_break", FIFO) == FIFO else ScatteredLane(env)
+    return Lane(env) if env.tie_break == FIFO else ScatteredLane(env)

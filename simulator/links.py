@@ -173,7 +173,7 @@ def link(env: Environment, delay: int | Sampler, deliver: Callable[[Any], None],
     if isinstance(delay, int):
         if delay == 0:
             return DirectLink(env, delay, deliver, name)
-        fifo = getattr(env, "tie_break", FIFO) == FIFO
+        fifo = env.tie_break == FIFO
         return (ConstantLaneLink if fifo else ConstantLink)(env, delay, deliver, name)
     return ordered_link(env, delay, deliver, name)
 
@@ -181,4 +181,4 @@ def link(env: Environment, delay: int | Sampler, deliver: Callable[[Any], None],
 def ordered_link(env: Environment, delay: int | Sampler, deliver: Callable[[Any], None], name: str = "") -> Link:
     """A link that keeps its messages in order whatever ``delay`` draws (and may be
     told to start behind another's messages: ``_last_due``)."""
-    return (LaneLink if getattr(env, "tie_break", FIFO) == FIFO else Link)(env, delay, deliver, name)
+    return (LaneLink if env.tie_break == FIFO else Link)(env, delay, deliver, name)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.lane import Lane, ScatteredLane, lane
-from simulator.links import ConstantLaneLink, LaneLink, later, link
+from simulator.links import ConstantLaneLink, LaneLink, later, link, ordered_link
 from simulator.timing import Environment, environment
 
 # A plan: (when it is planned, delay, "lane" or "event") — what a run schedules, in order.
@@ -135,3 +135,22 @@ def test_a_lane_link_delivers_a_batch_together_in_order():
     the_link.send_all(["b", "c"])
     env.run()
     assert got == [("a", 7), ("b", 7), ("c", 7)]
+
+
+@pytest.mark.parametrize("delay", [1, 2, 1_000])
+def test_a_link_of_a_few_microseconds_is_not_instant(delay):
+    env = Environment()
+    got: list[tuple[str, int]] = []
+    the_link = link(env, delay, lambda m: got.append((m, env.now)))
+    the_link.send("m")
+    assert got == []
+    env.run()
+    assert got == [("m", delay)]
+
+
+@pytest.mark.parametrize("make", [link, ordered_link])
+@pytest.mark.parametrize("policy", ["fifo", "random"])
+def test_a_negative_delay_is_refused_naming_the_link(make, policy):
+    env = environment(policy, random.Random(1))
+    with pytest.raises(ValueError, match="link tserver_to_gws: negative delay -5"):
+        make(env, -5, print, "tserver_to_gws")

@@ -212,10 +212,11 @@ def test_a_step_due_with_messages_runs_at_its_instant_after_them():
     assert got[:2] == [("message", 10), ("step", 10)]
 
 
-def test_a_varying_link_that_draws_zero_delivers_inside_the_send():
+@pytest.mark.parametrize("kind", [Link, link], ids=["Link", "link() (a lane link under fifo)"])
+def test_a_varying_link_that_draws_zero_delivers_inside_the_send(kind):
     env = environment()
     got: list[str] = []
-    link = Link(env, lambda: 0, got.append)
+    link = kind(env, lambda: 0, got.append)
 
     def act() -> None:
         link.send("now")
@@ -225,7 +226,7 @@ def test_a_varying_link_that_draws_zero_delivers_inside_the_send():
     env.run()
     assert got == ["now", "after the send"]
     env0 = environment()  # a fresh link at time 0 delivers at 0, too
-    at_start = Link(env0, lambda: 0, lambda m: got.append(f"{m}@{env0.now}"))
+    at_start = kind(env0, lambda: 0, lambda m: got.append(f"{m}@{env0.now}"))
     at_start.send("first")
     assert got[-1] == "first@0"
 
