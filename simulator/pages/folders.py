@@ -120,7 +120,7 @@ def _parsed(lines: Iterable[str], first: int, source: Path | None) -> Iterator[d
 
 
 def run_pages_from_texts(files: dict[str, str], tables: sqlite3.Connection | None = None) -> dict[str, str]:
-    """A run's pages from its report files' texts (name → text), as ``write_reports`` has them,
+    """A run's pages from its report files' texts (name → text), as ``report_files`` has them,
     and its reporting tables."""
     records = [json.loads(line) for line in inputfiles.jsonl_lines(files["dispositions.jsonl"])]
     return run_pages(json.loads(files["manifest.json"]), inputfiles.jsonl_lines(files["journal.jsonl"]), records,
