@@ -76,20 +76,22 @@ def manifest(result: RunResult) -> dict[str, Any]:
     }
 
 
+EXTRACTS = {J.TLIB_REQUEST: "events.jsonl", J.TLIB_EVENT: "events.jsonl", J.HTTP_REQUEST: "http.jsonl",
+            J.HTTP_RESPONSE: "http.jsonl", J.COMETD: "cometd.jsonl"}  # journal.jsonl's extracts, by entry kind
+
+
 def report_files(result: RunResult) -> dict[str, str | bytes]:
     """Every report file of ``result``: name → text (bytes for ``reporting.sqlite``); the
     page is drawn from the JSON files."""
     lines = [(entry.kind, _encode(entry.to_dict()) + "\n") for entry in result.journal]
 
-    def only(*kinds: str) -> str:  # each entry is encoded once, for the journal and its extracts
-        return "".join(line for kind, line in lines if kind in kinds)
-
-    files: dict[str, str] = {
+    files: dict[str, str] = {  # each entry is encoded once, for the journal and its extract
         "manifest.json": json.dumps(manifest(result), ensure_ascii=False, indent=2) + "\n",
         "journal.jsonl": "".join(line for _, line in lines),
-        "events.jsonl": only(J.TLIB_REQUEST, J.TLIB_EVENT),
-        "http.jsonl": only(J.HTTP_REQUEST, J.HTTP_RESPONSE),
-        "cometd.jsonl": only(J.COMETD),
+    }
+    for name in dict.fromkeys(EXTRACTS.values()):
+        files[name] = "".join(line for kind, line in lines if EXTRACTS.get(kind) == name)
+    files |= {
         "dispositions.jsonl": "".join(record.to_json_line() + "\n" for record in result.dispositions),
         "summary.md": markdown(result),
     }
@@ -133,8 +135,6 @@ def write_reports(result: RunResult, out_dir: Path) -> Path:
     return staged.commit()
 
 
-EXTRACTS = {J.TLIB_REQUEST: "events.jsonl", J.TLIB_EVENT: "events.jsonl", J.HTTP_REQUEST: "http.jsonl",
-            J.HTTP_RESPONSE: "http.jsonl", J.COMETD: "cometd.jsonl"}  # journal.jsonl's extracts, by entry kind
 WRITE_BUFFER = 1 << 20  # bytes: a long journal is written in few system calls
 
 
