@@ -12,7 +12,7 @@ from typing import Any
 from . import journal as J
 from .errors import InvalidArgument, UnknownRequest
 from .output import statistics
-from .record import DispositionRecord
+from .record import DispositionRecord, DispositionRecords
 from .records import Leaving, RecordBuilder, named_rows
 from .reportdb.icon import history_of
 from .reportdb.sqlite import RunTables
@@ -51,7 +51,7 @@ class RunResult:
     tie_break: str
     journal: J.Journal
     calls: list[dict[str, Any]]
-    dispositions: list[DispositionRecord]
+    dispositions: DispositionRecords
     expectations: list[ExpectationResult]
     end_time: int
     figures: dict[str, Any] = field(default_factory=dict)
@@ -150,7 +150,7 @@ class _Outputs:
     def __init__(self, world: World, mode: str, sinks: RunSinks, attach: bool = True):
         self.mode, self.sinks = mode, sinks
         self.stats = statistics.Accumulator()
-        self.records: list[tuple[int, DispositionRecord]] = []  # (request order, record)
+        self.records: list[tuple[int, str]] = []  # (request order, the record's JSON line: ``DispositionRecords``)
         self.rows: list[dict[str, Any]] = []
         self.record_count = 0
         self.call_count = 0
@@ -182,7 +182,7 @@ class _Outputs:
         if self.sinks.record is not None:
             self.sinks.record(record)
         if self.keep_record(record):
-            self.records.append((order, record))
+            self.records.append((order, record.to_json_line()))
 
     def _call(self, row: dict[str, Any]) -> None:
         self.call_count += 1
@@ -239,7 +239,7 @@ def _result(world: World, model: Scenario, source: Path | None, seed: int, line,
             except NotRun:
                 continue
             names[step.call] = CallIds(call.conn_id, call.call_uuid)
-    records = [record for _, record in sorted(outputs.records, key=lambda pair: pair[0])]
+    records = DispositionRecords([line for _, line in sorted(outputs.records, key=lambda pair: pair[0])])
     tables = outputs.tables
     if tables is None and world.journal.keep and reporting_tables:
         tables = RunTables.from_journal(world.journal, model)

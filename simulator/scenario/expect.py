@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -92,19 +92,33 @@ class Checker:
     """Checks expectations; look-ups are built once, so checking is linear in
     the expectations and the records."""
 
-    def __init__(self, journal: J.Journal, records: list[DispositionRecord], calls: dict[str, CallIds],
+    def __init__(self, journal: J.Journal, records: Sequence[DispositionRecord], calls: dict[str, CallIds],
                  tables: Callable[[], sqlite3.Connection | None] = lambda: None):
         self.tables = tables  # the reporting tables, made when an expectation first asks (None: no journal)
         self.journal = journal
-        self.records = records
+        self._records = records
         self.calls = calls
-        self.by_request: dict[str, list[DispositionRecord]] = {}
-        self.by_call: dict[str, list[DispositionRecord]] = {}
-        for record in records:
-            self.by_request.setdefault(record.request, []).append(record)
+
+    @cached_property
+    def records(self) -> list[DispositionRecord]:
+        """The records, made once an expectation asks (a run's are kept as text)."""
+        return list(self._records)
+
+    @cached_property
+    def by_request(self) -> dict[str, list[DispositionRecord]]:
+        found: dict[str, list[DispositionRecord]] = {}
+        for record in self.records:
+            found.setdefault(record.request, []).append(record)
+        return found
+
+    @cached_property
+    def by_call(self) -> dict[str, list[DispositionRecord]]:
+        found: dict[str, list[DispositionRecord]] = {}
+        for record in self.records:
             for call_id in {record.callUuid, record.callId}:
                 if call_id is not None:
-                    self.by_call.setdefault(call_id, []).append(record)
+                    found.setdefault(call_id, []).append(record)
+        return found
 
     @cached_property
     def finals(self) -> dict[str, dict[str, Any]]:

@@ -59,7 +59,7 @@ def schedule_steps(world: World, lines: Callable[[int], int | None]) -> None:
     one_event_per_instant = env.tie_break == FIFO
 
     def schedule(position: int) -> None:
-        group = groups[times[position]]
+        group = groups.pop(times[position])  # (what is played is let go: a long script's memory)
         delay = times[position] - env.now
         if one_event_per_instant:
             later(env, delay, lambda: after_deliveries(env, lambda: play_all(position, group)))
