@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import __version__
 from .. import journal as J
-from ..pages.folders import each_run_page, run_pages_from_texts
+from ..pages.folders import RecordLines, each_run_page, run_pages_from_texts
 from ..reportdb.explain import disposition_rows
 from ..run import RunResult
 from ..timeunits import format_duration, format_time
@@ -92,7 +92,7 @@ def report_files(result: RunResult) -> dict[str, str | bytes]:
     for name in dict.fromkeys(EXTRACTS.values()):
         files[name] = "".join(line for kind, line in lines if EXTRACTS.get(kind) == name)
     files |= {
-        "dispositions.jsonl": "".join(record.to_json_line() + "\n" for record in result.dispositions),
+        "dispositions.jsonl": "".join(line + "\n" for line in result.dispositions.lines),
         "summary.md": markdown(result),
     }
     files["stats.md"] = statistics.markdown(result.scenario.name, result.figures)
@@ -153,12 +153,11 @@ def _write_streamed(result: RunResult, staged: StagedFolder) -> None:
             extract = by_kind.get(entry.kind)
             if extract is not None:
                 extract.write(line)
-    records = []
+    lines = result.dispositions.lines  # the records as text, parsed when a page reads one (``RecordLines``)
     with staged.open("dispositions.jsonl", WRITE_BUFFER) as out:
-        for record in result.dispositions:
-            text = record.to_json_line()
+        for text in lines:
             out.write((text + "\n").encode("utf-8"))
-            records.append(json.loads(text))
+    records = RecordLines(lines)
     stats_csv = statistics.csv_text(result.figures)
     small = {"summary.md": markdown(result), "stats.md": statistics.markdown(result.scenario.name, result.figures),
              "stats.csv": stats_csv}

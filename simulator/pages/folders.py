@@ -6,9 +6,9 @@ from __future__ import annotations
 import gzip
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from .. import inputfiles
 from ..output.folders import ReportsError, describe_os_error, locked, write_file
@@ -32,13 +32,18 @@ def _read(path: Path) -> str:
 
 
 def _json_lines(path: Path) -> list[dict[str, Any]]:
-    rows = []
-    for number, line in enumerate(inputfiles.jsonl_lines(_read(path)), start=1):
+    return list(_record_lines(path))
+
+
+def _record_lines(path: Path) -> RecordLines:
+    """A JSON-lines file's lines, each checked to be JSON, held as text (``RecordLines``)."""
+    lines = inputfiles.jsonl_lines(_read(path))
+    for number, line in enumerate(lines, start=1):
         try:
-            rows.append(json.loads(line))
+            json.loads(line)
         except ValueError:
             raise ReportsError(path, f"line {number} is not JSON") from None
-    return rows
+    return RecordLines(lines)
 
 
 def _manifest(folder: Path) -> dict[str, Any]:
@@ -51,7 +56,7 @@ def _manifest(folder: Path) -> dict[str, Any]:
     return data
 
 
-def run_pages(manifest: dict[str, Any], lines: list[str], records: list[dict[str, Any]],
+def run_pages(manifest: dict[str, Any], lines: list[str], records: Sequence[dict[str, Any]],
               stats_csv: str | None = None, table_rows: dict[str, dict[str, Any]] | None = None,
               source: Path | None = None) -> dict[str, str]:
     """A run's pages (file name → text): its own page, and one page per further window of its
@@ -59,13 +64,40 @@ def run_pages(manifest: dict[str, Any], lines: list[str], records: list[dict[str
     return dict(each_run_page(manifest, lambda: lines, records, stats_csv, table_rows, source))
 
 
-def each_run_page(manifest: dict[str, Any], read_lines: Callable[[], Iterable[str]], records: list[dict[str, Any]],
-                  stats_csv: str | None = None, table_rows: dict[str, dict[str, Any]] | None = None,
+class RecordLines(Sequence[dict[str, Any]]):
+    """``dispositions.jsonl``'s lines, each parsed when it is read: a long run's page is drawn
+    without all its records held as dicts at once (a hundred thousand of them are ~750 MB)."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [json.loads(line) for line in self.lines[index]]
+        return json.loads(self.lines[index])
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return map(json.loads, self.lines)
+
+
+def each_run_page(manifest: dict[str, Any], read_lines: Callable[[], Iterable[str]],
+                  records: Sequence[dict[str, Any]], stats_csv: str | None = None,
+                  table_rows: dict[str, dict[str, Any]] | None = None,
                   source: Path | None = None) -> Iterator[tuple[str, str]]:
     """A run's pages one at a time, (file name, text), so that a long run's pages need not
     all be held at once. ``read_lines()`` gives ``journal.jsonl``'s lines, and is called
     twice for a journal longer than one window: once to cut it into windows and index its
-    stories, once to draw each window (only that window's entries are parsed and held)."""
+    stories, once to draw each window (only that window's entries are parsed and held).
+    ``records`` are read once for where each was clicked, then a page's own when it is drawn."""
     cutter = windows.Cutter()
     whole: list[dict[str, Any]] | None = []  # the entries, while they still fit one window
 
@@ -80,13 +112,28 @@ def each_run_page(manifest: dict[str, Any], read_lines: Callable[[], Iterable[st
 
     index = story.JournalIndex(cutter.through(kept(_parsed(read_lines(), 0, source))))
     cut = cutter.windows()
+    clicked_in: dict[int, list[int]] = {}  # window number (0: none) → its records' positions in ``records``
+    lost_in: dict[int, int] = {}
+    for position, record in enumerate(records):
+        there = cut.of(index.requests.get(record["request"]))
+        number = there.number if there is not None else 0
+        clicked_in.setdefault(number, []).append(position)
+        lost_in[number] = lost_in.get(number, 0) + (record["reporting"]["outcome"] == "lost")
+    counts = {number: (len(clicked), lost_in[number]) for number, clicked in clicked_in.items() if number}
+    every_one = len(records) <= windows.MAIN_PAGE_RECORDS
 
     def page(here: windows.Stretch | None, journal: list[dict[str, Any]]) -> tuple[str, str]:
-        shown = records if here is None or here.number == 1 else \
-            [r for r in records if cut.of(index.requests.get(r["request"])) == here]
+        first = here is None or here.number == 1
+        if first and every_one:
+            shown = list(records)
+        else:  # (the run's page also lists those clicked in no window)
+            listed = (clicked_in.get(here.number, []) if here is not None else []) + \
+                (clicked_in.get(0, []) if first else [])
+            shown = [records[position] for position in listed]
         return here.page if here else windows.FIRST_PAGE, render.run_page(
             manifest, journal, shown, stats_csv=stats_csv, table_rows=table_rows, journal_index=index,
-            windows=cut, here=here)
+            windows=cut, here=here, all_records=records if first else None,
+            window_counts=counts if cut.cut else None)
 
     if not cut.stretches:
         yield page(None, [])
@@ -155,7 +202,7 @@ def run_pages_from_folder(folder: Path) -> dict[str, str]:
         return {RUN_PAGE: run_page_streamed(
             manifest, _first_records(folder / "dispositions.jsonl.gz", STREAMED_PAGE_RECORDS),
             _read(folder / "stats.csv"))}
-    records = _json_lines(folder / "dispositions.jsonl")
+    records = _record_lines(folder / "dispositions.jsonl")
     stats = folder / "stats.csv"
     stats_csv = _read(stats) if stats.exists() else None  # folders written before statistics have none
     return run_pages(manifest, inputfiles.jsonl_lines(_read(folder / "journal.jsonl")), records, stats_csv=stats_csv,
@@ -179,7 +226,7 @@ def run_page_from_folder(folder: Path) -> str:
     return run_pages_from_folder(folder)[RUN_PAGE]
 
 
-def _table_rows(path: Path, records: list[dict[str, Any]]) -> dict[str, dict[str, Any]] | None:
+def _table_rows(path: Path, records: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]] | None:
     """Each record's rows in the folder's ``reporting.sqlite`` (None: none there, or unreadable)."""
     if not path.is_file():
         return None

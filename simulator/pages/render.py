@@ -11,7 +11,8 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -83,14 +84,17 @@ def state_diagram_svg(diagram: states.StateDiagram) -> str:
 def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: list[dict[str, Any]],
              stats_csv: str | None = None, table_rows: dict[str, dict[str, Any]] | None = None,
              journal_index: story.JournalIndex | None = None, windows: Windows | None = None,
-             here: Stretch | None = None) -> str:
+             here: Stretch | None = None, all_records: Sequence[dict[str, Any]] | None = None,
+             window_counts: dict[int, tuple[int, int]] | None = None) -> str:
     """A run's page, from its ``manifest.json``, ``journal.jsonl`` and ``dispositions.jsonl`` (as dicts).
 
     ``journal``: the entries this page draws (``here``, one of the journal's ``windows``,
     when it is longer than one); ``journal_index``: the stories' index of the whole journal
     (by default, of ``journal``); ``stats_csv``: its ``stats.csv``, charted on the page
     (folders written before it had none); ``table_rows``: each disposition's rows in
-    ``reporting.sqlite`` (``reportdb.explain``)."""
+    ``reporting.sqlite`` (``reportdb.explain``); ``all_records``: every record of the run,
+    which the headline counts, when ``records`` lists only some of them; ``window_counts``:
+    each window's dispositions and losses (``windows``' number → (clicked, lost))."""
     diagram = sequence.build(journal, records)
     index = journal_index or story.JournalIndex(journal)
     clicks: dict[str, int] = {}
@@ -105,6 +109,7 @@ def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: l
              "disposition": r["disposition"], "view": r.get("gwsView"), "user": r["user"]}
             for r in records if r["request"] in clicks]
     first = here is None or here.number == 1
+    counted = records if all_records is None else all_records
     cut = windows if windows is not None and windows.cut else None
 
     def href(seq: int) -> str:
@@ -113,7 +118,8 @@ def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: l
     return _template("run.html.j2").render(
         generator=GENERATOR, manifest=manifest, records=records, diagram=diagram, state_diagrams=states.diagrams(),
         table_rows=table_rows or {}, stories=stories, message_list=_message_list(diagram),
-        headline=_headline(records) if first and len(records) > INDEX_BADGES else None,
+        headline=_headline(counted) if first and len(counted) > INDEX_BADGES else None,
+        some_of_them=first and len(records) < len(counted), window_counts=window_counts or {},
         next_lesson=course.neighbours(manifest["scenario"])[1],
         glossary=GLOSSARY, first=first, windows=cut, here=here, href=href, clicks=index.requests,
         streamed=manifest.get("journal", "full") != "full",
@@ -196,15 +202,17 @@ def _scenario_links(text: str) -> Markup:
     return Markup(pattern.sub(r'<a href="../\1/index.html">\1</a>', str(escape(text))))
 
 
-def _headline(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """A traffic run's figures, before any row: the share lost with its interval, path × fate."""
-    lost = sum(r["reporting"]["outcome"] == "lost" for r in records)
-    low, high = wilson(lost, len(records))
+def _headline(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """A traffic run's figures, before any row: the share lost with its interval, path × fate
+    (the records read once: a long run's are parsed as they are read)."""
     paths = ("userData", "userEvent", "rejected")
     fates = ("reported", "superseded", "lost")
-    table = [(path, [sum(r["path"] == path and r["reporting"]["outcome"] == fate for r in records)
-                     for fate in fates]) for path in paths]
-    return {"total": len(records), "lost": lost, "share": lost / len(records), "low": low, "high": high,
+    counted: Counter[tuple[str, str]] = Counter((r["path"], r["reporting"]["outcome"]) for r in records)
+    total = sum(counted.values())
+    lost = sum(n for (_, fate), n in counted.items() if fate == "lost")
+    low, high = wilson(lost, total)
+    table = [(path, [counted[path, fate] for fate in fates]) for path in paths]
+    return {"total": total, "lost": lost, "share": lost / total, "low": low, "high": high,
             "fates": fates, "table": [row for row in table if any(row[1])]}
 
 

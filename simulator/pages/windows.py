@@ -7,7 +7,7 @@ one window gets one page per stretch of ``WINDOW`` entries: the run's own page
 page links to the others with their times, and a link to a message (``#m<seq>``)
 — from a story, a table row or the message list — goes to the page that draws it.
 So the reader always looks at a window of the journal around what they asked for,
-however long the run.
+however long the run; and the run's page never grows past what a browser opens.
 """
 
 from __future__ import annotations
@@ -19,6 +19,11 @@ from functools import cached_property
 from typing import Any
 
 WINDOW = 4_000  # journal entries one page draws at most
+MAIN_PAGE_RECORDS = 1_000
+"""The run's page lists every disposition of a run with at most this many; a longer run's
+lists those clicked in its first window, as each window's page lists its own, and the list
+of windows counts each one's dispositions and losses: a page of a hundred thousand table
+rows and stories is one no browser opens, and no reader reads."""
 FIRST_PAGE = "index.html"
 
 

@@ -5,7 +5,7 @@ of its call keeps in Info Mart."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection
 from typing import Any
 
 ICON_ROWS = """
@@ -22,17 +22,20 @@ select f.media_server_ixn_guid, irf.interaction_resource_ordinal, irf.resource_n
  order by 2"""
 
 
-def disposition_rows(connection: sqlite3.Connection, records: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _wanted(record: dict[str, Any]) -> bool:
+    return record.get("callUuid") is not None and record.get("key") is not None
+
+
+def disposition_rows(connection: sqlite3.Connection, records: Collection[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """request → {"icon": [(table, row id)], "legs": [(agent, DN, value kept, the record's own)]}.
 
     ICON's rows that carry a disposition are those of its call, key, value and agent DN,
     in the order they were added; its legs are its call's. The tables are read once, not
     once per record (the tables have no index on these columns: a query per record made
     a run of 10,000 dispositions scan them 20,000 times)."""
-    wanted = [record for record in records if record.get("callUuid") is not None and record.get("key") is not None]
-    if not wanted:
+    keys = sorted({record["key"] for record in records if _wanted(record)})
+    if not keys:
         return {}
-    keys = sorted({record["key"] for record in wanted})
     icon: dict[tuple[Any, ...], list[tuple[str, int]]] = {}
     for call, key, value, dn, table, row_id, _ in connection.execute(
             ICON_ROWS.format(keys=", ".join("?" * len(keys))), keys * 2):
@@ -41,7 +44,9 @@ def disposition_rows(connection: sqlite3.Connection, records: Iterable[dict[str,
     for guid, _, agent, leg_dn, kept in connection.execute(LEG_ROWS):
         legs.setdefault(guid, []).append((agent, leg_dn, kept))
     found: dict[str, dict[str, Any]] = {}
-    for record in wanted:
+    for record in records:  # (read twice, never held: a long run's records are parsed as they are read)
+        if not _wanted(record):
+            continue
         call, key, value, dn = record["callUuid"], record["key"], record.get("disposition"), record.get("dn")
         text = value if isinstance(value, str) else str(value)
         found[record["request"]] = {

@@ -92,6 +92,37 @@ def test_the_main_page_keeps_every_disposition_and_the_window_pages_their_own(lo
             assert 'id="expectations"' not in page and 'id="rules"' not in page
 
 
+def test_a_run_with_more_dispositions_than_its_page_holds_lists_each_on_its_window(long_run, monkeypatch):
+    """Past ``MAIN_PAGE_RECORDS`` the run's page lists only those clicked in its own window;
+    every disposition is then listed on exactly one page, and the list of windows counts them."""
+    records = [json.loads(line) for line in (long_run / "dispositions.jsonl").read_text().splitlines()]
+    monkeypatch.setattr(windows, "WINDOW", SIZE)
+    monkeypatch.setattr(windows, "MAIN_PAGE_RECORDS", len(records) - 1)
+    assert CliRunner().invoke(cli, ["report", str(long_run)]).exit_code == 0
+    pages = _pages(long_run)
+    listed = {name: re.findall(r'<tr class="record" data-request="([^"]+)"', page) for name, page in pages.items()}
+    assert sorted(request for names in listed.values() for request in names) == sorted(r["request"] for r in records)
+    assert 0 < len(listed["index.html"]) < len(records)
+    main = pages["index.html"]
+    assert f"The {len(listed['index.html'])} of the run's {len(records)} dispositions clicked in this window" in main
+    assert 'href="#windows"' in main and 'id="windows"' in main
+    lost = sum(r["reporting"]["outcome"] == "lost" for r in records)
+    assert f"{len(records)} dispositions; lost to reporting: <strong>{lost} " in main  # the headline counts them all
+    fates = {r["request"]: r["reporting"]["outcome"] for r in records}
+    for name in pages:  # every page's list of windows says how many each lists, and how many lost
+        number = 1 if name == "index.html" else int(name[7:-5])
+        lost_here = sum(fates[request] == "lost" for request in listed[name])
+        for page in pages.values():
+            counted = re.search(rf"<(?:strong|a)[^>]*>{number} · [^<]*?(?: · (\d+) dispositions?(?:, (\d+) lost)?)?</",
+                                page)
+            assert counted, number
+            assert int(counted.group(1) or 0) == len(listed[name]), (name, counted.group(0))
+            assert int(counted.group(2) or 0) == lost_here, name
+    monkeypatch.setattr(windows, "MAIN_PAGE_RECORDS", len(records))  # and at the limit, every one again
+    assert CliRunner().invoke(cli, ["report", str(long_run)]).exit_code == 0
+    assert _pages(long_run)["index.html"].count('<tr class="record"') == len(records)
+
+
 def test_tsim_report_rebuilds_the_same_window_pages(long_run, monkeypatch):
     before = _pages(long_run)
     for name in before:
