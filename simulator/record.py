@@ -19,12 +19,13 @@ line, for consumers that validate it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from enum import Enum
-from typing import Annotated, Any, overload
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from .parsedlines import ParsedLines
 from .timeunits import US_PER_SECOND
 
 Micros = Annotated[int, PlainSerializer(lambda us: us / US_PER_SECOND, return_type=float, when_used="json"),
@@ -165,30 +166,13 @@ def _micros(seconds: float | None) -> int | None:
     return None if seconds is None else round(seconds * US_PER_SECOND)
 
 
-class DispositionRecords(Sequence[DispositionRecord]):
+class DispositionRecords(ParsedLines[DispositionRecord]):
     """A run's records, held as their ``dispositions.jsonl`` lines (a fifth of the memory of the
     models: a hundred thousand records are 450 MB as models) and made again when one is
     read. The writers take the lines as they are (``lines``)."""
 
     def __init__(self, lines: list[str] | None = None):
-        self.lines: list[str] = lines if lines is not None else []
-
-    def __len__(self) -> int:
-        return len(self.lines)
-
-    @overload
-    def __getitem__(self, index: int) -> DispositionRecord: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[DispositionRecord]: ...
-
-    def __getitem__(self, index: int | slice) -> DispositionRecord | list[DispositionRecord]:
-        if isinstance(index, slice):
-            return [DispositionRecord.from_json_line(line) for line in self.lines[index]]
-        return DispositionRecord.from_json_line(self.lines[index])
-
-    def __iter__(self) -> Iterator[DispositionRecord]:
-        return map(DispositionRecord.from_json_line, self.lines)
+        super().__init__(lines if lines is not None else [], DispositionRecord.from_json_line)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, DispositionRecords):

@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import __version__
 from .. import journal as J
-from ..pages.folders import RecordLines, each_run_page, run_pages_from_texts
+from ..pages.folders import each_run_page, record_lines, run_pages_from_texts
 from ..reportdb.explain import disposition_rows
 from ..run import RunResult
 from ..timeunits import format_duration, format_time
@@ -153,11 +153,11 @@ def _write_streamed(result: RunResult, staged: StagedFolder) -> None:
             extract = by_kind.get(entry.kind)
             if extract is not None:
                 extract.write(line)
-    lines = result.dispositions.lines  # the records as text, parsed when a page reads one (``RecordLines``)
+    lines = result.dispositions.lines  # the records as text, parsed when a page reads one (``record_lines``)
     with staged.open("dispositions.jsonl", WRITE_BUFFER) as out:
         for text in lines:
             out.write((text + "\n").encode("utf-8"))
-    records = RecordLines(lines)
+    records = record_lines(lines)
     stats_csv = statistics.csv_text(result.figures)
     small = {"summary.md": markdown(result), "stats.md": statistics.markdown(result.scenario.name, result.figures),
              "stats.csv": stats_csv}

@@ -8,10 +8,11 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 from .. import inputfiles
 from ..output.folders import ReportsError, describe_os_error, locked, write_file
+from ..parsedlines import ParsedLines
 from ..reportdb.explain import disposition_rows
 from ..reportdb.writer import open_read_only
 from . import course, render, story, windows
@@ -35,15 +36,15 @@ def _json_lines(path: Path) -> list[dict[str, Any]]:
     return list(_record_lines(path))
 
 
-def _record_lines(path: Path) -> RecordLines:
-    """A JSON-lines file's lines, each checked to be JSON, held as text (``RecordLines``)."""
+def _record_lines(path: Path) -> ParsedLines[dict[str, Any]]:
+    """A JSON-lines file's lines, each checked to be JSON, held as text (``record_lines``)."""
     lines = inputfiles.jsonl_lines(_read(path))
     for number, line in enumerate(lines, start=1):
         try:
             json.loads(line)
         except ValueError:
             raise ReportsError(path, f"line {number} is not JSON") from None
-    return RecordLines(lines)
+    return record_lines(lines)
 
 
 def _manifest(folder: Path) -> dict[str, Any]:
@@ -64,29 +65,10 @@ def run_pages(manifest: dict[str, Any], lines: list[str], records: Sequence[dict
     return dict(each_run_page(manifest, lambda: lines, records, stats_csv, table_rows, source))
 
 
-class RecordLines(Sequence[dict[str, Any]]):
+def record_lines(lines: list[str]) -> ParsedLines[dict[str, Any]]:
     """``dispositions.jsonl``'s lines, each parsed when it is read: a long run's page is drawn
     without all its records held as dicts at once (a hundred thousand of them are ~750 MB)."""
-
-    def __init__(self, lines: list[str]):
-        self.lines = lines
-
-    def __len__(self) -> int:
-        return len(self.lines)
-
-    @overload
-    def __getitem__(self, index: int) -> dict[str, Any]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
-
-    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        if isinstance(index, slice):
-            return [json.loads(line) for line in self.lines[index]]
-        return json.loads(self.lines[index])
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return map(json.loads, self.lines)
+    return ParsedLines(lines, json.loads)
 
 
 def each_run_page(manifest: dict[str, Any], read_lines: Callable[[], Iterable[str]],
