@@ -40,6 +40,10 @@ def test_a_streamed_run_has_the_full_runs_figures_records_and_verdicts(tmp_path)
     with gzip.open(folder / "calls.jsonl.gz", "rt", encoding="utf-8") as lines:
         calls = [json.loads(line) for line in lines]
     assert sorted(c["connId"] for c in calls) == sorted(c["connId"] for c in full.calls)
+    by_conn = {c["connId"]: c for c in full.calls}
+    for row in calls:  # the full run's row, key for key, but for the scenario's name (given at the end)
+        assert list(row) == list(by_conn[row["connId"]])
+        assert {**row, "name": by_conn[row["connId"]]["name"]} == by_conn[row["connId"]]
     assert [(e.passed, e.problems) for e in streamed.expectations] == [(e.passed, e.problems)
                                                                        for e in full.expectations]
     # what the expectations need, and only that, is kept: the VIP call's record and its name
