@@ -3,7 +3,7 @@ stack, made to show what happens to a call disposition.
 
     >>> from simulator import load_scenario, run_scenario
     >>> result = run_scenario(load_scenario("scenarios/disposition-after-release.yaml"))
-    >>> result.passed, result.dispositions[0]["path"]
+    >>> result.passed, result.dispositions[0].path.value
     (True, 'userEvent')
 """
 

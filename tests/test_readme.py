@@ -65,3 +65,14 @@ def test_the_stats_examples_are_lines_tsim_writes():
         written = iter(statistics.markdown(scenario, result.figures).splitlines())
         shown = [line for line in block_after(marker).splitlines() if line]
         assert all(line in written for line in shown), scenario  # each line, in the file's order (an excerpt)
+
+
+def test_the_packages_own_example_runs_as_written(monkeypatch):
+    """The example in ``simulator``'s docstring (``help(simulator)``), run as a doctest."""
+    import doctest
+
+    import simulator
+
+    monkeypatch.chdir(ROOT)
+    outcome = doctest.testmod(simulator, raise_on_error=False, report=True)
+    assert outcome.attempted == 3 and outcome.failed == 0
