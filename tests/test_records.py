@@ -3,6 +3,7 @@ cannot change a value."""
 
 from __future__ import annotations
 
+from simulator.record import Fate
 from simulator.records import _shared
 
 
@@ -25,3 +26,74 @@ def test_large_user_data_is_kept_as_it_is():
     assert _shared(big) is big and _shared(dict(big)) is not big
     small = {f"k{n}": "v" for n in range(4)}
     assert _shared(dict(small)) is _shared(dict(small))  # up to four keys are shared
+
+
+# -- what reporting ends with: _fate, branch by branch -------------------------
+def _asked(path="userData", event="EventAttachedDataChanged", history="all", fallback=None):
+    from simulator.record import DispositionPath, HttpAnswer, TServerOutcome
+    from simulator.records import _Asked
+
+    outcome = TServerOutcome(request="RequestUpdateUserData", reachedAt=10, event=event, at=11,
+                             errorCode=56 if event == "EventError" else None,
+                             errorName="TERR_INV_CONNID" if event == "EventError" else None)
+    return _Asked(dn="15002", conn_id="c", key="DispositionCode", disposition="Sale", view="Established",
+                  path=DispositionPath(path), http=HttpAnswer(status=200, statusCode=0), tserver=outcome,
+                  fallback=fallback, history=history)
+
+
+def _fate_of(asked, holds, rule="CALL", on_leg=True, fallback_ref=None):
+    from simulator.records import _fate, _Ref
+
+    return _fate(asked, _Ref(None, 1), fallback_ref, rule, on_leg, holds)  # type: ignore[arg-type]
+
+
+def test_a_value_reporting_holds_is_reported_and_stored_by_icon():
+    assert _fate_of(_asked(), "Sale") == (Fate.REPORTED, None, True)
+
+
+def test_icon_history_none_or_first_loses_the_value_and_stores_no_row():
+    fate, why, stored = _fate_of(_asked(history="none"), "Sale")
+    assert (fate, stored) == (Fate.LOST, False) and "its history in ICON is none" in why
+    fate, why, stored = _fate_of(_asked(history="first"), "Earlier")
+    assert (fate, stored) == (Fate.LOST, False) and "keeps only the first value" in why and "'Earlier'" in why
+    assert _fate_of(_asked(history="first"), "Sale") == (Fate.REPORTED, None, True)  # it was the first
+    fate, why, stored = _fate_of(_asked(history="first"), None)  # nothing kept: not "first", but removed later
+    assert (fate, stored) == (Fate.SUPERSEDED, True) and why == "the key DispositionCode was removed later"
+
+
+def test_history_applies_only_to_what_reached_the_attached_data():
+    fate, why, stored = _fate_of(_asked(path="userData", event="EventError", history="none"), None)
+    assert (fate, stored) == (Fate.LOST, False) and "EventError 56" in why  # lost on the way, not by history
+
+
+def test_a_later_value_supersedes_by_the_leg_rule_or_the_call():
+    fate, why, stored = _fate_of(_asked(), "Later", rule="IRF_FIRST_UPDATE")
+    assert (fate, stored) == (Fate.LOST, True) and "the first update of the leg wins" in why
+    fate, why, stored = _fate_of(_asked(), "Later", rule="IRF_LAST_UPDATE")
+    assert (fate, stored) == (Fate.SUPERSEDED, True)
+    assert why == ("Info Mart keeps 'Later' on 15002's leg (IRF_USER_DATA_CUST_1, propagation rule "
+                   "IRF_LAST_UPDATE): from a later change")
+    fate, why, stored = _fate_of(_asked(), None, rule="IRF_LAST_UPDATE")
+    assert why.startswith("Info Mart keeps nothing on 15002's leg") and "outside the leg" in why
+    assert _fate_of(_asked(), "Later", rule="CALL") == (Fate.SUPERSEDED, "reporting holds 'Later' from a later "
+                                                                         "change", True)
+    assert _fate_of(_asked(), "Later", rule="IRF_LAST_UPDATE", on_leg=False) == (
+        Fate.SUPERSEDED, "reporting holds 'Later' from a later change", True)  # not on the leg: the call's
+    assert _fate_of(_asked(), None, rule="CALL")[1] == "the key DispositionCode was removed later"
+
+
+def test_a_value_the_fallback_user_event_carried_is_not_judged_by_the_attached_data_history():
+    from simulator.record import DispositionPath, Fallback, TServerOutcome
+    from simulator.records import _Ref, _Taken
+
+    sent = Fallback(path=DispositionPath.USER_EVENT, at=12, tserver=TServerOutcome(
+        request="RequestDistributeUserEvent", reachedAt=13, event="EventUserEvent", at=14))
+    asked = _asked(event="EventError", history="none", fallback=sent)
+    taken = _Ref(None, 2)  # type: ignore[arg-type]
+    taken.reporting = _Taken(True, None, ())
+    assert _fate_of(asked, "Sale", fallback_ref=taken) == (Fate.REPORTED, None, True)
+    taken.reporting = _Taken(False, "user-event-data-timeout", ())
+    fate, why, stored = _fate_of(asked, None, fallback_ref=taken)
+    assert (fate, stored) == (Fate.LOST, False)
+    assert why.startswith("T-Server answered EventError 56 TERR_INV_CONNID; the fallback user event: reporting "
+                          "ignored the user event: user-event-data-timeout")
