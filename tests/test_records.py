@@ -52,8 +52,9 @@ def test_a_value_reporting_holds_is_reported_and_stored_by_icon():
 
 
 def test_icon_history_none_or_first_loses_the_value_and_stores_no_row():
-    fate, why, stored = _fate_of(_asked(history="none"), "Sale")
-    assert (fate, stored) == (Fate.LOST, False) and "its history in ICON is none" in why
+    assert _fate_of(_asked(history="none"), "Sale") == (Fate.LOST, (
+        "G_USERDATA_HISTORY has no row for DispositionCode: its history in ICON is none (the attached-data spec, "
+        "or adata-userdata-history for the keys it omits)"), False)
     fate, why, stored = _fate_of(_asked(history="first"), "Earlier")
     assert (fate, stored) == (Fate.LOST, False) and "keeps only the first value" in why and "'Earlier'" in why
     assert _fate_of(_asked(history="first"), "Sale") == (Fate.REPORTED, None, True)  # it was the first
@@ -67,8 +68,9 @@ def test_history_applies_only_to_what_reached_the_attached_data():
 
 
 def test_a_later_value_supersedes_by_the_leg_rule_or_the_call():
-    fate, why, stored = _fate_of(_asked(), "Later", rule="IRF_FIRST_UPDATE")
-    assert (fate, stored) == (Fate.LOST, True) and "the first update of the leg wins" in why
+    assert _fate_of(_asked(), "Later", rule="IRF_FIRST_UPDATE") == (Fate.LOST, (
+        "Info Mart keeps 'Later' on 15002's leg (IRF_USER_DATA_CUST_1, propagation rule IRF_FIRST_UPDATE): the "
+        "first update of the leg wins"), True)
     fate, why, stored = _fate_of(_asked(), "Later", rule="IRF_LAST_UPDATE")
     assert (fate, stored) == (Fate.SUPERSEDED, True)
     assert why == ("Info Mart keeps 'Later' on 15002's leg (IRF_USER_DATA_CUST_1, propagation rule "
