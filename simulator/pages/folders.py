@@ -32,19 +32,22 @@ def _read(path: Path) -> str:
         raise ReportsError(path, f"cannot be read: {reason}") from None
 
 
+def _checked_lines(path: Path) -> Iterator[tuple[str, Any]]:
+    """A JSON-lines file's lines, each with its value; a line that is not JSON is named."""
+    for number, line in enumerate(inputfiles.jsonl_lines(_read(path)), start=1):
+        try:
+            yield line, json.loads(line)
+        except ValueError:
+            raise ReportsError(path, f"line {number} is not JSON") from None
+
+
 def _json_lines(path: Path) -> list[dict[str, Any]]:
-    return list(_record_lines(path))
+    return [value for _, value in _checked_lines(path)]
 
 
 def _record_lines(path: Path) -> ParsedLines[dict[str, Any]]:
     """A JSON-lines file's lines, each checked to be JSON, held as text (``record_lines``)."""
-    lines = inputfiles.jsonl_lines(_read(path))
-    for number, line in enumerate(lines, start=1):
-        try:
-            json.loads(line)
-        except ValueError:
-            raise ReportsError(path, f"line {number} is not JSON") from None
-    return record_lines(lines)
+    return record_lines([line for line, _ in _checked_lines(path)])
 
 
 def _manifest(folder: Path) -> dict[str, Any]:
