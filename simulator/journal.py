@@ -60,6 +60,8 @@ class Entry(tuple):
         out: dict[str, Any] = {"seq": self.seq, "t": seconds(self.t), "kind": self.kind}
         out.update(self.data())
         meta = self.meta
+        if meta is None and self.kind == TLIB_EVENT and self.payload.arrivals is not None:
+            meta = {"arrived": self.payload.arrived()}  # (kept in the event, not twice in the entry)
         if meta:
             if "sentAt" in meta or "arrived" in meta:
                 meta = dict(meta)

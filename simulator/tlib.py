@@ -208,8 +208,15 @@ class TEvent(tuple):
     name: str = property(itemgetter(0))  # type: ignore[assignment]
     attrs: dict[str, Any] = property(itemgetter(1))  # type: ignore[assignment]
     recipients: tuple[str, ...] = property(itemgetter(2))  # type: ignore[assignment]
-    arrivals: dict[str, tuple[int, int]] = property(itemgetter(3))  # type: ignore[assignment]
-    """client → (when it arrived, the journal's length then: it arrived after that entry)"""
+    arrivals: list[Any] | None = property(itemgetter(3))  # type: ignore[assignment]
+    """Where and when it arrived, flat (a long run has millions): client, when, the journal's
+    length then (it arrived after that entry), and so on for the next client; None when the
+    journal is not kept (nothing draws the links' delays then). ``arrived`` reads it."""
+
+    def arrived(self) -> dict[str, tuple[int, int]]:
+        """client → (when it arrived, after which journal entry), in the order it arrived."""
+        flat = self.arrivals or ()
+        return {flat[i]: (flat[i + 1], flat[i + 2]) for i in range(0, len(flat), 3)}
 
     @property
     def seq(self) -> int:

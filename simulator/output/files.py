@@ -139,9 +139,12 @@ WRITE_BUFFER = 1 << 20  # bytes: a long journal is written in few system calls
 
 
 def _write_streamed(result: RunResult, staged: StagedFolder) -> None:
-    manifest_text = json.dumps(manifest(result), ensure_ascii=False, indent=2) + "\n"
+    about = manifest(result)
     with staged.open("manifest.json") as out:
-        out.write(manifest_text.encode("utf-8"))
+        out.write((json.dumps(about, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    # The pages read the manifest as its JSON gives it, but not its list of every call.
+    page_manifest = json.loads(json.dumps({key: value for key, value in about.items() if key != "calls"}))
+    del about
     with ExitStack() as files:
         journal = files.enter_context(staged.open("journal.jsonl", WRITE_BUFFER))
         extracts = {name: files.enter_context(staged.open(name, WRITE_BUFFER))
@@ -159,11 +162,12 @@ def _write_streamed(result: RunResult, staged: StagedFolder) -> None:
             out.write((text + "\n").encode("utf-8"))
     records = record_lines(lines)
     stats_csv = statistics.csv_text(result.figures)
-    small = {"summary.md": markdown(result), "stats.md": statistics.markdown(result.scenario.name, result.figures),
-             "stats.csv": stats_csv}
-    for name, text in small.items():
+    small = {"summary.md": lambda: markdown(result),  # (made one at a time: a long run's summary is long)
+             "stats.md": lambda: statistics.markdown(result.scenario.name, result.figures),
+             "stats.csv": lambda: stats_csv}
+    for name, make in small.items():
         with staged.open(name) as out:
-            out.write(text.encode("utf-8"))
+            out.write(make().encode("utf-8"))
     tables = result.tables.writer.connection if result.tables else None
     journal_path = staged.path / "journal.jsonl"
 
@@ -172,10 +176,11 @@ def _write_streamed(result: RunResult, staged: StagedFolder) -> None:
             for line in lines:
                 yield line[:-1] if line.endswith("\n") else line
 
-    for name, page in each_run_page(json.loads(manifest_text), journal_lines, records, stats_csv=stats_csv,
+    for name, page in each_run_page(page_manifest, journal_lines, records, stats_csv=stats_csv,
                                     table_rows=disposition_rows(tables, records) if tables is not None else None):
         with staged.open(name) as out:
             out.write(page.encode("utf-8"))
+        del page  # (not held while the next page is drawn)
     if result.tables is not None:  # (none when they were turned off)
         with staged.open(REPORTING_DB) as out:
             out.write(reporting_database(result))

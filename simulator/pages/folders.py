@@ -95,7 +95,7 @@ def each_run_page(manifest: dict[str, Any], read_lines: Callable[[], Iterable[st
                     whole = None
             yield entry
 
-    index = story.JournalIndex(cutter.through(kept(_parsed(read_lines(), 0, source))))
+    index = story.JournalIndex(cutter.through(kept(_parsed(read_lines(), 0, source))), records)
     cut = cutter.windows()
     clicked_in: dict[int, list[int]] = {}  # window number (0: none) → its records' positions in ``records``
     lost_in: dict[int, int] = {}

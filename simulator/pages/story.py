@@ -44,28 +44,56 @@ class Story:
 class JournalIndex:
     """What a story looks up in the journal: when T-Server released each DN's party on
     each call (and when Web Services heard), each event's journal entry by its
-    EventSequenceNumber, and each HTTP request's entry by its name."""
+    EventSequenceNumber, and each HTTP request's entry by its name.
 
-    def __init__(self, journal: Iterable[dict[str, Any]]):
+    Given the ``records`` the stories are told of, it keeps only what they look up: a
+    long run's index then grows with its dispositions, not with every event it had."""
+
+    def __init__(self, journal: Iterable[dict[str, Any]], records: Iterable[dict[str, Any]] | None = None):
         self.released: dict[tuple[Any, Any], tuple[float, int, float | None]] = {}  # (ConnID, DN) → …
         self.events: dict[Any, int] = {}  # EventSequenceNumber → journal seq
         self.requests: dict[Any, int] = {}  # HTTP request name → journal seq
+        wanted = _looked_up(records) if records is not None else None
         for entry in journal:
             kind = entry.get("kind")
             if kind == "http.request":
-                self.requests.setdefault(entry.get("request"), entry["seq"])
+                request = entry.get("request")
+                if wanted is None or request in wanted.requests:
+                    self.requests.setdefault(request, entry["seq"])
             if kind != "tlib.event":
                 continue
             attrs = entry.get("attrs") or {}
-            self.events.setdefault(attrs.get("EventSequenceNumber"), entry["seq"])
+            number = attrs.get("EventSequenceNumber")
+            if wanted is None or number in wanted.events:
+                self.events.setdefault(number, entry["seq"])
             key = (attrs.get("ConnID"), attrs.get("ThisDN"))
-            if entry.get("name") not in RELEASING or key in self.released:
+            if entry.get("name") not in RELEASING or key in self.released or \
+                    (wanted is not None and key not in wanted.released):
                 continue
             arrived = ((entry.get("meta") or {}).get("arrived") or {}).get("gws")
             self.released[key] = (entry["t"], entry["seq"], arrived[0] if arrived else None)
 
     def release_of(self, conn_id: str | None, dn: str | None) -> tuple[float, int, float | None] | None:
         return self.released.get((conn_id, dn))
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    requests: frozenset[Any]
+    events: frozenset[Any]
+    released: frozenset[tuple[Any, Any]]
+
+
+def _looked_up(records: Iterable[dict[str, Any]]) -> _Wanted:
+    """What the stories of ``records`` look up in the index (``story``)."""
+    requests, events, released = set(), set(), set()
+    for record in records:
+        requests.add(record["request"])
+        released.add((record.get("connId"), record.get("dn")))
+        for answer in (record.get("tserver"), (record.get("fallback") or {}).get("tserver")):
+            if answer:
+                events.add(answer.get("eventSequenceNumber"))
+    return _Wanted(frozenset(requests), frozenset(events), frozenset(released))
 
 
 def story(record: dict[str, Any], index: JournalIndex) -> Story:

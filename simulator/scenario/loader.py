@@ -19,7 +19,7 @@ from .. import inputfiles
 from ..errors import InvalidArgument, TsimError
 from ..tserver.routing import MAX_ROUTE_HOPS
 from .arrivals import ArrivalsError, read_arrivals
-from .schema import DELAY_TAGS, DEVICE_REFERENCE, TARGET_TAGS, GwsStep, Latency, Scenario
+from .schema import DELAY_TAGS, DEVICE_REFERENCE, TARGET_TAGS, GwsStep, Latency, Scenario, share_bookkeeping
 from .source import SourceError, line_of, load_yaml, plain_json
 from .times import TimeError, resolve_times
 
@@ -151,6 +151,7 @@ def _resolve_times(loaded: LoadedScenario, shown: str) -> None:
     except TimeError as exc:
         loc = ("steps", exc.index, "at")
         raise ScenarioError(shown, loaded.line(*loc), field_name(loc), str(exc)) from None
+    share_bookkeeping(loaded.scenario.steps)
 
 
 def _clean(loc: tuple[Any, ...]) -> tuple[Any, ...]:

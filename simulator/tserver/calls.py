@@ -24,6 +24,7 @@ def make_call(ts: Switch, this_dn: str, destination: str, user_data: dict | None
     call = ts.new_call(call_type, ani=this_dn, dnis=destination)
     if user_data:
         call.user_data.update(user_data)
+        call.data_changed()
     ts.add_party(call, Party(this_dn, tlib.DIALING, ROLE_ORIGINATION, internal=True))
     ts.call_event("EventDialing", call, this_dn, other_dn=destination, reference_id=reference_id)
     deliver(ts, call, destination)
@@ -37,6 +38,7 @@ def inbound_call(ts: Switch, caller: str, destination: str, user_data: dict | No
     call = ts.new_call("Inbound", ani=caller, dnis=destination)
     if user_data:
         call.user_data.update(user_data)
+        call.data_changed()
     ts.add_party(call, Party(caller, tlib.DIALING, ROLE_ORIGINATION, internal=False))
     deliver(ts, call, destination)
     return call

@@ -99,6 +99,23 @@ class Call:
     links: dict[str, str] = field(default_factory=dict)  # a consult call: {"TransferConnID" | "ConferenceConnID": …}
     joint: list[str] = field(default_factory=list)  # consult-user-data joint: ConnIDs of the calls sharing its data
     conference_owner: str | None = None  # the DN that made the call a conference (its RemoveParticipant is theirs)
+    shown: dict[str, Any] | None = None  # the copy of ``user_data`` its events carry (``data_for_events``)
+
+    def data_for_events(self) -> dict[str, Any]:
+        """The user data for an event to carry: a copy made once per change and shared by
+        every event until the next change (``data_changed``), since nothing that receives
+        an event changes its UserData. Calls that share one mapping (joint) copy it for
+        every event: a change on either is a change on both."""
+        shown = self.shown
+        if shown is None or self.joint:
+            shown = dict(self.user_data)
+            if not self.joint:
+                self.shown = shown
+        return shown
+
+    def data_changed(self) -> None:
+        """``user_data`` has changed: the next event carries a new copy."""
+        self.shown = None
 
     @property
     def consulted_from(self) -> str | None:

@@ -72,7 +72,8 @@ class Switch:
         deliver, env, journal = link.deliver, self.env, self.journal
 
         def stamped(event: tlib.TEvent) -> None:
-            event.arrivals[client] = (env.now, len(journal))  # when, and after which journal entry
+            # who, when, and after which journal entry (flush gives each event arrivals when the journal is kept)
+            event.arrivals.extend((client, env.now, len(journal)))  # type: ignore[union-attr]
             deliver(event)
 
         if journal.keep:
@@ -183,7 +184,7 @@ class Switch:
             attrs.update(call.links)
             if name in CONSULT_ORIGIN_EVENTS:
                 attrs["PreviousConnID"] = call.consulted_from
-        attrs["UserData"] = dict(call.user_data)
+        attrs["UserData"] = call.data_for_events()
         if reference_id is not None:
             attrs["ReferenceID"] = reference_id
         attrs.update(extra)
@@ -228,9 +229,9 @@ class Switch:
                 attrs = {"EventSequenceNumber": 0, "TimeinSecs": 0, "TimeinuSecs": 0, **attrs}
             attrs["EventSequenceNumber"] = self._seq = seq
             attrs["TimeinSecs"], attrs["TimeinuSecs"] = secs, usecs
-            arrivals: dict[str, tuple[int, int]] = {}
-            event = tlib.TEvent((name, attrs, recipients, arrivals))
-            append(J.TLIB_EVENT, event, {"arrived": arrivals} if keep else None)
+            # (its entry's meta, {"arrived": arrivals}, is made when the entry is written: ``Entry.to_dict``)
+            event = tlib.TEvent((name, attrs, recipients, [] if keep else None))
+            append(J.TLIB_EVENT, event)
             for client in recipients:
                 batch = batches.get(client)
                 if batch is None:

@@ -66,6 +66,7 @@ def initiate(ts: Switch, dn: str, call: Call, destination: str, link: str,
     _consult_user_data(ts, call, consult)
     if user_data:
         consult.user_data.update(user_data)
+        consult.data_changed()
     consult.links[link] = call.conn_id
     ts.add_party(consult, Party(dn, tlib.DIALING, ROLE_ORIGINATION, internal=True, had_answered=True))
     ts.call_event("EventDialing", consult, dn, other_dn=destination, reference_id=reference_id)
@@ -77,6 +78,7 @@ def _consult_user_data(ts: Switch, call: Call, consult: Call) -> None:
     """The consult call's user data, by the consult-user-data option."""
     if ts.consult_user_data == INHERITED:
         consult.user_data.update(call.user_data)
+        consult.data_changed()
     elif ts.consult_user_data == JOINT:
         consult.user_data = call.user_data  # one mapping for both calls
         consult.joint.append(call.conn_id)

@@ -45,6 +45,7 @@ def attach(ts: Switch, dn: str, call: Call, data: dict[str, Any], reference_id: 
     ts.party_on(call, dn)
     _require_pairs(data)
     call.user_data.update(data)
+    call.data_changed()
     _changed(ts, call, dn, reference_id)
 
 
@@ -56,6 +57,7 @@ def update(ts: Switch, dn: str, call: Call, data: dict[str, Any], reference_id: 
 def delete_all(ts: Switch, dn: str, call: Call, reference_id: int | None = None) -> None:
     ts.party_on(call, dn)
     call.user_data.clear()
+    call.data_changed()
     _changed(ts, call, dn, reference_id)
 
 
@@ -65,6 +67,7 @@ def delete_pair(ts: Switch, dn: str, call: Call, key: Any, reference_id: int | N
         # (inference) no source gives the code for deleting an absent key.
         raise TError(tlib.TERR_INVALID_ATTR, f"No key {key!r} in the call's user data")
     del call.user_data[key]
+    call.data_changed()
     _changed(ts, call, dn, reference_id)
 
 

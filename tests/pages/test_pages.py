@@ -3,6 +3,7 @@ alone, state diagrams drawn from the model's own tables."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -11,7 +12,7 @@ from click.testing import CliRunner
 from simulator import run_scenario
 from simulator.cli import cli
 from simulator.output.files import write_reports
-from simulator.pages import states
+from simulator.pages import states, story
 from simulator.pages.folders import run_page_from_folder
 from simulator.tserver.agents import WORK_MODES
 from simulator.tserver.states import PARTY_TRANSITIONS
@@ -112,3 +113,17 @@ def test_the_index_lists_a_run_an_older_tsim_wrote_and_names_a_manifest_it_canno
     (folder / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(ReportsError, match=r"manifest.json: has no 'scenario': it is not a run tsim can list"):
         write_index(tmp_path)
+
+
+@pytest.mark.parametrize("name", ["view-lag", "view-lag-fallback", "disposition-on-the-consult-call-joint"])
+def test_the_story_index_of_a_long_run_keeps_only_what_its_stories_look_up(name):
+    """Given the records, the pages' index of the journal keeps the events, releases and
+    clicks their stories name, not every event of the run, and tells the same stories."""
+    result = run_scenario(SCENARIOS / f"{name}.yaml")
+    journal = [json.loads(json.dumps(entry.to_dict())) for entry in result.journal]
+    records = [json.loads(line) for line in result.dispositions.lines]
+    whole, kept = story.JournalIndex(journal), story.JournalIndex(journal, records)
+    assert records and [story.story(r, kept) for r in records] == [story.story(r, whole) for r in records]
+    assert len(kept.events) < len(whole.events) and set(kept.events.items()) <= set(whole.events.items())
+    assert set(kept.released.items()) <= set(whole.released.items())
+    assert set(kept.requests) == {r["request"] for r in records}

@@ -180,3 +180,37 @@ def test_agent_groups_that_cannot_be_are_refused_with_their_field(switch, words)
     with pytest.raises(ScenarioError) as caught:
         validate_data(data, {}, "<g>")
     assert words in str(caught.value)
+
+
+SHARED = """\
+version: 1
+name: shared
+description: steps that share pydantic's bookkeeping
+switch:
+  dns:
+    15000: {agent: agent1}
+    15002: {agent: agent2}
+steps:
+  - {at: 0s, id: first, dial: {from: "+1555", to: 15000}, call: c1}
+  - {at: 0s, dial: {from: "+1556", to: 15002}, call: c2}
+  - {at: first+1s, answer: {dn: "15000", call: c1}}
+  - {at: first+1s, answer: {dn: "15002", call: c2}}
+"""
+
+
+def test_loaded_steps_share_equal_bookkeeping_and_a_new_relative_time_changes_one_step_only():
+    """Steps that were given the same fields share the set pydantic keeps of them, and
+    steps with the same action and relative time share their private attributes (a long
+    script is mostly steps); setting one step's relative time changes no other step."""
+    steps = parse_scenario(SHARED).scenario.steps
+    assert steps[2].__pydantic_fields_set__ is steps[3].__pydantic_fields_set__
+    assert steps[2].args.__pydantic_fields_set__ is steps[3].args.__pydantic_fields_set__
+    assert steps[0].__pydantic_fields_set__ == {"at", "id", "dial", "call"}
+    assert steps[1].__pydantic_fields_set__ == {"at", "dial", "call"}
+    assert steps[2].__pydantic_private__ is steps[3].__pydantic_private__
+    assert [s.at for s in steps] == [0, 0, 1_000_000, 1_000_000]
+    steps[2].relative = None
+    assert steps[2].relative is None and steps[3].relative == ("first", 1_000_000)
+    assert steps[2].action == steps[3].action == "answer"
+    assert steps[1].model_dump(exclude_unset=True) == {"at": 0, "call": "c2",
+                                                       "dial": {"from_": "+1556", "to": "15002"}}

@@ -70,3 +70,22 @@ def test_user_event_needs_no_call_and_reaches_the_dn_clients():
     assert event.recipients == ("gws", "reporting") and event.attrs["ReferenceID"] == 7
     (error,) = send(world, "RequestDistributeUserEvent", ThisDN="99999", UserEvent=content)
     assert error.attrs["ErrorCode"] == tlib.TERR_NOT_CONFIGURED
+
+
+def test_events_share_one_copy_of_the_user_data_until_it_changes():
+    """Each event carries the user data as it was when it left; events between two changes
+    share one copy (a long run has millions of events), and a change never reaches an
+    event already sent."""
+    world = make_world()
+    call = established(world)
+    first = send(world, "RequestUpdateUserData", ThisDN="15000", ConnID=call.conn_id, UserData={"A": "1"})
+    held = send(world, "RequestHoldCall", ThisDN="15000", ConnID=call.conn_id)
+    assert held and all(e.attrs["UserData"] is first[0].attrs["UserData"] for e in [*first, *held])
+    after = send(world, "RequestUpdateUserData", ThisDN="15000", ConnID=call.conn_id, UserData={"A": "2"})
+    assert after[0].attrs["UserData"] == {"A": "2"}
+    assert first[0].attrs["UserData"] == {"A": "1"} and held[0].attrs["UserData"] == {"A": "1"}
+    removed = send(world, "RequestDeletePair", ThisDN="15000", ConnID=call.conn_id, Key="A")
+    assert removed[0].attrs["UserData"] == {} and after[0].attrs["UserData"] == {"A": "2"}
+    send(world, "RequestUpdateUserData", ThisDN="15000", ConnID=call.conn_id, UserData={"B": "3"})
+    cleared = send(world, "RequestDeleteUserData", ThisDN="15000", ConnID=call.conn_id)
+    assert cleared[0].attrs["UserData"] == {} and removed[0].attrs["UserData"] == {}
