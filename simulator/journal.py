@@ -80,11 +80,22 @@ class Entry(tuple):
 _new = tuple.__new__
 
 
+_META_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}  # each shape of meta's names, kept once
+
+
+def _packed(meta: dict[str, Any]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """A meta as (its names, shared by every meta of that shape; its values): a one-key
+    dict is 184 bytes, its values' tuple 48."""
+    names = tuple(meta)
+    return _META_NAMES.setdefault(names, names), tuple(meta.values())
+
+
 class KeptEntries(Sequence[Entry]):
     """The entries a journal keeps, column by column: numbers and times as machine
-    integers (``array``), kinds, payloads and metas as references. An entry is made
-    again, equal to the one appended, each time it is read. A long run keeps millions:
-    as tuples each cost about 112 bytes (the tuple and its number), here 40."""
+    integers (``array``), kinds and payloads as references, metas packed (``_packed``).
+    An entry is made again, equal to the one appended, each time it is read. A long run
+    keeps millions: as tuples each cost about 112 bytes (the tuple and its number), here
+    40, and its meta (most entries have one) 184 bytes or more, packed 48."""
 
     __slots__ = ("_seqs", "_times", "_kinds", "_payloads", "_metas")
 
@@ -92,7 +103,7 @@ class KeptEntries(Sequence[Entry]):
         self._seqs, self._times = array("q"), array("q")
         self._kinds: list[str] = []
         self._payloads: list[Any] = []
-        self._metas: list[dict[str, Any] | None] = []
+        self._metas: list[tuple[tuple[str, ...], tuple[Any, ...]] | None] = []
         for entry in entries:
             self.append(entry)
 
@@ -102,7 +113,7 @@ class KeptEntries(Sequence[Entry]):
         self._times.append(t)
         self._kinds.append(kind)
         self._payloads.append(payload)
-        self._metas.append(meta)
+        self._metas.append(_packed(meta) if meta is not None else None)
 
     def __len__(self) -> int:
         return len(self._kinds)
@@ -116,15 +127,19 @@ class KeptEntries(Sequence[Entry]):
     def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
+        meta = self._metas[index]
         return _new(Entry, (self._seqs[index], self._times[index], self._kinds[index], self._payloads[index],
-                            self._metas[index]))
+                            dict(zip(*meta, strict=True)) if meta is not None else None))
 
     def __setitem__(self, index: int, entry: Entry) -> None:
-        self._seqs[index], self._times[index], self._kinds[index], self._payloads[index], self._metas[index] = entry
+        seq, t, kind, payload, meta = entry
+        self._seqs[index], self._times[index], self._kinds[index], self._payloads[index] = seq, t, kind, payload
+        self._metas[index] = _packed(meta) if meta is not None else None
 
     def __iter__(self) -> Iterator[Entry]:
-        for row in zip(self._seqs, self._times, self._kinds, self._payloads, self._metas, strict=True):
-            yield _new(Entry, row)
+        for seq, t, kind, payload, meta in zip(self._seqs, self._times, self._kinds, self._payloads, self._metas,
+                                               strict=True):
+            yield _new(Entry, (seq, t, kind, payload, dict(zip(*meta, strict=True)) if meta is not None else None))
 
     def __repr__(self) -> str:
         return f"KeptEntries({len(self)} entries)"

@@ -72,13 +72,15 @@ def test_a_kept_journal_holds_each_event_packed_and_equal_to_what_its_clients_re
 
 def test_kept_entries_read_back_as_appended():
     """A kept journal stores its entries column by column and makes each again when read:
-    equal to the entry appended, with the same payload and meta objects."""
-    payload, meta = {"a": 1}, {"event": 3}
+    equal to the entry appended, with the same payload object and an equal meta."""
+    payload = {"a": 1}
+    meta = {"event": 3, "referenceId": 7, "sentAt": 2**50}
     made = [J.Entry((1, 0, J.STEP, payload, None)), J.Entry((2, 2**50, J.TLIB_EVENT, payload, meta)),
             J.Entry((5, 2**50 + 1, J.COMETD, "x", None))]
     kept = J.KeptEntries(made)
     assert len(kept) == 3 and list(kept) == made and kept[1] == made[1] and kept[-1] == made[2]
-    assert kept[1].payload is payload and kept[1].meta is meta and isinstance(kept[0], J.Entry)
+    assert kept[1].payload is payload and kept[1].meta == meta and isinstance(kept[0], J.Entry)
+    assert list(kept[1].meta.items()) == list(meta.items()) and kept[0].meta is None
     assert kept[1:] == made[1:] and list(reversed(kept)) == made[::-1]
     kept[1] = J.Entry((2, 2**50, J.TLIB_EVENT, "packed", meta))
     assert kept[1].payload == "packed" and kept[0] == made[0] and kept[2] == made[2]

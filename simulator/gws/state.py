@@ -137,6 +137,9 @@ class ServiceState:
         self._requests = 0
         self._completed: deque[tuple[int, User, str]] = deque()  # (when, whose, call id), oldest first
         self._retention = lane(env)  # released calls waiting for their retention to pass
+        # What every CometD message repeats, made once (a long run's journal keeps millions of messages):
+        self._device_uris = {u.name: f"{settings.base_uri}/api/v2/devices/{u.device_id}" for u in users}
+        self._offer_sets: dict[tuple[str, ...], tuple[str, ...]] = {}  # each set of capabilities offered
 
     # -- towards T-Server -----------------------------------------------------
     def next_reference(self) -> int:
@@ -349,10 +352,10 @@ class ServiceState:
             self._cometd(self._call_message(user, notification_type, view), meta)
 
     def _call_message(self, user: User, notification_type: str, view: CallView) -> CallStateChange:
-        base = self.settings.base_uri
-        return CallStateChange(user.name, notification_type, view, user.dn,
-                               f"{base}/api/v2/devices/{user.device_id}", base, self.env.now,
-                               self.offers(user, view))
+        offered = self.offers(user, view)
+        uri = self._device_uris.get(user.name) or f"{self.settings.base_uri}/api/v2/devices/{user.device_id}"
+        return CallStateChange(user.name, notification_type, view, user.dn, uri,
+                               self.settings.base_uri, self.env.now, self._offer_sets.setdefault(offered, offered))
 
     def offers(self, user: User, view: CallView) -> tuple[str, ...]:
         """The call's capabilities now, in its situation among the user's calls (``capabilities``)."""
