@@ -33,10 +33,12 @@ class RowWriter:
     """The tables in one SQLite database, filled in batches."""
 
     def __init__(self, path: Path | None = None):
-        self.connection = sqlite3.connect(":memory:" if path is None else path)
-        if path is not None:
-            self.connection.execute("PRAGMA journal_mode = OFF")
-            self.connection.execute("PRAGMA synchronous = OFF")
+        """``path``: the database file to write; None: a private temporary one, which SQLite
+        deletes when the connection closes. Temporary on disk, not in memory: a long run's
+        tables are hundreds of megabytes, and only SQLite's page cache of them stays in memory."""
+        self.connection = sqlite3.connect("" if path is None else path)
+        self.connection.execute("PRAGMA journal_mode = OFF")
+        self.connection.execute("PRAGMA synchronous = OFF")
         self.connection.executescript(ddl("sqlite"))
         self._pending: dict[str, list[tuple[Any, ...]]] = {table.name: [] for table in TABLES}
         self._inserts = {table.name: f"INSERT INTO {table.name} VALUES ({', '.join('?' * len(table.columns))})"
