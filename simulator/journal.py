@@ -9,7 +9,9 @@ disposition records and expectations are all read from the journal; nothing
 keeps bookkeeping of its own on the side.
 
 Payloads stay as light objects until a writer asks for ``to_dict()``, so a long
-run does not pay for JSON it never writes.
+run does not pay for JSON it never writes; a kept journal stores its entries column
+by column, T-Library events and metas packed (``KeptEntries``), and makes each entry
+again, equal, when it is read.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from ..timeunits import format_duration, format_time
 from ..timing import describe
 from . import statistics
 from .folders import ReportsError, StagedFolder, describe_os_error
-from .summary import markdown
+from .summary import markdown, markdown_lines
 
 REPORT_FILES = ("manifest.json", "journal.jsonl", "events.jsonl", "http.jsonl", "cometd.jsonl",
                 "dispositions.jsonl", "summary.md")
@@ -140,8 +140,11 @@ WRITE_BUFFER = 1 << 20  # bytes: a long journal is written in few system calls
 
 def _write_streamed(result: RunResult, staged: StagedFolder) -> None:
     about = manifest(result)
-    with staged.open("manifest.json") as out:
-        out.write((json.dumps(about, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    with staged.open("manifest.json", WRITE_BUFFER) as out:
+        # (in pieces, as json.dump writes them: a long run's manifest lists every call)
+        for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(about):
+            out.write(piece.encode("utf-8"))
+        out.write(b"\n")
     # The pages read the manifest as its JSON gives it, but not its list of every call.
     page_manifest = json.loads(json.dumps({key: value for key, value in about.items() if key != "calls"}))
     del about
@@ -162,12 +165,13 @@ def _write_streamed(result: RunResult, staged: StagedFolder) -> None:
             out.write((text + "\n").encode("utf-8"))
     records = record_lines(lines)
     stats_csv = statistics.csv_text(result.figures)
-    small = {"summary.md": lambda: markdown(result),  # (made one at a time: a long run's summary is long)
-             "stats.md": lambda: statistics.markdown(result.scenario.name, result.figures),
-             "stats.csv": lambda: stats_csv}
-    for name, make in small.items():
+    with staged.open("summary.md", WRITE_BUFFER) as out:  # (written as it is made: a long run's is long)
+        for row in markdown_lines(result):
+            out.write((row + "\n").encode("utf-8"))
+    for name, text in (("stats.md", statistics.markdown(result.scenario.name, result.figures)),
+                       ("stats.csv", stats_csv)):
         with staged.open(name) as out:
-            out.write(make().encode("utf-8"))
+            out.write(text.encode("utf-8"))
     tables = result.tables.writer.connection if result.tables else None
     journal_path = staged.path / "journal.jsonl"
 

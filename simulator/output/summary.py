@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from .. import journal as J
@@ -31,11 +32,12 @@ def _cell(value: object) -> str:
     return str(value).replace("|", "\\|") if value is not None else "—"
 
 
-def markdown(result: RunResult) -> str:
+def markdown_lines(result: RunResult) -> Iterator[str]:
+    """``summary.md`` line by line (a long run's is tens of megabytes: written as it is made)."""
     sc = result.scenario
     verdict = "PASSED" if result.passed else "FAILED"
     delays = ", ".join(f"{LATENCY_NAMES[name]} {describe(spec)}" for name, spec in sc.switch.latency.items())
-    out = [f"# {sc.name} — {verdict}", "", sc.description.strip(), "",
+    yield from [f"# {sc.name} — {verdict}", "", sc.description.strip(), "",
            f"Seed {result.seed}; same-instant tie-break `{result.tie_break}`. Delays: {delays}. "
            f"T-Server consult-user-data `{sc.switch.consult_user_data}`. "
            f"Disposition key `{sc.web_services.disposition_key}`; fallback to user event "
@@ -48,22 +50,22 @@ def markdown(result: RunResult) -> str:
            + (" (preset factory-defaults)" if sc.reporting.preset == "factory-defaults" else "") + ".", ""]
 
     if result.streamed:
-        out += [f"A streamed run (`--journal {result.journal_mode}`): {result.call_count:,} calls and "
+        yield from [f"A streamed run (`--journal {result.journal_mode}`): {result.call_count:,} calls and "
                 f"{result.disposition_count:,} dispositions. The tables below list the named calls and the "
                 "dispositions the expectations look at; `stats.md` has the figures of every one"
                 + (", `dispositions.jsonl.gz` every record." if result.journal_mode != "none" else "."), ""]
-    out += ["## Calls", "", "| call | ConnID | CallUuid | type | from → to | first event | released |",
+    yield from ["## Calls", "", "| call | ConnID | CallUuid | type | from → to | first event | released |",
             "|---|---|---|---|---|---|---|"]
     for c in result.calls:
         released = format_seconds(c["releasedAt"]) if c["releasedAt"] is not None else "still up"
-        out.append(f"| {_cell(c['name'])} | `{c['connId']}` | `{c['callUuid']}` | {c['callType']} | "
+        yield (f"| {_cell(c['name'])} | `{c['connId']}` | `{c['callUuid']}` | {c['callType']} | "
                    f"{c['ani']} → {c['dnis']} | {format_seconds(c['firstEventAt'])} | {released} |")
 
-    out += ["", "## Dispositions", ""]
+    yield from ["", "## Dispositions", ""]
     if not result.dispositions:
-        out.append("No SetCallDisposition requests.")
+        yield "No SetCallDisposition requests."
     else:
-        out += ["| request | at | user | disposition | GWS saw | T-Server had | path | HTTP | T-Server outcome "
+        yield from ["| request | at | user | disposition | GWS saw | T-Server had | path | HTTP | T-Server outcome "
                 "| CometD | reporting |", "|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in result.dispositions:
             t = r.tserver
@@ -76,24 +78,24 @@ def markdown(result: RunResult) -> str:
             reporting = f"{rep.outcome.value}: holds {repr(rep.holds) if rep.holds is not None else 'nothing'}"
             if rep.reason:
                 reporting += f" — {rep.reason}"
-            out.append(
+            yield (
                 f"| {r.request} | {format_time(r.requestedAt)} | {r.user} | "
                 f"{r.key or 'disposition'}={_cell(r.disposition)} | {_cell(r.gwsView)} | "
                 f"{_cell(r.tserverState)} | "
                 f"{r.path.value} | {r.http.status} / {r.http.statusCode} | {_cell(outcome)} | "
                 f"{_cell(', '.join(r.cometd) or 'none')} | {_cell(reporting)} |")
 
-    out += ["", "## Expectations", ""]
+    yield from ["", "## Expectations", ""]
     if not result.expectations:
-        out.append("None.")
+        yield "None."
     for e in result.expectations:
         mark = "✅" if e.passed else "❌"
-        out.append(f"- {mark} line {e.line}: `{e.text}`")
-        out += [f"  - {problem}" for problem in e.problems]
+        yield f"- {mark} line {e.line}: `{e.text}`"
+        yield from [f"  - {problem}" for problem in e.problems]
 
     if result.streamed:
-        return "\n".join(out) + "\n"  # no journal was kept to draw a timeline from
-    out += ["", "## Timeline", "", "| # | t | what |", "|---|---|---|"]
+        return  # no journal was kept to draw a timeline from
+    yield from ["", "## Timeline", "", "| # | t | what |", "|---|---|---|"]
     shown = 0
     names = call_names(result.calls)
     for entry in result.journal:
@@ -101,11 +103,14 @@ def markdown(result: RunResult) -> str:
         if line is None:
             continue
         if shown == TIMELINE_LIMIT:
-            out.append(f"| … | | {len(result.journal) - entry.seq + 1} more entries in journal.jsonl |")
+            yield f"| … | | {len(result.journal) - entry.seq + 1} more entries in journal.jsonl |"
             break
-        out.append(f"| {entry.seq} | {format_time(entry.t)} | {_cell(line)} |")
+        yield f"| {entry.seq} | {format_time(entry.t)} | {_cell(line)} |"
         shown += 1
-    return "\n".join(out) + "\n"
+
+
+def markdown(result: RunResult) -> str:
+    return "".join(line + "\n" for line in markdown_lines(result))
 
 
 def step_went_wrong(result: str | None) -> bool:
