@@ -299,11 +299,12 @@ def serve(scenario: Path, host: str, port: int, speed: float, out: Path, journal
     found, bad = _load_all((scenario,))
     if bad or len(found) != 1:
         raise SystemExit(EXIT_BAD_INPUT)
+    from .live.server import CannotListen
     from .live.server import serve as run_server
 
     try:
         finished = run_server(found[0], host, port, speed, out, click.echo, journal)
-    except ReportsError as exc:
+    except (ReportsError, CannotListen) as exc:
         _error(str(exc))
         raise SystemExit(EXIT_BAD_INPUT) from None
     click.echo(console(finished.result, str(finished.folder), quiet=True))

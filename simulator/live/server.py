@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..errors import TsimError
 from ..output.files import report_files
 from ..output.folders import StagedFolder
 from ..output.streamed import StreamedReports
@@ -106,6 +107,11 @@ def serve(loaded: LoadedScenario, host: str, port: int, speed: float, out: Path,
     from .app import close, create_app
 
     class Server(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if self.started:  # listening now: whoever reads the banner and connects at once gets in
+                announce()
+
         def handle_exit(self, sig: int, frame: Any) -> None:
             super().handle_exit(sig, frame)
             close(app)  # held connects answer now: uvicorn waits for open requests before it stops
@@ -124,21 +130,37 @@ def serve(loaded: LoadedScenario, host: str, port: int, speed: float, out: Path,
     token = secrets.token_urlsafe(12)
     app = create_app(engine, passwords, token)
     server = Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
-    echo(f"tsim serve: {loaded.scenario.name} at {base} (simulated time = wall time × {speed:g})")
-    echo(f"  GWS:     {base}/api/v2/me        CometD: {base}/api/v2/notifications        OpenAPI: "
-         f"{base}/openapi.json")
-    for user, password in passwords.items():
-        echo(f"  user {user}  password {password}  device {loaded.scenario.users()[user]}")
-    echo(f"  control: {base}/sim/steps, /sim/journal, /sim/dispositions with header X-Tsim-Token: {token}")
-    echo("  Ctrl-C ends the session and writes its reports and session.yaml")
+
+    def announce() -> None:
+        """The banner, once the server listens (printed before, a client that connected as
+        soon as it read it could be refused: the flaky live test of earlier sessions)."""
+        echo(f"tsim serve: {loaded.scenario.name} at {base} (simulated time = wall time × {speed:g})")
+        echo(f"  GWS:     {base}/api/v2/me        CometD: {base}/api/v2/notifications        OpenAPI: "
+             f"{base}/openapi.json")
+        for user, password in passwords.items():
+            echo(f"  user {user}  password {password}  device {loaded.scenario.users()[user]}")
+        echo(f"  control: {base}/sim/steps, /sim/journal, /sim/dispositions with header X-Tsim-Token: {token}")
+        echo("  Ctrl-C ends the session and writes its reports and session.yaml")
     previous = signal.signal(signal.SIGTERM, _stop)  # uvicorn hands the signal back once it has shut down
     try:
         server.run()
     except (KeyboardInterrupt, _Stopped):
         pass
+    except SystemExit:
+        if server.started:
+            raise
+        if streamed is not None:  # it never listened: nothing to keep, and no half-made folder left behind
+            streamed.abandon()
+        raise CannotListen(f"--host {host} --port {port}: tsim serve cannot listen there (the error above); "
+                           "nothing was written") from None
     finally:
         signal.signal(signal.SIGTERM, previous)
     return finish(engine, out, streamed)
+
+
+class CannotListen(TsimError):
+    """The server could not start listening (the port is taken, the address is not this
+    machine's): the user's ``--host``/``--port``, not a bug."""
 
 
 class _Stopped(Exception):

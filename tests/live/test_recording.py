@@ -3,6 +3,9 @@ same disposition records, and SIGTERM ends a session promptly."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 import time
 
 import httpx
@@ -10,7 +13,7 @@ import pytest
 
 from simulator import run_scenario
 
-from .conftest import serving, session_records
+from .conftest import ROOT, serving, session_records
 
 
 @pytest.mark.parametrize("journal", ["records", "full"])
@@ -64,3 +67,20 @@ def test_sigterm_answers_held_connects_at_once_and_writes_the_reports(tmp_path):
     (answer,) = held
     assert answer.status_code == 200 and answer.json()[-1]["successful"] is True
     assert (tmp_path / "live-desk" / "session.yaml").is_file()
+
+
+def test_a_port_already_taken_is_refused_before_any_banner_and_leaves_nothing(tmp_path):
+    """The banner is printed once the server listens, so a client that connects as soon as
+    it reads it gets in; a port it cannot listen on is the user's ``--port``: exit 2, no
+    banner, no half-made report folder."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "simulator", "serve", str(ROOT / "examples" / "live-desk.yaml"),
+                               "--port", str(port), "--out", str(tmp_path / "out")],
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "tsim serve:" not in done.stdout and "X-Tsim-Token" not in done.stdout
+    assert f"--port {port}: tsim serve cannot listen there" in done.stderr and "nothing was written" in done.stderr
+    assert not [p for p in (tmp_path / "out").rglob("*")]  # no staged folder left behind
