@@ -82,8 +82,11 @@ def test_kept_entries_read_back_as_appended():
     assert kept[1].payload is payload and kept[1].meta == meta and isinstance(kept[0], J.Entry)
     assert list(kept[1].meta.items()) == list(meta.items()) and kept[0].meta is None
     assert kept[1:] == made[1:] and list(reversed(kept)) == made[::-1]
-    kept[1] = J.Entry((2, 2**50, J.TLIB_EVENT, "packed", meta))
-    assert kept[1].payload == "packed" and kept[0] == made[0] and kept[2] == made[2]
+    kept[1] = J.Entry((2, 2**50, J.TLIB_EVENT, "packed", {"event": 4}))
+    assert kept[1].payload == "packed" and kept[1].meta == {"event": 4}
+    assert kept[0] == made[0] and kept[2] == made[2] and list(kept)[1].meta == {"event": 4}
+    kept[2] = J.Entry((5, 2**50 + 1, J.COMETD, "y", None))
+    assert kept[2].meta is None and kept[2].payload == "y"
 
 
 def test_a_journal_keeps_what_it_was_handed_in_order():
