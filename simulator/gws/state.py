@@ -138,7 +138,7 @@ class ServiceState:
         self._completed: deque[tuple[int, User, str]] = deque()  # (when, whose, call id), oldest first
         self._retention = lane(env)  # released calls waiting for their retention to pass
         # What every CometD message repeats, made once (a long run's journal keeps millions of messages):
-        self._device_uris = {u.name: f"{settings.base_uri}/api/v2/devices/{u.device_id}" for u in users}
+        self._device_uris: dict[tuple[str, str], str] = {}  # (base URI, user) → the device's URI
         self._offer_sets: dict[tuple[str, ...], tuple[str, ...]] = {}  # each set of capabilities offered
 
     # -- towards T-Server -----------------------------------------------------
@@ -353,9 +353,12 @@ class ServiceState:
 
     def _call_message(self, user: User, notification_type: str, view: CallView) -> CallStateChange:
         offered = self.offers(user, view)
-        uri = self._device_uris.get(user.name) or f"{self.settings.base_uri}/api/v2/devices/{user.device_id}"
+        base = self.settings.base_uri  # (the live server sets it once it knows its own address)
+        uri = self._device_uris.get((base, user.name))
+        if uri is None:
+            uri = self._device_uris[base, user.name] = f"{base}/api/v2/devices/{user.device_id}"
         return CallStateChange(user.name, notification_type, view, user.dn, uri,
-                               self.settings.base_uri, self.env.now, self._offer_sets.setdefault(offered, offered))
+                               base, self.env.now, self._offer_sets.setdefault(offered, offered))
 
     def offers(self, user: User, view: CallView) -> tuple[str, ...]:
         """The call's capabilities now, in its situation among the user's calls (``capabilities``)."""

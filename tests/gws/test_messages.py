@@ -121,3 +121,19 @@ def test_extensions_on_status_changes_and_a_duration_that_stops_at_the_release()
     advance(world, 120)
     again = world.gws.http("agent1", "GET", f"/api/v2/me/calls/{call.call_uuid}").body["call"]
     assert again["state"] == "Released" and again["duration"] == released == "10"
+
+
+def test_a_base_uri_set_after_the_world_is_built_reaches_every_message():
+    """The live server sets Web Services' base URI once it knows its own address, after the
+    world is built: the messages' device and call URIs follow it."""
+    world = make_world()
+    world.gws.settings.base_uri = "http://127.0.0.1:18123"
+    call = talking(world)
+    advance(world, 1)
+    start = mark(world)
+    dispose(world, call, dispositionKey="DispositionCode")
+    advance(world, 0.05)
+    (message,) = cometd(world, start)
+    device = world.gws.users["agent1"].device_id
+    assert message["data"]["call"]["deviceUri"] == f"http://127.0.0.1:18123/api/v2/devices/{device}"
+    assert message["data"]["call"]["uri"] == f"http://127.0.0.1:18123/api/v2/me/calls/{call.call_uuid}"
