@@ -22,6 +22,7 @@ from operator import itemgetter
 from typing import Any, overload
 
 from .timeunits import seconds
+from .tlib import PackedTEvent, TEvent
 
 # Entry kinds.
 STEP = "step"
@@ -82,19 +83,28 @@ class Entry(tuple):
 _new = tuple.__new__
 
 
-_META_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}  # each shape of meta's names, kept once
+_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}  # each shape of names packed, kept once (a few dozen)
 
 
-def _packed(meta: dict[str, Any]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
-    """A meta as (its names, shared by every meta of that shape; its values): a one-key
-    dict is 184 bytes, its values' tuple 48."""
-    names = tuple(meta)
-    return _META_NAMES.setdefault(names, names), tuple(meta.values())
+def _packed(mapping: dict[str, Any]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """A mapping as (its names, one tuple shared by every mapping of that shape; its values):
+    a one-key dict is 184 bytes, its values' tuple 48; a 15-key dict 464, its tuple 160."""
+    names = tuple(mapping)
+    return _NAMES.setdefault(names, names), tuple(mapping.values())
+
+
+def _kept(payload: Any) -> Any:
+    """A payload as a kept journal holds it: a T-Library event packed (``PackedTEvent``: its
+    clients got the dict, the journal keeps the values), anything else as it is."""
+    if type(payload) is TEvent:
+        return PackedTEvent((payload.name, *_packed(payload.attrs), payload.recipients, payload.arrivals))
+    return payload
 
 
 class KeptEntries(Sequence[Entry]):
     """The entries a journal keeps, column by column: numbers and times as machine
-    integers (``array``), kinds and payloads as references, metas packed (``_packed``).
+    integers (``array``), kinds as references, payloads as ``_kept`` and metas as ``_packed``
+    make them.
     An entry is made again, equal to the one appended, each time it is read. A long run
     keeps millions: as tuples each cost about 112 bytes (the tuple and its number), here
     40, and its meta (most entries have one) 184 bytes or more, packed 48."""
@@ -114,7 +124,7 @@ class KeptEntries(Sequence[Entry]):
         self._seqs.append(seq)
         self._times.append(t)
         self._kinds.append(kind)
-        self._payloads.append(payload)
+        self._payloads.append(_kept(payload))
         self._metas.append(_packed(meta) if meta is not None else None)
 
     def __len__(self) -> int:
@@ -135,7 +145,7 @@ class KeptEntries(Sequence[Entry]):
 
     def __setitem__(self, index: int, entry: Entry) -> None:
         seq, t, kind, payload, meta = entry
-        self._seqs[index], self._times[index], self._kinds[index], self._payloads[index] = seq, t, kind, payload
+        self._seqs[index], self._times[index], self._kinds[index], self._payloads[index] = seq, t, kind, _kept(payload)
         self._metas[index] = _packed(meta) if meta is not None else None
 
     def __iter__(self) -> Iterator[Entry]:
@@ -203,13 +213,6 @@ class Journal:
             for listener in subscribed:
                 listener(entry)
         return entry
-
-    def keep_instead(self, entry: Entry, payload: Any) -> None:
-        """Keep ``payload`` as the payload of ``entry``, the entry just appended, in place of
-        the one its listeners were handed: an equal, more compact form (``PackedTEvent``)."""
-        if self.keep:
-            assert self.entries[-1].seq == entry.seq, "only the entry just appended is kept otherwise"
-            self.entries[-1] = _new(Entry, (entry[0], entry[1], entry[2], payload, entry[4]))
 
     def of_kind(self, *kinds: str) -> Iterator[Entry]:
         return (e for e in self.entries if e.kind in kinds)

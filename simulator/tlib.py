@@ -230,22 +230,12 @@ class TEvent(tuple):
             "attrs": self.attrs,
         }
 
-    def packed(self) -> PackedTEvent:
-        """The same event as a kept journal holds it (``PackedTEvent``)."""
-        names = tuple(self.attrs)
-        return PackedTEvent((self.name, _NAMES.setdefault(names, names), tuple(self.attrs.values()),
-                             self.recipients, self.arrivals))
-
-
-_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
-"""The attribute names of every event shape seen, each tuple kept once (a run has a few dozen shapes)."""
-
 
 class PackedTEvent(TEvent):
-    """A TEvent as a kept journal holds it: ``(name, attribute names, their values,
-    recipients, arrivals)``. The names are one tuple shared by every event of the same
-    shape, so an event costs a tuple of values instead of a dict (a 15-attribute dict is
-    464 bytes, the tuple 160): a long run's journal holds millions. ``attrs`` makes the
+    """A TEvent as a kept journal holds it (``journal.KeptEntries``): ``(name, attribute
+    names, their values, recipients, arrivals)``. The names are one tuple shared by every
+    event of the same shape, so an event costs a tuple of values instead of a dict (a
+    15-attribute dict is 464 bytes, the tuple 160): a long run's journal holds millions. ``attrs`` makes the
     dict again, equal to the one the clients received, whenever it is read."""
 
     __slots__ = ()
@@ -255,7 +245,3 @@ class PackedTEvent(TEvent):
     @property
     def attrs(self) -> dict[str, Any]:  # type: ignore[override]  # (TEvent's is a field of its tuple)
         return dict(zip(self[1], self[2], strict=True))
-
-    def packed(self) -> PackedTEvent:
-        return self
-

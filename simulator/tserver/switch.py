@@ -231,9 +231,7 @@ class Switch:
             attrs["TimeinSecs"], attrs["TimeinuSecs"] = secs, usecs
             # (its entry's meta, {"arrived": arrivals}, is made when the entry is written: ``Entry.to_dict``)
             event = tlib.TEvent((name, attrs, recipients, [] if keep else None))
-            entry = append(J.TLIB_EVENT, event)
-            if keep:  # the clients get the event, the journal keeps it packed
-                self.journal.keep_instead(entry, event.packed())
+            append(J.TLIB_EVENT, event)  # (a kept journal holds it packed: ``journal.KeptEntries``)
             for client in recipients:
                 batch = batches.get(client)
                 if batch is None:
