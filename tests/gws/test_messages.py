@@ -25,8 +25,8 @@ def same_shape(actual, expected, path="message"):
             same_shape(item, expected[0], f"{path}[{index}]")
 
 
-def attached_data_changed():
-    world = make_world()
+def attached_data_changed(world=None):
+    world = world or make_world()
     call = talking(world)
     advance(world, 262)
     start = mark(world)
@@ -128,12 +128,7 @@ def test_a_base_uri_set_after_the_world_is_built_reaches_every_message():
     world is built: the messages' device and call URIs follow it."""
     world = make_world()
     world.gws.settings.base_uri = "http://127.0.0.1:18123"
-    call = talking(world)
-    advance(world, 1)
-    start = mark(world)
-    dispose(world, call, dispositionKey="DispositionCode")
-    advance(world, 0.05)
-    (message,) = cometd(world, start)
+    world, call, message = attached_data_changed(world)
     device = world.gws.users["agent1"].device_id
     assert message["data"]["call"]["deviceUri"] == f"http://127.0.0.1:18123/api/v2/devices/{device}"
     assert message["data"]["call"]["uri"] == f"http://127.0.0.1:18123/api/v2/me/calls/{call.call_uuid}"
