@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from ..output.statistics import wilson
 from ..timeunits import format_seconds
-from . import course, sequence, states, stats_charts, story
+from . import course, drawn, sequence, states, stats_charts, story
 from .windows import Stretch, Windows
 
 STATS_CHART_MIN_RECORDS = 10  # fewer dispositions read better from the table than from a chart
@@ -116,7 +116,8 @@ def run_page(manifest: dict[str, Any], journal: list[dict[str, Any]], records: l
         return cut.href(seq, here) if cut is not None else f"#m{seq}"
 
     return _template("run.html.j2").render(
-        generator=GENERATOR, manifest=manifest, records=records, diagram=diagram, state_diagrams=states.diagrams(),
+        generator=GENERATOR, manifest=manifest, records=records, diagram=diagram,
+        drawing=drawn.TileDrawing(diagram), state_diagrams=states.diagrams(),
         table_rows=table_rows or {}, stories=stories, message_list=_message_list(diagram),
         headline=_headline(counted) if first and len(counted) > INDEX_BADGES else None,
         some_of_them=first and len(records) < len(counted), window_counts=window_counts or {},
