@@ -3,8 +3,15 @@ cannot change a value."""
 
 from __future__ import annotations
 
-from simulator.record import Fate
+import pytest
+
+from simulator import journal as J
+from simulator import run_scenario, tlib
+from simulator.record import Fate, TServerOutcome
 from simulator.records import _shared
+from simulator.scenario.loader import load_scenario
+
+from .helpers import SCENARIOS
 
 
 def test_equal_user_data_of_text_is_one_dict():
@@ -99,3 +106,77 @@ def test_a_value_the_fallback_user_event_carried_is_not_judged_by_the_attached_d
     assert (fate, stored) == (Fate.LOST, False)
     assert why.startswith("T-Server answered EventError 56 TERR_INV_CONNID; the fallback user event: reporting "
                           "ignored the user event: user-event-data-timeout")
+
+
+# -- a record's T-Server block and its times are what the journal says ---------------------
+def _sent_to_gws(journal, kind):
+    """The journal's T-Library messages of ``kind`` that Web Services sent or received, by reference id."""
+    found = {}
+    for entry in journal:
+        if entry.kind != kind:
+            continue
+        message = entry.payload
+        ref = message.reference_id if kind == J.TLIB_REQUEST else message.attrs.get("ReferenceID")
+        if ref is not None and (message.client == "gws" if kind == J.TLIB_REQUEST else "gws" in message.recipients):
+            found.setdefault(ref, entry)  # the first: the request, and the event that answered it
+    return found
+
+
+def _expected_tserver(ref, requests, answers):
+    request, answer = requests.get(ref), answers.get(ref)
+    if answer is None:
+        return TServerOutcome(request=request.payload.name if request else None,
+                              reachedAt=request.t if request else None, event=None, at=None)
+    attrs, error = answer.payload.attrs, answer.payload.name == "EventError"
+    code = attrs.get("ErrorCode") if error else None
+    return TServerOutcome(request=request.payload.name, reachedAt=request.t, event=answer.payload.name,
+                          at=answer.t, eventSequenceNumber=attrs["EventSequenceNumber"], errorCode=code,
+                          errorName=tlib.ERROR_NAMES.get(code) if code is not None else None,
+                          errorMessage=attrs.get("ErrorMessage") if error else None)
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_each_records_tserver_block_and_times_are_what_the_journal_says(path):
+    """The record's T-Server outcome (its request, when it reached T-Server, the answering
+    event, its number, time and error) and the times built from them, checked against the
+    journal's own messages for the disposition's reference ids (the first path's and the
+    fallback's). A mutation run found these fields compared by no test."""
+    result = run_scenario(load_scenario(path))
+    journal = list(result.journal)
+    requests, answers = _sent_to_gws(journal, J.TLIB_REQUEST), _sent_to_gws(journal, J.TLIB_EVENT)
+    at_gws = {e.payload["referenceId"]: e.t for e in journal if e.kind == J.GWS_OUTCOME}
+    answered = {e.payload["request"]: e.payload for e in journal if e.kind == J.HTTP_RESPONSE}
+    told: dict[int, int] = {}  # a T-Library event's number → when the first CometD message it caused arrived
+    for entry in journal:
+        if entry.kind == J.COMETD and entry.meta and "event" in entry.meta:
+            told.setdefault(entry.meta["event"], entry.t)
+    decisions: dict[str, list[dict]] = {}
+    for entry in journal:
+        if entry.kind == J.GWS_DISPOSITION:
+            decisions.setdefault(entry.payload["request"], []).append(entry.payload)
+    checked = 0
+    for record in result.dispositions:
+        first = next((d for d in decisions.get(record.request, []) if "fallbackFrom" not in d), None)
+        assert first is not None, record.request
+        for name in ("user", "dn", "callId", "connId", "callUuid", "disposition", "key"):
+            assert getattr(record, name) == first.get(name), (record.request, name)
+        body = answered[record.request]["body"]
+        assert (record.http.status, record.http.statusCode, record.http.statusMessage) == \
+            (answered[record.request]["status"], body["statusCode"], body.get("statusMessage")), record.request
+        ref = first.get("referenceId")
+        if ref is None:
+            assert record.tserver is None and record.times.reachedTServer is None
+            continue
+        assert record.tserver == _expected_tserver(ref, requests, answers), record.request
+        assert (record.times.reachedTServer, record.times.answered, record.times.answerAtGws) == \
+            (record.tserver.reachedAt, record.tserver.at, at_gws.get(ref)), record.request
+        number = record.tserver.eventSequenceNumber
+        assert record.times.cometdAtDesktop == (told.get(number) if record.cometd else None), record.request
+        fallback = next((d for d in decisions.get(record.request, []) if d.get("fallbackFrom") == ref), None)
+        if fallback is None:
+            assert record.fallback is None
+        else:
+            assert record.fallback is not None and record.fallback.tserver == \
+                _expected_tserver(fallback["referenceId"], requests, answers), record.request
+        checked += 1
+    assert checked or not result.dispositions or all(r.tserver is None for r in result.dispositions)
