@@ -1,4 +1,5 @@
-"""The sequence diagram's tiles as SVG text: their lifelines, arrows, marks and times.
+"""The sequence diagram as text: its tiles' lifelines, arrows, marks and times, and its
+list of messages.
 
 A big run's pages draw tens of thousands of elements, some thirty values each. As
 template loops, every value went through Jinja's output machinery, a filter call
@@ -80,6 +81,13 @@ class TileDrawing:
         """The tile's arrows, then its marks, one per line (the template writes the first indent)."""
         return Markup(INDENT.join([*(arrow(a, copy) for a, copy in tile.arrows),
                                    *(mark(m, copy) for m, copy in tile.marks)]))
+
+    @staticmethod
+    def message_list(messages: list[tuple[int, str]]) -> Markup:
+        """The diagram as a list, one item per message (``render._message_list``), each
+        linked to its arrow or mark."""
+        return Markup("".join([f'<li><a href="#m{seq}" data-seq="{seq}">#{seq}</a> {escape(label)}</li>'
+                               for seq, label in messages]))
 
     @staticmethod
     def times(tile: Tile) -> Markup:
