@@ -71,6 +71,10 @@ def run_ciw(agents: int, rate: float, seconds: int) -> int:
 
 
 def run_simpy(agents: int, rate: float, seconds: int, talk_s: float = TALK_S) -> int:
+    """Customers arrive for ``seconds``, then every one is served to the end, as tsim runs
+    each call it offered to its end: the count is the customers who arrived, each with all
+    its work done. (Stopping the clock at ``seconds`` and counting those served left the
+    work of the customers still in service uncounted: at 10,000 agents, a fifth of it.)"""
     env, draw = simpy.Environment(), random.Random(1)
     servers = simpy.Resource(env, capacity=agents)
     served = [0]
@@ -84,10 +88,12 @@ def run_simpy(agents: int, rate: float, seconds: int, talk_s: float = TALK_S) ->
     def arrivals():
         while True:
             yield env.timeout(draw.expovariate(rate))
+            if env.now >= seconds:
+                return
             env.process(customer())
 
     env.process(arrivals())
-    env.run(until=seconds)
+    env.run()
     return served[0]
 
 

@@ -47,4 +47,22 @@ def test_the_scripted_benchmark_runs_both_formats():
 
 def test_the_agents_benchmark_prices_a_call_at_each_size():
     out = run("bench_agents.py", "--sizes", "5", "50", "--calls", "200", "--repeat", "1")
-    assert "    50 agents: tsim" in out and "5 → 50 agents: tsim's cost per call" in out
+    assert "    50 agents: tsim" in out and "5 → 50 agents: tsim's cost per call" in out and "marginal" in out
+
+
+def test_the_simpy_floor_serves_every_customer_who_arrived():
+    """Arrivals stop at the end of the time, and each customer is served to the end, as tsim
+    runs each call it offered: the floor counts work it has done, at any number of servers."""
+    code = ("import sys; sys.path.insert(0, 'benchmarks'); import random, simpy, bench_mmc\n"
+            "arrived = [0]\n"
+            "real = simpy.Environment.process\n"
+            "def counted(env, generator):\n"
+            "    arrived[0] += generator.__name__ == 'customer'\n"
+            "    return real(env, generator)\n"
+            "simpy.Environment.process = counted\n"
+            "served = bench_mmc.run_simpy(2000, 2000 * 0.8 / 100, 300)\n"
+            "print(served, arrived[0])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    served, arrived = map(int, done.stdout.split())
+    assert served == arrived > 4000
