@@ -25,7 +25,7 @@ def make_call(ts: Switch, this_dn: str, destination: str, user_data: dict | None
     if user_data:
         call.user_data.update(user_data)
         call.data_changed()
-    ts.add_party(call, Party(this_dn, tlib.DIALING, ROLE_ORIGINATION, internal=True))
+    ts.add_party(call, Party(this_dn, tlib.DIALING, ROLE_ORIGINATION))
     ts.call_event("EventDialing", call, this_dn, other_dn=destination, reference_id=reference_id)
     deliver(ts, call, destination)
     return call
@@ -39,7 +39,7 @@ def inbound_call(ts: Switch, caller: str, destination: str, user_data: dict | No
     if user_data:
         call.user_data.update(user_data)
         call.data_changed()
-    ts.add_party(call, Party(caller, tlib.DIALING, ROLE_ORIGINATION, internal=False))
+    ts.add_party(call, Party(caller, tlib.DIALING, ROLE_ORIGINATION))
     deliver(ts, call, destination)
     return call
 

@@ -76,7 +76,6 @@ class Party:
     dn: str
     state: str
     role: str
-    internal: bool  # a configured DN: gets events; an external number does not
     had_ringing: bool = False
     had_answered: bool = False  # the party was ever Established (only talked calls bring ACW)
     muted: bool = False

@@ -43,7 +43,7 @@ def deliver(ts: Switch, call: Call, destination: str, hops: int = 0) -> None:
     dn = ts.dns.get(destination)
     if dn is None:
         # An external number: its party exists but gets no events.
-        ts.add_party(call, Party(destination, tlib.RINGING, ROLE_DESTINATION, internal=False))
+        ts.add_party(call, Party(destination, tlib.RINGING, ROLE_DESTINATION))
         return
     if dn.type == EXTENSION:
         ring(ts, call, destination)
@@ -63,7 +63,7 @@ def deliver(ts: Switch, call: Call, destination: str, hops: int = 0) -> None:
 
 
 def ring(ts: Switch, call: Call, destination: str) -> None:
-    ts.add_party(call, Party(destination, tlib.RINGING, ROLE_DESTINATION, internal=True, had_ringing=True))
+    ts.add_party(call, Party(destination, tlib.RINGING, ROLE_DESTINATION, had_ringing=True))
     ts.call_event("EventRinging", call, destination, other_dn=call.ani)
 
 

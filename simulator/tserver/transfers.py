@@ -68,7 +68,7 @@ def initiate(ts: Switch, dn: str, call: Call, destination: str, link: str,
         consult.user_data.update(user_data)
         consult.data_changed()
     consult.links[link] = call.conn_id
-    ts.add_party(consult, Party(dn, tlib.DIALING, ROLE_ORIGINATION, internal=True, had_answered=True))
+    ts.add_party(consult, Party(dn, tlib.DIALING, ROLE_ORIGINATION, had_answered=True))
     ts.call_event("EventDialing", consult, dn, other_dn=destination, reference_id=reference_id)
     deliver(ts, consult, destination)
     return consult

@@ -1,0 +1,96 @@
+"""Each request T-Server refuses answers the documented error code with a message that
+says why, and changes nothing; each one it carries out says so in its event.
+
+A mutation run over ``tserver/`` found these refusals' codes and messages compared by no
+test (``docs/mutation-core.md``): a refusal is what a desktop developer reads first.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.tserver import calls
+
+from ..helpers import events, fingerprint, make_world, mark
+
+
+def _ringing(world):
+    """15001 calls 15000, which rings: (the call)."""
+    made = []
+    assert world.tserver.phone(lambda: made.append(calls.make_call(world.tserver, "15001", "15000"))) is None
+    return made[0]
+
+
+def _talking(world):
+    call = _ringing(world)
+    assert world.tserver.phone(lambda: calls.answer(world.tserver, "15000", call)) is None
+    return call
+
+
+def _muted(world):
+    call = _talking(world)
+    assert world.tserver.phone(lambda: calls.mute(world.tserver, "15000", call, True)) is None
+    return call
+
+
+REFUSALS = [
+    ("mute a ringing party", _ringing, lambda ts, call: calls.mute(ts, "15000", call, True),
+     "Cannot change the mute of a party that is Ringing (TERR_UNSUP_OPER)"),
+    ("mute twice", _muted, lambda ts, call: calls.mute(ts, "15000", call, True),
+     "Party is already muted (TERR_IN_SAME_STATE)"),
+    ("unmute a party not muted", _talking, lambda ts, call: calls.mute(ts, "15000", call, False),
+     "Party is already unmuted (TERR_IN_SAME_STATE)"),
+    ("DTMF from a ringing party", _ringing, lambda ts, call: calls.send_dtmf(ts, "15000", call, "12"),
+     "Cannot send DTMF from a party that is Ringing (TERR_UNSUP_OPER)"),
+    ("DTMF that is not digits", _talking, lambda ts, call: calls.send_dtmf(ts, "15000", call, "12a"),
+     "Invalid DTMF digits '12a' (TERR_INVALID_ATTR)"),
+    ("DTMF of nothing", _talking, lambda ts, call: calls.send_dtmf(ts, "15000", call, ""),
+     "Invalid DTMF digits '' (TERR_INVALID_ATTR)"),
+    ("DTMF that is not text", _talking, lambda ts, call: calls.send_dtmf(ts, "15000", call, 12),
+     "Invalid DTMF digits 12 (TERR_INVALID_ATTR)"),
+    ("a call made from a queue", None, lambda ts, call: calls.make_call(ts, "16000", "15000"),
+     "Calls are made from an Extension, not ACDQueue 16000 (TERR_INVALID_ATTR)"),
+    ("a call to itself", None, lambda ts, call: calls.make_call(ts, "15000", "15000"),
+     "Invalid called DN '15000' (TERR_INV_CALD_DN)"),
+    ("a call to nowhere", None, lambda ts, call: calls.make_call(ts, "15000", ""),
+     "Invalid called DN '' (TERR_INV_CALD_DN)"),
+    ("a call to a number that is not text", None, lambda ts, call: calls.make_call(ts, "15000", 15001),
+     "Invalid called DN 15001 (TERR_INV_CALD_DN)"),
+]
+
+
+@pytest.mark.parametrize(("what", "before", "request_", "answer"), REFUSALS, ids=[r[0] for r in REFUSALS])
+def test_a_refused_request_says_why_and_changes_nothing(what, before, request_, answer):
+    world = make_world()
+    call = before(world) if before is not None else None
+    ts = world.tserver
+    muted = {dn: party.muted for dn, party in call.parties.items()} if call is not None else {}
+    state, start = fingerprint(ts), mark(world)
+    assert ts.phone(lambda: request_(ts, call)) == answer
+    assert fingerprint(ts) == state and events(world, since=start) == []
+    if call is not None:
+        assert {dn: party.muted for dn, party in call.parties.items()} == muted
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_mute_and_unmute_change_the_party_and_answer_the_request(on):
+    world = make_world()
+    call = _muted(world) if not on else _talking(world)
+    start = mark(world)
+    assert world.tserver.phone(lambda: calls.mute(world.tserver, "15000", call, on, reference_id=7)) is None
+    assert call.parties["15000"].muted is on and call.parties["15001"].muted is not True
+    (event,) = events(world, since=start)
+    assert event.name == ("EventMuteOn" if on else "EventMuteOff")
+    assert event.attrs["ThisDN"] == "15000" and event.attrs["ReferenceID"] == 7
+
+
+def test_dtmf_digits_are_sent_as_given():
+    world = make_world()
+    call = _talking(world)
+    start = mark(world)
+    assert world.tserver.phone(lambda: calls.send_dtmf(world.tserver, "15000", call, "0123456789*#",
+                                                       reference_id=3)) is None
+    (event,) = events(world, since=start)
+    assert (event.name, event.attrs["DTMFDigits"], event.attrs["ReferenceID"]) == \
+        ("EventDTMFSent", "0123456789*#", 3)
+
