@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from simulator import tlib
 from simulator.tserver import calls
 
 from ..helpers import events, fingerprint, make_world, mark
@@ -94,3 +95,70 @@ def test_dtmf_digits_are_sent_as_given():
     assert (event.name, event.attrs["DTMFDigits"], event.attrs["ReferenceID"]) == \
         ("EventDTMFSent", "0123456789*#", 3)
 
+
+
+# -- through the request table, as a client's request arrives (EventError to it, its ReferenceID) --
+def _agent_state(world):
+    return world.tserver.dns["15000"].agent.state
+
+
+REQUEST_REFUSALS = [
+    ("a single-step transfer of a ringing party", _ringing, "RequestSingleStepTransfer",
+     lambda c: {"ThisDN": "15000", "ConnID": c.conn_id, "OtherDN": "15002"},
+     tlib.TERR_UNSUP_OPER, lambda c: "SingleStepTransfer: cannot transfer a party that is Ringing"),
+    ("a single-step transfer to a party already on the call", _talking, "RequestSingleStepTransfer",
+     lambda c: {"ThisDN": "15000", "ConnID": c.conn_id, "OtherDN": "15001"},
+     tlib.TERR_INV_CALD_DN, lambda c: "Invalid called DN '15001'"),
+    ("a transfer completed with one call twice", _talking, "RequestCompleteTransfer",
+     lambda c: {"ThisDN": "15000", "ConnID": c.conn_id, "TransferConnID": c.conn_id},
+     tlib.TERR_INVALID_ATTR, lambda c: f"CompleteTransfer: the two calls are the same call {c.conn_id}"),
+    ("a key deleted that the call does not hold", _talking, "RequestDeletePair",
+     lambda c: {"ThisDN": "15000", "ConnID": c.conn_id, "Key": "Nope"},
+     tlib.TERR_INVALID_ATTR, lambda c: "No key 'Nope' in the call's user data"),
+    ("a user event that is not a list of attributes", None, "RequestDistributeUserEvent",
+     lambda c: {"ThisDN": "15000", "UserEvent": "text"},
+     tlib.TERR_INVALID_ATTR, lambda c: "UserEvent must be a list of attributes"),
+    ("a negative wrap-up time", None, "RequestAgentNotReady",
+     lambda c: {"ThisDN": "15000", "Extensions": {"WrapUpTime": -1}},
+     tlib.TERR_INVALID_ATTR, lambda c: "WrapUpTime must be whole seconds, not -1"),
+    ("a wrap-up time that is a yes or no", None, "RequestAgentNotReady",
+     lambda c: {"ThisDN": "15000", "Extensions": {"WrapUpTime": True}},
+     tlib.TERR_INVALID_ATTR, lambda c: "WrapUpTime must be whole seconds, not True"),
+    ("a wrap-up time that is text", None, "RequestAgentNotReady",
+     lambda c: {"ThisDN": "15000", "Extensions": {"WrapUpTime": "5"}},
+     tlib.TERR_INVALID_ATTR, lambda c: "WrapUpTime must be whole seconds, not '5'"),
+]
+
+
+@pytest.mark.parametrize(("what", "before", "name", "attrs", "code", "message"), REQUEST_REFUSALS,
+                         ids=[r[0] for r in REQUEST_REFUSALS])
+def test_a_refused_request_answers_its_code_and_message_to_the_client(what, before, name, attrs, code, message):
+    world = make_world()
+    call = before(world) if before is not None else None
+    ts = world.tserver
+    state, start = fingerprint(ts), mark(world)
+    ts.handle(tlib.TRequest(name, "gws", 9, attrs(call)))
+    (error,) = events(world, since=start)
+    assert (error.name, error.recipients) == ("EventError", ("gws",))
+    assert (error.attrs["ErrorCode"], error.attrs["ErrorMessage"], error.attrs["ReferenceID"]) == \
+        (code, message(call), 9)
+    assert fingerprint(ts) == state
+
+
+@pytest.mark.parametrize(("name", "attrs", "state"), [
+    ("RequestAgentNotReady", {"Extensions": {"WrapUpTime": 0}}, tlib.NOT_READY),  # zero seconds is whole seconds
+    ("RequestAgentNotReady", {"AgentWorkMode": "AgentAfterCallWork"}, tlib.AFTER_CALL_WORK),
+    ("RequestAgentNotReady", {"AgentWorkMode": "AgentAuxWork"}, tlib.AUX_WORK),
+    ("RequestAgentNotReady", {"AgentWorkMode": "NoSuchMode"}, tlib.NOT_READY),  # an unknown mode: plain NotReady
+    ("RequestAgentReady", {"AgentWorkMode": "AgentAfterCallWork"}, tlib.READY),  # a work mode only shades NotReady
+])
+def test_an_agent_state_request_sets_the_state_its_work_mode_names(name, attrs, state):
+    world = make_world()
+    ts = world.tserver
+    if name == "RequestAgentReady":
+        ts.handle(tlib.TRequest("RequestAgentNotReady", "gws", 8, {"ThisDN": "15000"}))
+    start = mark(world)
+    ts.handle(tlib.TRequest(name, "gws", 9, {"ThisDN": "15000", **attrs}))
+    (event,) = events(world, since=start)
+    assert event.name == ("EventAgentReady" if state == tlib.READY else "EventAgentNotReady")
+    assert _agent_state(world) == state and event.attrs["ReferenceID"] == 9
