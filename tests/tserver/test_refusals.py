@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from simulator import tlib
-from simulator.tserver import calls
+from simulator.tserver import calls, transfers
 
 from ..helpers import events, fingerprint, make_world, mark
 
@@ -26,6 +26,17 @@ def _talking(world):
     call = _ringing(world)
     assert world.tserver.phone(lambda: calls.answer(world.tserver, "15000", call)) is None
     return call
+
+
+def _two_calls(world):
+    """15000 talks on one call while another rings there: (the call it talks on)."""
+    call = _talking(world)
+    assert world.tserver.phone(lambda: calls.make_call(world.tserver, "15002", "15000")) is None
+    return call
+
+
+def _ringing_one(ts, talked):
+    return next(c for c in ts.calls.values() if c is not talked)
 
 
 def _muted(world):
@@ -57,6 +68,32 @@ REFUSALS = [
      "Invalid called DN '' (TERR_INV_CALD_DN)"),
     ("a call to a number that is not text", None, lambda ts, call: calls.make_call(ts, "15000", 15001),
      "Invalid called DN 15001 (TERR_INV_CALD_DN)"),
+    ("alternate between a call and itself", _two_calls,
+     lambda ts, call: calls.alternate(ts, "15000", call, call.conn_id),
+     "AlternateCall: the two calls are the same call {conn} (TERR_INVALID_ATTR)"),
+    ("alternate to a call that rings", _two_calls,
+     lambda ts, call: calls.alternate(ts, "15000", call, _ringing_one(ts, call).conn_id),
+     "AlternateCall: cannot retrieve a party that is Ringing (TERR_UNSUP_OPER)"),
+    ("alternate away from a call that rings", _two_calls,
+     lambda ts, call: calls.alternate(ts, "15000", _ringing_one(ts, call), call.conn_id),
+     "AlternateCall: cannot hold a party that is Ringing (TERR_UNSUP_OPER)"),
+    ("remove oneself from a conference", _talking,
+     lambda ts, call: calls.delete_from_conference(ts, "15000", call, "15000"),
+     "Invalid party to remove '15000' (TERR_INVALID_ATTR)"),
+    ("remove a party that is not text", _talking, lambda ts, call: calls.delete_from_conference(ts, "15000", call, 7),
+     "Invalid party to remove 7 (TERR_INVALID_ATTR)"),
+    ("remove a party from a two-party call", _talking,
+     lambda ts, call: calls.delete_from_conference(ts, "15000", call, "15001"),
+     "Call {conn} is not a conference (TERR_UNSUP_OPER)"),
+    ("a single-step conference from a ringing party", _ringing,
+     lambda ts, call: transfers.single_step_conference(ts, "15000", call, "15002"),
+     "SingleStepConference: cannot conference from a party that is Ringing (TERR_UNSUP_OPER)"),
+    ("a single-step conference with a party already on the call", _talking,
+     lambda ts, call: transfers.single_step_conference(ts, "15000", call, "15001"),
+     "Invalid called DN '15001' (TERR_INV_CALD_DN)"),
+    ("a conference completed with one call twice", _talking,
+     lambda ts, call: transfers.complete_conference(ts, "15000", call, call.conn_id),
+     "CompleteConference: the two calls are the same call {conn} (TERR_INVALID_ATTR)"),
 ]
 
 
@@ -67,7 +104,7 @@ def test_a_refused_request_says_why_and_changes_nothing(what, before, request_, 
     ts = world.tserver
     muted = {dn: party.muted for dn, party in call.parties.items()} if call is not None else {}
     state, start = fingerprint(ts), mark(world)
-    assert ts.phone(lambda: request_(ts, call)) == answer
+    assert ts.phone(lambda: request_(ts, call)) == answer.format(conn=call.conn_id if call else None)
     assert fingerprint(ts) == state and events(world, since=start) == []
     if call is not None:
         assert {dn: party.muted for dn, party in call.parties.items()} == muted
@@ -162,3 +199,13 @@ def test_an_agent_state_request_sets_the_state_its_work_mode_names(name, attrs, 
     (event,) = events(world, since=start)
     assert event.name == ("EventAgentReady" if state == tlib.READY else "EventAgentNotReady")
     assert _agent_state(world) == state and event.attrs["ReferenceID"] == 9
+
+
+def test_a_cleared_call_answers_the_request_on_the_requesters_event_only():
+    world = make_world()
+    call = _talking(world)
+    start = mark(world)
+    assert world.tserver.phone(lambda: calls.clear(world.tserver, "15000", call, reference_id=4)) is None
+    released = [(e.name, e.attrs["ThisDN"], e.attrs.get("ReferenceID")) for e in events(world, since=start)]
+    assert released == [("EventReleased", "15001", None), ("EventReleased", "15000", 4)]
+    assert world.tserver.calls.get(call.conn_id) is None  # ended: its ConnID answers TERR_INV_CONNID now
