@@ -257,3 +257,41 @@ def test_a_freed_agent_takes_the_call_that_waited_longest_in_the_queues_it_serve
     assert "15000" in older.parties and newer in ts.dns["16000"].waiting  # not the first queue's call
     ts.phone(lambda: agents.set_state(ts, "15001", tlib.READY))
     assert "15001" not in newer.parties  # 16000's calls are not this agent's
+
+
+def test_a_queue_heap_that_gathered_stale_entries_is_rebuilt_with_only_its_free_agents():
+    """A queue that hands out no calls gathers an entry each time one of its agents turns
+    Ready; past ``REBUILD_FACTOR`` times the free agents it is rebuilt from them alone —
+    those who take its calls, not the others — and still hands its next call to the agent
+    Ready longest."""
+    from simulator.scenario.schema import Scenario
+    from simulator.tserver.pool import REBUILD_FACTOR
+
+    world = build_world(Scenario.model_validate({"version": 1, "name": "p", "description": "p", "switch": {"dns": {
+        "15000": {"agent": "both", "queues": ["19000", "19001"]}, "15001": {"agent": "first", "queues": ["19000"]},
+        "15002": {"agent": "any"}, "19000": {"type": "ACDQueue"}, "19001": {"type": "ACDQueue"}}}}), 1)
+    world.env.run()
+    ts = world.tserver
+    pool = ts.free_agents
+    assert all(ts.dns[dn].agent.state == tlib.READY for dn in ("15000", "15001", "15002"))
+    rebuilt, previous = 0, 0
+    for _turn in range(3 * (REBUILD_FACTOR * 3 + 64)):  # 15000 turns Ready again and again; 15001 stays free
+        advance(world, 0.001)
+        state = tlib.NOT_READY if ts.dns["15000"].agent.state == tlib.READY else tlib.READY
+        ts.phone(lambda state=state: agents.set_state(ts, "15000", state))
+        pool.refresh()
+        assert "15001" in pool.keys
+        before = len(pool.heaps["19001"])
+        if before < previous:
+            rebuilt += 1
+            free = {number: key for number, key in pool.keys.items() if number != "15001"}  # 19001's agents
+            assert sorted(pool.heaps["19001"]) == sorted((key, number) for number, key in free.items())
+        previous = before
+    assert rebuilt >= 1
+    if ts.dns["15000"].agent.state != tlib.READY:
+        ts.phone(lambda: agents.set_state(ts, "15000", tlib.READY))
+    longest = min((ts.dns[n].agent.ready_since, i, n) for i, n in enumerate(["15000", "15001", "15002"])
+                  if n != "15001")[2]
+    made = []
+    ts.phone(lambda: made.append(calls.inbound_call(ts, "+15550001", "19001")))
+    assert [dn for dn in made[0].parties if dn.startswith("150")] == [longest]
