@@ -43,9 +43,9 @@ class TError(Exception):
     """A request T-Server refuses: becomes EventError (or a failed phone step)."""
 
     def __init__(self, code: int, detail: str | None = None):
-        super().__init__(detail or tlib.ERROR_MESSAGES[code])
         self.code = code
-        self.message = tlib.ERROR_MESSAGES[code] if detail is None else detail
+        self.message = tlib.ERROR_MESSAGES[code] if detail is None else detail  # (EventError's ErrorMessage)
+        super().__init__(self.message)
 
 
 @dataclass(slots=True)

@@ -10,7 +10,10 @@ from __future__ import annotations
 import pytest
 
 from simulator import tlib
+from simulator.scenario.schema import Scenario
 from simulator.tserver import calls, transfers
+from simulator.tserver.routing import MAX_ROUTE_HOPS
+from simulator.world import build_world
 
 from ..helpers import events, fingerprint, make_world, mark
 
@@ -164,6 +167,34 @@ REQUEST_REFUSALS = [
     ("a wrap-up time that is text", None, "RequestAgentNotReady",
      lambda c: {"ThisDN": "15000", "Extensions": {"WrapUpTime": "5"}},
      tlib.TERR_INVALID_ATTR, lambda c: "WrapUpTime must be whole seconds, not '5'"),
+    ("a request T-Server does not know", None, "RequestFoo", lambda c: {"ThisDN": "15000"},
+     tlib.TERR_UNSUP_OPER, lambda c: "RequestFoo is not supported"),
+    ("a ThisDN that is not text", None, "RequestMakeCall", lambda c: {"ThisDN": 5, "OtherDN": "15000"},
+     tlib.TERR_NOT_CONFIGURED, lambda c: "DN 5 is not configured"),
+    ("a call to an empty number", None, "RequestMakeCall", lambda c: {"ThisDN": "15000", "OtherDN": ""},
+     tlib.TERR_INV_CALD_DN, lambda c: "Invalid called DN ''"),
+    ("a call to no number", None, "RequestMakeCall", lambda c: {"ThisDN": "15000"},
+     tlib.TERR_INV_CALD_DN, lambda c: "Invalid called DN None"),
+    ("user data with no pair", _talking, "RequestUpdateUserData",
+     lambda c: {"ThisDN": "15000", "ConnID": c.conn_id, "UserData": {}},
+     tlib.TERR_INVALID_ATTR, lambda c: "UserData must hold at least one key-value pair"),
+    ("a retrieve of a call not held", _talking, "RequestRetrieveCall",
+     lambda c: {"ThisDN": "15000", "ConnID": c.conn_id},
+     tlib.TERR_IN_SAME_STATE, lambda c: "Party is already Established"),
+    ("a hold of a ringing party", _ringing, "RequestHoldCall", lambda c: {"ThisDN": "15000", "ConnID": c.conn_id},
+     tlib.TERR_UNSUP_OPER, lambda c: "Cannot hold a party that is Ringing"),
+    ("a ConnID T-Server never gave", None, "RequestAnswerCall",
+     lambda c: {"ThisDN": "15000", "ConnID": "0000000000000009"},
+     tlib.TERR_INV_CONNID, lambda c: "Invalid ConnID"),  # (no detail: the code's own message)
+    ("a conference consult from a ringing party", _ringing, "RequestInitiateConference",
+     lambda c: {"ThisDN": "15000", "ConnID": c.conn_id, "OtherDN": "15002"},
+     tlib.TERR_UNSUP_OPER, lambda c: "InitiateConference: cannot hold a party that is Ringing"),
+    ("a transfer consult from a ringing party", _ringing, "RequestInitiateTransfer",
+     lambda c: {"ThisDN": "15000", "ConnID": c.conn_id, "OtherDN": "15002"},
+     tlib.TERR_UNSUP_OPER, lambda c: "InitiateTransfer: cannot hold a party that is Ringing"),
+    ("a consult call to oneself", _talking, "RequestInitiateTransfer",
+     lambda c: {"ThisDN": "15000", "ConnID": c.conn_id, "OtherDN": "15000"},
+     tlib.TERR_INV_CALD_DN, lambda c: "Invalid called DN '15000'"),
 ]
 
 
@@ -209,3 +240,34 @@ def test_a_cleared_call_answers_the_request_on_the_requesters_event_only():
     released = [(e.name, e.attrs["ThisDN"], e.attrs.get("ReferenceID")) for e in events(world, since=start)]
     assert released == [("EventReleased", "15001", None), ("EventReleased", "15000", 4)]
     assert world.tserver.calls.get(call.conn_id) is None  # ended: its ConnID answers TERR_INV_CONNID now
+
+
+def test_the_user_data_of_an_initiate_transfer_is_the_consult_calls():
+    world = make_world()
+    call = _talking(world)
+    start = mark(world)
+    world.tserver.handle(tlib.TRequest("RequestInitiateTransfer", "gws", 9, {
+        "ThisDN": "15000", "ConnID": call.conn_id, "OtherDN": "15002", "UserData": {"Why": "billing"}}))
+    sent = [(e.name, e.attrs["ThisDN"], e.attrs["UserData"]) for e in events(world, since=start)]
+    assert sent == [("EventHeld", "15000", {}), ("EventDialing", "15000", {"Why": "billing"}),
+                    ("EventRinging", "15002", {"Why": "billing"})]
+
+
+@pytest.mark.parametrize("points", [MAX_ROUTE_HOPS, MAX_ROUTE_HOPS + 1])
+def test_a_chain_of_routing_points_is_followed_up_to_its_limit(points):
+    """A chain of ``MAX_ROUTE_HOPS`` routing points reaches its target; one more is refused
+    as a loop, before anything changes."""
+    chain = {f"170{i:02d}": {"type": "RoutingPoint", "target": f"170{i + 1:02d}"} for i in range(points - 1)}
+    chain[f"170{points - 1:02d}"] = {"type": "RoutingPoint", "target": "15000"}
+    world = build_world(Scenario.model_validate({"version": 1, "name": "x", "description": "x", "switch": {
+        "dns": {"15000": {"agent": "agent1"}, "15001": {}, **chain}}}), 1)
+    world.env.run()
+    start = mark(world)
+    world.tserver.handle(tlib.TRequest("RequestMakeCall", "gws", 9, {"ThisDN": "15001", "OtherDN": "17000"}))
+    sent = events(world, since=start)
+    if points == MAX_ROUTE_HOPS:
+        assert sent[-1].name == "EventRinging" and sent[-1].attrs["ThisDN"] == "15000"
+        assert sum(e.name == "EventRouteUsed" for e in sent) == points
+    else:
+        assert [(e.name, e.attrs["ErrorCode"], e.attrs["ErrorMessage"]) for e in sent] == \
+            [("EventError", tlib.TERR_INV_CALD_DN, "Routing loop through 17000")]
