@@ -192,6 +192,11 @@ REQUEST_REFUSALS = [
     ("a transfer consult from a ringing party", _ringing, "RequestInitiateTransfer",
      lambda c: {"ThisDN": "15000", "ConnID": c.conn_id, "OtherDN": "15002"},
      tlib.TERR_UNSUP_OPER, lambda c: "InitiateTransfer: cannot hold a party that is Ringing"),
+    ("an answer from a DN that is not on the call", _ringing, "RequestAnswerCall",
+     lambda c: {"ThisDN": "15002", "ConnID": c.conn_id},
+     tlib.TERR_PARTY_NOT_ON_CALL, lambda c: f"DN 15002 is not a party on call {c.conn_id}"),
+    ("a ConnID that is a list", None, "RequestAnswerCall", lambda c: {"ThisDN": "15000", "ConnID": ["x"]},
+     tlib.TERR_INV_CONNID, lambda c: "Invalid ConnID"),  # (not text: never looked up, so never a TypeError)
     ("a consult call to oneself", _talking, "RequestInitiateTransfer",
      lambda c: {"ThisDN": "15000", "ConnID": c.conn_id, "OtherDN": "15000"},
      tlib.TERR_INV_CALD_DN, lambda c: "Invalid called DN '15000'"),
@@ -271,3 +276,19 @@ def test_a_chain_of_routing_points_is_followed_up_to_its_limit(points):
     else:
         assert [(e.name, e.attrs["ErrorCode"], e.attrs["ErrorMessage"]) for e in sent] == \
             [("EventError", tlib.TERR_INV_CALD_DN, "Routing loop through 17000")]
+
+
+def test_the_party_left_on_a_transferred_call_hears_who_it_talks_to_now():
+    """A single-step transfer: the caller's EventPartyChanged names the new party (OtherDN,
+    RoleNewParty), the call's state (CallStateTransferred), the ConnID it had and who
+    transferred it (facts §5)."""
+    world = make_world()
+    call = _talking(world)
+    start = mark(world)
+    world.tserver.handle(tlib.TRequest("RequestSingleStepTransfer", "gws", 9,
+                                       {"ThisDN": "15000", "ConnID": call.conn_id, "OtherDN": "15002"}))
+    changed = events(world, "EventPartyChanged", since=start)
+    assert [{k: e.attrs.get(k) for k in ("ThisDN", "OtherDN", "OtherDNRole", "CallState", "PreviousConnID",
+                                          "ThirdPartyDN")} for e in changed] == [
+        {"ThisDN": "15001", "OtherDN": "15002", "OtherDNRole": "RoleNewParty",
+         "CallState": tlib.CALL_STATE_TRANSFERRED, "PreviousConnID": call.conn_id, "ThirdPartyDN": "15000"}]
