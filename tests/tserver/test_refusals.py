@@ -59,6 +59,8 @@ REFUSALS = [
      "Cannot send DTMF from a party that is Ringing (TERR_UNSUP_OPER)"),
     ("DTMF that is not digits", _talking, lambda ts, call: calls.send_dtmf(ts, "15000", call, "12a"),
      "Invalid DTMF digits '12a' (TERR_INVALID_ATTR)"),
+    ("DTMF with a letter", _talking, lambda ts, call: calls.send_dtmf(ts, "15000", call, "1X"),
+     "Invalid DTMF digits '1X' (TERR_INVALID_ATTR)"),
     ("DTMF of nothing", _talking, lambda ts, call: calls.send_dtmf(ts, "15000", call, ""),
      "Invalid DTMF digits '' (TERR_INVALID_ATTR)"),
     ("DTMF that is not text", _talking, lambda ts, call: calls.send_dtmf(ts, "15000", call, 12),
