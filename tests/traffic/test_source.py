@@ -395,3 +395,21 @@ def test_agents_who_end_calls_from_the_desktop_race_their_own_hangup():
     raced = [r for r in result.dispositions if r.gwsView == "Established"]
     assert raced and all(r.tserver.errorCode == 56 and r.reporting.outcome.value == "lost" for r in raced)
     assert any(r.gwsView == "Released" and r.reporting.outcome.value == "reported" for r in result.dispositions)
+
+
+def test_the_traffic_ends_with_its_last_period_or_its_last_traced_call(tmp_path):
+    """``Arrivals.last``: when calls stop coming, which the agents' breaks are planned up to."""
+    from simulator.scenario.loader import load_scenario
+    from simulator.timing import Environment
+    from simulator.traffic.arrivals import Arrivals
+
+    def last(loaded) -> int:
+        return Arrivals(Environment(), loaded.scenario.traffic, 1, lambda: None).last()
+
+    periods = "  rates:\n    - {until: 1h, rate: 0.5}\n    - {until: 2h, rate: 0}\n    - {until: 3h, rate: 2}\n"
+    assert last(parse_scenario(SHAPED.format(arrivals=periods), "shaped.yaml")) == 3 * 3600 * 1_000_000
+    assert last(parse_scenario(SHAPED.format(arrivals="  rate: 1\n  duration: 90s"), "s.yaml")) == 90_000_000
+    (tmp_path / "day.csv").write_text("arrived,caller\n0.5,+1555\n2,+1556\n1h,+1558\n", encoding="utf-8")
+    path = tmp_path / "shaped.yaml"
+    path.write_text(SHAPED.format(arrivals="  arrivals: day.csv"), encoding="utf-8")
+    assert last(load_scenario(path)) == 3600 * 1_000_000
