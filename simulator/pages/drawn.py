@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from .sequence import Arrow, Diagram, Mark, Tile
 
 INDENT = "\n    "  # each message on its own line, as the template indents them
-_TOP, _BOTTOM = "\x00", "\x01"  # where a lifeline's ends go (no escaped text holds a control character)
+_TOP, _BOTTOM = "\x00", "\x01"  # where a lifeline's ends go (a lane's kind is one of ``sequence``'s names)
 
 
 def _px(value: float) -> str:
@@ -63,7 +63,8 @@ def mark(m: Mark, copy: bool) -> str:
 
 
 class TileDrawing:
-    """What a page's template writes of each tile of ``diagram``."""
+    """What a page's template writes of ``diagram``: each tile's elements, and the list of
+    its messages."""
 
     def __init__(self, diagram: Diagram):
         self.diagram = diagram
