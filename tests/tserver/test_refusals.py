@@ -294,3 +294,21 @@ def test_the_party_left_on_a_transferred_call_hears_who_it_talks_to_now():
                                           "ThirdPartyDN")} for e in changed] == [
         {"ThisDN": "15001", "OtherDN": "15002", "OtherDNRole": "RoleNewParty",
          "CallState": tlib.CALL_STATE_TRANSFERRED, "PreviousConnID": call.conn_id, "ThirdPartyDN": "15000"}]
+
+
+@pytest.mark.parametrize("name", ["RequestInitiateTransfer", "RequestInitiateConference", "RequestSingleStepTransfer",
+                                  "RequestSingleStepConference"])
+def test_a_transfer_into_a_routing_loop_is_refused_before_anything_changes(name):
+    """The call is not put on hold, nor its party released, for a destination that never
+    reaches anyone: the route is checked first (``routing.check_route``)."""
+    loop = {"17000": {"type": "RoutingPoint", "target": "17001"}, "17001": {"type": "RoutingPoint", "target": "17000"}}
+    world = build_world(Scenario.model_validate({"version": 1, "name": "x", "description": "x", "switch": {
+        "dns": {"15000": {"agent": "agent1"}, "15001": {}, **loop}}}), 1)
+    world.env.run()
+    call = _talking(world)
+    ts = world.tserver
+    state, start = fingerprint(ts), mark(world)
+    ts.handle(tlib.TRequest(name, "gws", 9, {"ThisDN": "15000", "ConnID": call.conn_id, "OtherDN": "17000"}))
+    assert [(e.name, e.attrs["ErrorCode"], e.attrs["ErrorMessage"]) for e in events(world, since=start)] == \
+        [("EventError", tlib.TERR_INV_CALD_DN, "Routing loop through 17000")]
+    assert fingerprint(ts) == state
