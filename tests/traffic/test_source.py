@@ -413,3 +413,38 @@ def test_the_traffic_ends_with_its_last_period_or_its_last_traced_call(tmp_path)
     path = tmp_path / "shaped.yaml"
     path.write_text(SHAPED.format(arrivals="  arrivals: day.csv"), encoding="utf-8")
     assert last(load_scenario(path)) == 3600 * 1_000_000
+
+
+BREAK_DURING_A_CALL = """\
+version: 1
+name: break-during-a-call
+description: a break falls due while the agent talks
+switch:
+  dns:
+    "15000": {{agent: agent1}}
+    "19000": {{type: ACDQueue}}
+traffic:
+  to: "19000"
+  arrivals: {trace}
+  answer_after: 1s
+  talk: 60s
+  breaks: {{every: 2min, duration: 30s}}
+"""
+
+
+def test_a_break_due_during_a_call_is_taken_as_the_call_ends(tmp_path):
+    """The break falls due at 120 s, while the agent talks (101–161 s): the agent goes
+    NotReady at the instant the call is released, not before, and Ready 30 s later; breaks
+    are planned only up to the last arrival."""
+    (tmp_path / "calls.csv").write_text("arrived,caller\n100,+1555\n300,+1556\n", encoding="utf-8")
+    path = tmp_path / "break.yaml"
+    path.write_text(BREAK_DURING_A_CALL.format(trace="calls.csv"), encoding="utf-8")
+    result = run_scenario(path)
+    at_agent = [(e.t, e.payload.name) for e in result.journal.of_kind("tlib.event")
+                if e.payload.attrs.get("ThisDN") == "15000" and e.t >= 100_000_000]
+    released = next(t for t, name in at_agent if name == "EventReleased")
+    assert released == 161_000_000
+    states = [(t, name) for t, name in at_agent if name in ("EventAgentNotReady", "EventAgentReady")]
+    assert states[:2] == [(released, "EventAgentNotReady"), (released + 30_000_000, "EventAgentReady")]
+    # the next break would fall due at 311 s, after the last call came (300 s): none is planned
+    assert [t for t, name in states if name == "EventAgentNotReady"] == [released]
