@@ -28,23 +28,17 @@ from bench_mmc import LOAD, TALK_S, run_simpy, run_tsim, tsim_model
 from simulator.scenario.loader import check_model
 
 
-def cpu_per_call(run) -> float:
+def cpu(run) -> tuple[float, int]:
+    """(CPU seconds, calls) of one run."""
     gc.collect()
     start = time.process_time()
     count = run()
-    return (time.process_time() - start) / count
+    return time.process_time() - start, count
 
 
-def marginal_per_call(long_run, short_run) -> float:
-    """CPU seconds per call of the calls the long run has beyond the short one."""
-    gc.collect()
-    start = time.process_time()
-    short_calls = short_run()
-    short = time.process_time() - start
-    gc.collect()
-    start = time.process_time()
-    long_calls = long_run()
-    return (time.process_time() - start - short) / (long_calls - short_calls)
+def best(run, repeat: int) -> tuple[float, int]:
+    """The fastest of ``repeat`` runs (the same model makes the same calls each time)."""
+    return min(cpu(run) for _ in range(repeat))
 
 
 def main() -> None:
@@ -59,10 +53,11 @@ def main() -> None:
         seconds = int(args.calls / rate + 3 * TALK_S)  # plus three talks: the first calls end, the queue settles
         model = check_model(tsim_model(agents, rate, seconds)).scenario
         short = check_model(tsim_model(agents, rate, 1)).scenario  # the same agents, one second of calls
-        tsim = min(cpu_per_call(partial(run_tsim, model)) for _ in range(args.repeat))
-        simpy = min(cpu_per_call(partial(run_simpy, agents, rate, seconds)) for _ in range(args.repeat))
-        marginal = min(marginal_per_call(partial(run_tsim, model), partial(run_tsim, short))
-                       for _ in range(args.repeat))
+        long_s, long_calls = best(partial(run_tsim, model), args.repeat)
+        short_s, short_calls = best(partial(run_tsim, short), args.repeat)
+        simpy_s, simpy_calls = best(partial(run_simpy, agents, rate, seconds), args.repeat)
+        tsim, simpy = long_s / long_calls, simpy_s / simpy_calls
+        marginal = (long_s - short_s) / (long_calls - short_calls)  # the slope between the two runs
         rows.append((agents, tsim, simpy, marginal))
         print(f"{agents:>6} agents: tsim {tsim * 1e6:6.0f} µs/call ({marginal * 1e6:.0f} marginal), "
               f"simpy {simpy * 1e6:5.1f} µs/call, tsim/simpy speed {simpy / tsim:.3f}", flush=True)

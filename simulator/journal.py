@@ -83,10 +83,11 @@ class Entry(tuple):
 _new = tuple.__new__
 
 
+Packed = tuple[tuple[str, ...], tuple[Any, ...]]  # a meta as ``_packed`` keeps it
 _NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}  # each shape of names packed, kept once (a few dozen)
 
 
-def _packed(mapping: dict[str, Any]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+def _packed(mapping: dict[str, Any]) -> Packed:
     """A mapping as (its names, one tuple shared by every mapping of that shape; its values):
     a one-key dict is 184 bytes, its values' tuple 48; a 15-key dict 464, its tuple 160."""
     names = tuple(mapping)
@@ -99,6 +100,17 @@ def _kept(payload: Any) -> Any:
     if type(payload) is TEvent:
         return PackedTEvent((payload.name, *_packed(payload.attrs), payload.recipients, payload.arrivals))
     return payload
+
+
+def _columns(entry: Entry) -> tuple[int, int, str, Any, Packed | None]:
+    """An entry as its kept columns hold it: the payload ``_kept``, the meta ``_packed``."""
+    seq, t, kind, payload, meta = entry
+    return seq, t, kind, _kept(payload), _packed(meta) if meta is not None else None
+
+
+def _made(seq: int, t: int, kind: str, payload: Any, meta: Packed | None) -> Entry:
+    """An entry made again from its kept columns (its meta unpacked)."""
+    return _new(Entry, (seq, t, kind, payload, dict(zip(*meta, strict=True)) if meta is not None else None))
 
 
 class KeptEntries(Sequence[Entry]):
@@ -115,17 +127,17 @@ class KeptEntries(Sequence[Entry]):
         self._seqs, self._times = array("q"), array("q")
         self._kinds: list[str] = []
         self._payloads: list[Any] = []
-        self._metas: list[tuple[tuple[str, ...], tuple[Any, ...]] | None] = []
+        self._metas: list[Packed | None] = []
         for entry in entries:
             self.append(entry)
 
     def append(self, entry: Entry) -> None:
-        seq, t, kind, payload, meta = entry
+        seq, t, kind, payload, meta = _columns(entry)
         self._seqs.append(seq)
         self._times.append(t)
         self._kinds.append(kind)
-        self._payloads.append(_kept(payload))
-        self._metas.append(_packed(meta) if meta is not None else None)
+        self._payloads.append(payload)
+        self._metas.append(meta)
 
     def __len__(self) -> int:
         return len(self._kinds)
@@ -139,19 +151,16 @@ class KeptEntries(Sequence[Entry]):
     def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        meta = self._metas[index]
-        return _new(Entry, (self._seqs[index], self._times[index], self._kinds[index], self._payloads[index],
-                            dict(zip(*meta, strict=True)) if meta is not None else None))
+        return _made(self._seqs[index], self._times[index], self._kinds[index], self._payloads[index],
+                     self._metas[index])
 
     def __setitem__(self, index: int, entry: Entry) -> None:
-        seq, t, kind, payload, meta = entry
-        self._seqs[index], self._times[index], self._kinds[index], self._payloads[index] = seq, t, kind, _kept(payload)
-        self._metas[index] = _packed(meta) if meta is not None else None
+        (self._seqs[index], self._times[index], self._kinds[index], self._payloads[index],
+         self._metas[index]) = _columns(entry)
 
     def __iter__(self) -> Iterator[Entry]:
-        for seq, t, kind, payload, meta in zip(self._seqs, self._times, self._kinds, self._payloads, self._metas,
-                                               strict=True):
-            yield _new(Entry, (seq, t, kind, payload, dict(zip(*meta, strict=True)) if meta is not None else None))
+        for columns in zip(self._seqs, self._times, self._kinds, self._payloads, self._metas, strict=True):
+            yield _made(*columns)
 
     def __repr__(self) -> str:
         return f"KeptEntries({len(self)} entries)"

@@ -38,24 +38,24 @@ def markdown_lines(result: RunResult) -> Iterator[str]:
     verdict = "PASSED" if result.passed else "FAILED"
     delays = ", ".join(f"{LATENCY_NAMES[name]} {describe(spec)}" for name, spec in sc.switch.latency.items())
     yield from [f"# {sc.name} — {verdict}", "", sc.description.strip(), "",
-                  f"Seed {result.seed}; same-instant tie-break `{result.tie_break}`. Delays: {delays}. "
-                  f"T-Server consult-user-data `{sc.switch.consult_user_data}`. "
-                  f"Disposition key `{sc.web_services.disposition_key}`; fallback to user event "
-                  f"{'on' if sc.web_services.fallback_to_user_event else 'off'}; Info Mart user-event-data-timeout "
-                  f"{format_duration(sc.reporting.user_event_data_timeout)}; ICON store-event-data "
-                  f"`{sc.reporting.store_event_data}`"
-                  + (f" (EventData: {', '.join(sc.reporting.event_data)})" if sc.reporting.event_data else "")
-                  + f"; ICON attached-data history {_histories(sc.reporting)}; Info Mart propagation rule "
-                  f"`{sc.reporting.propagation_rule}`"
-                  + (" (preset factory-defaults)" if sc.reporting.preset == "factory-defaults" else "") + ".", ""]
+                f"Seed {result.seed}; same-instant tie-break `{result.tie_break}`. Delays: {delays}. "
+                f"T-Server consult-user-data `{sc.switch.consult_user_data}`. "
+                f"Disposition key `{sc.web_services.disposition_key}`; fallback to user event "
+                f"{'on' if sc.web_services.fallback_to_user_event else 'off'}; Info Mart user-event-data-timeout "
+                f"{format_duration(sc.reporting.user_event_data_timeout)}; ICON store-event-data "
+                f"`{sc.reporting.store_event_data}`"
+                + (f" (EventData: {', '.join(sc.reporting.event_data)})" if sc.reporting.event_data else "")
+                + f"; ICON attached-data history {_histories(sc.reporting)}; Info Mart propagation rule "
+                f"`{sc.reporting.propagation_rule}`"
+                + (" (preset factory-defaults)" if sc.reporting.preset == "factory-defaults" else "") + ".", ""]
 
     if result.streamed:
         yield from [f"A streamed run (`--journal {result.journal_mode}`): {result.call_count:,} calls and "
-                       f"{result.disposition_count:,} dispositions. The tables below list the named calls and the "
-                       "dispositions the expectations look at; `stats.md` has the figures of every one"
-                       + (", `dispositions.jsonl.gz` every record." if result.journal_mode != "none" else "."), ""]
+                    f"{result.disposition_count:,} dispositions. The tables below list the named calls and the "
+                    "dispositions the expectations look at; `stats.md` has the figures of every one"
+                    + (", `dispositions.jsonl.gz` every record." if result.journal_mode != "none" else "."), ""]
     yield from ["## Calls", "", "| call | ConnID | CallUuid | type | from → to | first event | released |",
-                   "|---|---|---|---|---|---|---|"]
+                "|---|---|---|---|---|---|---|"]
     for c in result.calls:
         released = format_seconds(c["releasedAt"]) if c["releasedAt"] is not None else "still up"
         yield (f"| {_cell(c['name'])} | `{c['connId']}` | `{c['callUuid']}` | {c['callType']} | "
@@ -66,7 +66,7 @@ def markdown_lines(result: RunResult) -> Iterator[str]:
         yield "No SetCallDisposition requests."
     else:
         yield from ["| request | at | user | disposition | GWS saw | T-Server had | path | HTTP | T-Server outcome "
-                       "| CometD | reporting |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+                    "| CometD | reporting |", "|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in result.dispositions:
             t = r.tserver
             outcome = (t.event if t is not None else None) or "—"
